@@ -1,0 +1,1 @@
+int ftpd_placeholder_unused(void); int ftpd_placeholder_unused(void) { return 0; }
