@@ -1,0 +1,132 @@
+"""Shared helpers for the Python test suites.
+
+start_ftpd() runs the real ftpd binary on loopback port 0 with a fresh
+temporary root and users file, reads the port from its ready line, and
+returns a Server whose stop() ends it by its own pid (TERM, then KILL).
+run_suite() runs a unittest suite and prints "<name>: N passed, M failed".
+"""
+import crypt
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+FTPD = os.environ.get('FTPD_BIN', os.path.abspath('build/ftpd/ftpd'))
+FTPC = os.environ.get('FTPC_BIN', os.path.abspath('build/ftpc/ftpc'))
+PASSWORD = 'secret'
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path):
+    with open(path, 'rb') as f:
+        return sha256(f.read())
+
+
+class Server:
+    """A running ftpd. root/alice (rw) and root/bob (ro), password 'secret'."""
+
+    def __init__(self, host='127.0.0.1', extra=()):
+        self.host = host
+        self.dir = tempfile.mkdtemp(prefix='ftpd-test.')
+        self.root = os.path.join(self.dir, 'root')
+        self.users = os.path.join(self.dir, 'users')
+        self.log = os.path.join(self.dir, 'ftpd.log')
+        for home in ('alice', 'bob'):
+            os.makedirs(os.path.join(self.root, home))
+        h = crypt.crypt(PASSWORD, '$6$pyharness$')
+        with open(self.users, 'w') as f:
+            f.write('alice:%s:/alice:rw\nbob:%s:/bob:ro\n' % (h, h))
+        self.extra = list(extra)
+        self.proc = None
+        self.port = None
+
+    def start(self, timeout=10):
+        argv = [FTPD, '--foreground', '--listen', self.host, '--port', '0',
+                '--root', self.root, '--users', self.users,
+                '--pasv-ports', '40000-49999'] + self.extra
+        self.logf = open(self.log, 'ab')
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=self.logf)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with open(self.log, 'r', errors='replace') as f:
+                for line in f:
+                    if 'ready on ' in line and ' port ' in line:
+                        self.port = int(line.rsplit(' port ', 1)[1].split()[0])
+                        return self
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        self.dump_log()
+        self.stop()
+        raise RuntimeError('ftpd did not become ready')
+
+    def path(self, rel):
+        return os.path.join(self.root, rel)
+
+    def write(self, rel, data):
+        p = self.path(rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, 'wb') as f:
+            f.write(data)
+
+    def read(self, rel):
+        with open(self.path(rel), 'rb') as f:
+            return f.read()
+
+    def url(self, user='alice', path=''):
+        host = '[%s]' % self.host if ':' in self.host else self.host
+        cred = '%s:%s@' % (user, PASSWORD) if user else ''
+        return 'ftp://%s%s:%d/%s' % (cred, host, self.port, path)
+
+    def dump_log(self):
+        try:
+            with open(self.log, 'r', errors='replace') as f:
+                sys.stdout.write('---- ftpd log ----\n' + f.read()[-8000:] +
+                                 '---- end of log ----\n')
+        except OSError:
+            pass
+
+    def stop(self):
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.logf.close()
+        rc = self.proc.returncode
+        self.proc = None
+        return rc
+
+    def cleanup(self):
+        self.stop()
+        if not os.environ.get('KEEP_TEST_DIRS'):
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def start_ftpd(host='127.0.0.1', extra=()):
+    return Server(host, extra).start()
+
+
+def run_suite(name, module_name='__main__'):
+    """Runs every TestCase in the module; prints the summary line; exits."""
+    suite = unittest.defaultTestLoader.loadTestsFromModule(
+        sys.modules[module_name])
+    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
+    failed = len(result.failures) + len(result.errors)
+    passed = result.testsRun - failed - len(result.skipped)
+    print('%s: %d passed, %d failed' % (name, passed, failed), flush=True)
+    sys.exit(1 if failed else 0)
