@@ -1,0 +1,242 @@
+/*
+ * getput.c: see getput.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "getput.h"
+#include "progress.h"
+#include "xfer.h"
+
+void
+getput_defaults(struct getput_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = -1;
+	o->mtime = -1;
+}
+
+int
+getput_part_name(const char *local, char *out, size_t outsz)
+{
+	return xsnprintf(out, outsz, "%s%s", local, GETPUT_PART_SUFFIX);
+}
+
+static int
+fd_sink(void *ctx, const char *p, size_t n)
+{
+	int fd = *(int *)ctx;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static ssize_t
+fd_source(void *ctx, char *p, size_t n)
+{
+	int fd = *(int *)ctx;
+	ssize_t r;
+
+	do {
+		r = read(fd, p, n);
+	} while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static enum fc_status
+local_fail(struct proto *s, const char *what, const char *path)
+{
+	fc_errf(s->err, sizeof(s->err), "%s %s: %s", what, path,
+	    strerror(errno));
+	return FC_LOCAL;
+}
+
+/* Learns size and mtime of remote when the caller did not know them. */
+static void
+remote_facts(struct proto *s, const char *remote, const struct getput_opts *o,
+    off_t *size, time_t *mtime)
+{
+	char saved[sizeof(s->err)];
+
+	memcpy(saved, s->err, sizeof(saved));
+	*size = o->size;
+	*mtime = o->mtime;
+	if (*size < 0 && (s->feat & PF_SIZE) && !o->ascii &&
+	    proto_size(s, remote, size) != FC_OK)
+		*size = -1;
+	if (*mtime < 0 && (s->feat & PF_MDTM) &&
+	    proto_mdtm(s, remote, mtime) != FC_OK)
+		*mtime = -1;
+	memcpy(s->err, saved, sizeof(saved));
+}
+
+/* Where a download starts: the part file, or a local file to continue. */
+static off_t
+resume_offset(const char *local, const char *part, off_t size)
+{
+	struct stat st;
+	off_t off = 0;
+
+	if (stat(part, &st) == 0 && S_ISREG(st.st_mode))
+		off = st.st_size;
+	else if (stat(local, &st) == 0 && S_ISREG(st.st_mode) &&
+	    rename(local, part) == 0)
+		off = st.st_size;
+	if (size >= 0 && off > size)
+		off = 0;	/* not a prefix of this file: start again */
+	return off;
+}
+
+static void
+set_mtime(const char *path, time_t mtime)
+{
+	struct timespec ts[2];
+
+	if (mtime < 0)
+		return;
+	ts[0].tv_sec = ts[1].tv_sec = mtime;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	(void)utimensat(AT_FDCWD, path, ts, 0);
+}
+
+static enum fc_status
+download_stdout(struct proto *s, const char *remote,
+    const struct getput_opts *o)
+{
+	struct xfer_io io;
+	int fd = STDOUT_FILENO;
+
+	memset(&io, 0, sizeof(io));
+	io.sink = fd_sink;
+	io.ctx = &fd;
+	io.limit = -1;
+	return xfer_run(s, o->ascii, 0, "RETR", remote, 0, &io);
+}
+
+enum fc_status
+getput_download(struct proto *s, const char *remote, const char *local,
+    const struct getput_opts *o)
+{
+	char part[4096 + 16];
+	struct progress prog;
+	struct xfer_io io;
+	enum fc_status st;
+	off_t size, off = 0;
+	time_t mtime;
+	int fd;
+
+	if (strcmp(local, "-") == 0)
+		return download_stdout(s, remote, o);
+	if (getput_part_name(local, part, sizeof(part)) < 0) {
+		fc_errf(s->err, sizeof(s->err), "local name too long");
+		return FC_LOCAL;
+	}
+	remote_facts(s, remote, o, &size, &mtime);
+	if (o->resume)
+		off = resume_offset(local, part, size);
+	if (off > 0 && off == size)
+		goto complete;
+	fd = open(part, O_WRONLY | O_CREAT | O_CLOEXEC | (off ? 0 : O_TRUNC),
+	    0666);
+	if (fd < 0)
+		return local_fail(s, "cannot create", part);
+	if (lseek(fd, off, SEEK_SET) < 0 || ftruncate(fd, off) < 0) {
+		st = local_fail(s, "cannot seek in", part);
+		close(fd);
+		return st;
+	}
+	memset(&io, 0, sizeof(io));
+	io.sink = fd_sink;
+	io.ctx = &fd;
+	io.limit = -1;
+	io.prog = &prog;
+	progress_begin(&prog, local, size, off, o->progress, stderr);
+	st = xfer_run(s, o->ascii, off, "RETR", remote, 0, &io);
+	if (st == FC_OK)
+		progress_end(&prog);
+	else if (prog.enabled)
+		fputc('\n', stderr);
+	if (st == FC_LOCAL)
+		(void)local_fail(s, "cannot write", part);
+	if (close(fd) < 0 && st == FC_OK)
+		st = local_fail(s, "cannot write", part);
+	if (st != FC_OK) {
+		/* Keep a part file worth resuming; drop an empty one. */
+		if (off == 0 && io.done == 0)
+			(void)unlink(part);
+		return st;
+	}
+complete:
+	if (rename(part, local) < 0)
+		return local_fail(s, "cannot rename to", local);
+	set_mtime(local, mtime);
+	return FC_OK;
+}
+
+enum fc_status
+getput_upload(struct proto *s, const char *local, const char *remote,
+    const struct getput_opts *o)
+{
+	struct progress prog;
+	struct xfer_io io;
+	struct stat st;
+	enum fc_status rc;
+	const char *cmd = o->append ? "APPE" : "STOR";
+	off_t off = 0;
+	int fd;
+
+	fd = open(local, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return local_fail(s, "cannot open", local);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (!S_ISREG(st.st_mode))
+			errno = EISDIR;
+		rc = local_fail(s, "cannot send", local);
+		close(fd);
+		return rc;
+	}
+	if (o->resume) {
+		if (proto_size(s, remote, &off) != FC_OK || off < 0)
+			off = 0;
+		if (off >= st.st_size) {
+			close(fd);
+			return FC_OK;	/* nothing left to send */
+		}
+		if (off > 0 && lseek(fd, off, SEEK_SET) < 0) {
+			rc = local_fail(s, "cannot seek in", local);
+			close(fd);
+			return rc;
+		}
+		if (off > 0)
+			cmd = "APPE";
+	}
+	memset(&io, 0, sizeof(io));
+	io.source = fd_source;
+	io.ctx = &fd;
+	io.limit = -1;
+	io.prog = &prog;
+	progress_begin(&prog, local, st.st_size, off, o->progress, stderr);
+	rc = xfer_run(s, o->ascii, 0, cmd, remote, 1, &io);
+	if (rc == FC_OK)
+		progress_end(&prog);
+	else if (prog.enabled)
+		fputc('\n', stderr);
+	if (rc == FC_LOCAL)
+		(void)local_fail(s, "cannot read", local);
+	close(fd);
+	return rc;
+}

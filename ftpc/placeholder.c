@@ -1,1 +1,0 @@
-int ftpc_placeholder_unused(void); int ftpc_placeholder_unused(void) { return 0; }

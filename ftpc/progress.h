@@ -1,0 +1,51 @@
+/*
+ * progress: the transfer progress bar (name, bytes, percent, rate, ETA)
+ * drawn on a terminal, and the pure formatting behind it.
+ */
+#ifndef FTPC_PROGRESS_H
+#define FTPC_PROGRESS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct progress {
+	char name[128];
+	off_t total;		/* expected final size, -1 if unknown */
+	off_t offset;		/* bytes already there when we started */
+	off_t bytes;		/* bytes there now, offset included */
+	double t0;		/* when the transfer started */
+	double last;		/* when the bar was last drawn */
+	int enabled;
+	int drawn;		/* something is on the line */
+	FILE *out;
+};
+
+/* Seconds on a monotonic clock. */
+double progress_now(void);
+
+/* "512 B", "1.5 KiB", "12.3 MiB", "2.0 GiB": always fits in 12 bytes. */
+void progress_human(off_t n, char *out, size_t outsz);
+
+/* "00:05", "12:34", "1:02:03", "--:--" for a negative or absurd value. */
+void progress_eta(double seconds, char *out, size_t outsz);
+
+/*
+ * Formats one bar line of at most width columns (no newline): name,
+ * a bar and percent when total is known, bytes, rate, and ETA (or the
+ * elapsed time when done). rate is in bytes per second.
+ */
+void progress_format(char *out, size_t outsz, const char *name, off_t bytes,
+    off_t total, double rate, double elapsed, int done, int width);
+
+/* Starts a bar; enabled 0 makes every call a no-op. out is normally stderr. */
+void progress_begin(struct progress *p, const char *name, off_t total,
+    off_t offset, int enabled, FILE *out);
+
+/* Notes that bytes (offset included) are now there; redraws at most 10/s. */
+void progress_update(struct progress *p, off_t bytes);
+
+/* Draws the final state and ends the line. */
+void progress_end(struct progress *p);
+
+#endif

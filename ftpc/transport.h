@@ -1,0 +1,82 @@
+/*
+ * transport: one byte stream (control or data connection) behind a small
+ * table of operations, so that TLS can later slot in beside plain TCP
+ * without the protocol code knowing which one it talks through.
+ *
+ * Every read and write waits at most timeout_ms for the socket; a peer
+ * that stalls longer makes the call fail with ETIMEDOUT.
+ */
+#ifndef FTPC_TRANSPORT_H
+#define FTPC_TRANSPORT_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "compat.h"
+
+struct transport;
+
+struct transport_ops {
+	const char *name;
+	/* Like read(2): bytes read, 0 at end of stream, -1 with errno. */
+	ssize_t (*read)(struct transport *t, void *p, size_t n);
+	/* Like write(2), but may write fewer bytes; -1 with errno. */
+	ssize_t (*write)(struct transport *t, const void *p, size_t n);
+	/* Ends the stream politely (TLS close_notify, or shutdown). */
+	void (*shutdown)(struct transport *t);
+	/* Releases the per-transport state (the fd is closed by the caller). */
+	void (*release)(struct transport *t);
+};
+
+struct transport {
+	int fd;				/* -1 when closed */
+	int timeout_ms;			/* per read/write wait */
+	const struct transport_ops *ops;
+	void *impl;			/* TLS session, when there is one */
+};
+
+/*
+ * Set by a SIGINT handler: a wait that the signal interrupts then fails
+ * with EINTR instead of resuming, so a transfer can be abandoned.
+ */
+extern volatile sig_atomic_t transport_interrupt;
+
+/* Plain TCP. */
+extern const struct transport_ops transport_plain;
+
+/* An unconnected transport (fd -1, plain). */
+void transport_init(struct transport *t, int timeout_ms);
+
+/* Takes ownership of a connected socket fd. */
+void transport_attach(struct transport *t, int fd);
+
+/*
+ * Resolves host (name or numeric, IPv4 or IPv6) and connects to the first
+ * address that answers, within the transport's timeout per address.
+ * On failure returns -1 and writes a reason into err.
+ */
+int transport_connect(struct transport *t, const char *host, unsigned port,
+    char *err, size_t errsz) WARN_UNUSED;
+
+/* Connects to one numeric address. */
+int transport_connect_addr(struct transport *t,
+    const struct sockaddr_storage *ss) WARN_UNUSED;
+
+/* Reads up to n bytes (see transport_ops.read). */
+ssize_t transport_read(struct transport *t, void *p, size_t n) WARN_UNUSED;
+
+/* Writes all n bytes or fails with -1. */
+int transport_write_all(struct transport *t, const void *p, size_t n) WARN_UNUSED;
+
+/* Shuts the stream down, closes the fd; safe to call twice. */
+void transport_close(struct transport *t);
+
+/*
+ * Waits until fd is readable (events POLLIN) or writable (POLLOUT) for
+ * at most timeout_ms. Returns 1 when ready, 0 on timeout, -1 on error.
+ */
+int transport_wait(int fd, short events, int timeout_ms);
+
+#endif

@@ -1,0 +1,413 @@
+/*
+ * xfer.c: data connections; see xfer.h.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "ascii.h"
+#include "xfer.h"
+
+#define XFER_CHUNK (64 * 1024)
+
+/* Connects d to the control peer at port. */
+static enum fc_status
+connect_peer(struct proto *s, struct transport *d, unsigned port)
+{
+	struct sockaddr_storage ss = s->peer;
+
+	addr_set_port(&ss, port);
+	if (transport_connect_addr(d, &ss) < 0) {
+		fc_errf(s->err, sizeof(s->err), "data connection to port %u: %s", port,
+		    strerror(errno));
+		return FC_XFER;
+	}
+	return FC_OK;
+}
+
+static enum fc_status
+open_passive(struct proto *s, struct transport *d)
+{
+	struct sockaddr_storage named;
+	unsigned port;
+	int code;
+
+	if (!s->epsv_bad) {
+		code = proto_cmd(s, "EPSV");
+		if (code == R_229_EXTENDED_PASSIVE &&
+		    addr_parse_epsv_reply(proto_reply_last(s), &port) == 0)
+			return connect_peer(s, d, port);
+		if (code < 0 || code == R_421_SERVICE_UNAVAILABLE)
+			return proto_fail(s, code);
+		s->epsv_bad = 1;
+	}
+	if (s->peer.ss_family != AF_INET) {
+		fc_errf(s->err, sizeof(s->err), "EPSV refused, and PASV cannot reach an IPv6 server");
+		return FC_XFER;
+	}
+	code = proto_cmd(s, "PASV");
+	if (code != R_227_PASSIVE)
+		return code < 0 ? FC_CONNECT : (proto_fail(s, code), FC_XFER);
+	if (addr_parse_pasv_reply(proto_reply_last(s), &named) < 0) {
+		fc_errf(s->err, sizeof(s->err), "cannot parse the PASV reply");
+		return FC_XFER;
+	}
+	/* Only the port is taken from the reply; see xfer.h. */
+	return connect_peer(s, d, addr_port(&named));
+}
+
+static enum fc_status
+open_active(struct proto *s, int *lfd)
+{
+	struct sockaddr_storage ss = s->local;
+	socklen_t len = sizeof(ss);
+	char arg[128];
+	int fd, code = -1;
+
+	addr_set_port(&ss, 0);
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, addr_len(&ss)) < 0 ||
+	    listen(fd, 1) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+		fc_errf(s->err, sizeof(s->err), "active mode listener: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return FC_XFER;
+	}
+	addr_unmap(&ss);
+	if (!s->eprt_bad && addr_format_eprt(&ss, arg, sizeof(arg)) == 0) {
+		code = proto_cmd(s, "EPRT %s", arg);
+		if (code >= 500 && ss.ss_family == AF_INET)
+			s->eprt_bad = 1;
+	}
+	if (s->eprt_bad && addr_format_port(&ss, arg, sizeof(arg)) == 0)
+		code = proto_cmd(s, "PORT %s", arg);
+	if (!proto_ok(code)) {
+		close(fd);
+		if (code >= 0)
+			return proto_fail(s, code), FC_XFER;
+		return FC_CONNECT;
+	}
+	*lfd = fd;
+	return FC_OK;
+}
+
+/* Waits for the server's data connection; only the control peer may come. */
+static enum fc_status
+accept_active(struct proto *s, int lfd, struct transport *d)
+{
+	struct sockaddr_storage from;
+	socklen_t len;
+	int fd, w;
+
+	for (;;) {
+		w = transport_wait(lfd, POLLIN, s->timeout_ms);
+		if (w <= 0) {
+			fc_errf(s->err, sizeof(s->err), "no data connection from the server%s",
+			    w == 0 ? " (timed out)" : "");
+			return FC_XFER;
+		}
+		len = sizeof(from);
+		fd = accept4(lfd, (struct sockaddr *)&from, &len, SOCK_CLOEXEC);
+		if (fd < 0)
+			continue;
+		addr_unmap(&from);
+		if (addr_same_host(&from, &s->peer)) {
+			transport_attach(d, fd);
+			return FC_OK;
+		}
+		close(fd);	/* a stranger: keep waiting for the server */
+	}
+}
+
+/* Sleeps as long as needed to keep the average under the rate limit. */
+static void
+throttle(const struct proto *s, off_t moved, double t0)
+{
+	double due, now;
+	struct timespec ts;
+
+	if (s->rate_limit <= 0)
+		return;
+	due = t0 + (double)moved / (double)s->rate_limit;
+	now = progress_now();
+	if (due <= now)
+		return;
+	ts.tv_sec = (time_t)(due - now);
+	ts.tv_nsec = (long)((due - now - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+static enum fc_status
+pump_down_with(struct proto *s, struct transport *d, int ascii,
+    struct xfer_io *io, int *cut, char *in, char *out);
+
+/* Copies the data connection to io->sink until EOF or io->limit. */
+static enum fc_status
+pump_down(struct proto *s, struct transport *d, int ascii, struct xfer_io *io,
+    int *cut)
+{
+	char *mem = malloc(2 * XFER_CHUNK + 1);
+	enum fc_status st;
+
+	if (mem == NULL) {
+		fc_errf(s->err, sizeof(s->err), "out of memory");
+		return FC_LOCAL;
+	}
+	st = pump_down_with(s, d, ascii, io, cut, mem, mem + XFER_CHUNK);
+	free(mem);
+	return st;
+}
+
+static enum fc_status
+pump_down_with(struct proto *s, struct transport *d, int ascii,
+    struct xfer_io *io, int *cut, char *in, char *out)
+{
+	struct ascii_state as;
+	double t0 = progress_now();
+	off_t moved = 0, start = io->done;
+	size_t n, w;
+	ssize_t r;
+
+	ascii_init(&as);
+	for (;;) {
+		n = XFER_CHUNK;
+		if (io->limit >= 0 && io->limit - (io->done - start) < (off_t)n)
+			n = (size_t)(io->limit - (io->done - start));
+		if (n == 0) {
+			*cut = 1;
+			break;
+		}
+		r = transport_read(d, in, n);
+		if (r < 0) {
+			fc_errf(s->err, sizeof(s->err), "data connection: %s", strerror(errno));
+			return FC_XFER;
+		}
+		if (r == 0)
+			break;
+		moved += r;
+		if (ascii) {
+			w = ascii_from_net(&as, in, (size_t)r, out);
+			if (io->sink(io->ctx, out, w) < 0)
+				return FC_LOCAL;
+			io->done += (off_t)w;
+		} else {
+			if (io->sink(io->ctx, in, (size_t)r) < 0)
+				return FC_LOCAL;
+			io->done += r;
+		}
+		if (io->prog != NULL)
+			progress_update(io->prog, io->prog->offset + io->done - start);
+		throttle(s, moved, t0);
+	}
+	if (ascii && (w = ascii_from_net_finish(&as, out)) > 0) {
+		if (io->sink(io->ctx, out, w) < 0)
+			return FC_LOCAL;
+		io->done += (off_t)w;
+	}
+	return FC_OK;
+}
+
+static enum fc_status
+pump_up_with(struct proto *s, struct transport *d, int ascii,
+    struct xfer_io *io, char *in, char *out);
+
+/* Copies io->source to the data connection until the source ends. */
+static enum fc_status
+pump_up(struct proto *s, struct transport *d, int ascii, struct xfer_io *io)
+{
+	char *mem = malloc(3 * XFER_CHUNK);
+	enum fc_status st;
+
+	if (mem == NULL) {
+		fc_errf(s->err, sizeof(s->err), "out of memory");
+		return FC_LOCAL;
+	}
+	st = pump_up_with(s, d, ascii, io, mem, mem + XFER_CHUNK);
+	free(mem);
+	return st;
+}
+
+static enum fc_status
+pump_up_with(struct proto *s, struct transport *d, int ascii,
+    struct xfer_io *io, char *in, char *out)
+{
+	struct ascii_state as;
+	double t0 = progress_now();
+	off_t moved = 0, start = io->done;
+	ssize_t r;
+	size_t w;
+
+	ascii_init(&as);
+	for (;;) {
+		r = io->source(io->ctx, in, XFER_CHUNK);
+		if (r < 0)
+			return FC_LOCAL;
+		if (r == 0)
+			break;
+		if (ascii) {
+			w = ascii_to_net(&as, in, (size_t)r, out);
+			if (transport_write_all(d, out, w) < 0)
+				goto fail;
+			moved += (off_t)w;
+		} else {
+			if (transport_write_all(d, in, (size_t)r) < 0)
+				goto fail;
+			moved += r;
+		}
+		io->done += r;
+		if (io->prog != NULL)
+			progress_update(io->prog, io->prog->offset + io->done - start);
+		throttle(s, moved, t0);
+	}
+	return FC_OK;
+fail:
+	fc_errf(s->err, sizeof(s->err), "data connection: %s", strerror(errno));
+	return FC_XFER;
+}
+
+/* After a failed or interrupted transfer: ABOR, then drain its replies. */
+static void
+abort_transfer(struct proto *s)
+{
+	int code, n;
+	sig_atomic_t saved = transport_interrupt;
+
+	transport_interrupt = 0;
+	s->ctrl.timeout_ms = s->timeout_ms < 5000 ? s->timeout_ms : 5000;
+	if (proto_send(s, "ABOR") == 0) {
+		for (n = 0; n < 3; n++) {
+			code = proto_read_reply(s);
+			if (code < 0 || code == R_226_CLOSING_DATA ||
+			    code == R_225_DATA_OPEN_NO_XFER || code >= 500)
+				break;
+		}
+	}
+	s->ctrl.timeout_ms = s->timeout_ms;
+	transport_interrupt = saved;
+}
+
+/* Reads the reply ending a transfer; skips any further preliminary ones. */
+static enum fc_status
+final_reply(struct proto *s)
+{
+	int code;
+
+	do {
+		code = proto_read_reply(s);
+	} while (code >= 100 && code < 200);
+	if (!proto_ok(code)) {
+		if (code >= 0)
+			fc_errf(s->err, sizeof(s->err), "%d %s", code, proto_reply_last(s));
+		return code < 0 ? FC_CONNECT : (code >= 500 && code != 530 ?
+		    (code == R_552_EXCEEDED_STORAGE ? FC_XFER : FC_REMOTE) :
+		    FC_XFER);
+	}
+	return FC_OK;
+}
+
+static enum fc_status
+prepare(struct proto *s, int ascii, off_t rest)
+{
+	enum fc_status st;
+	int code;
+
+	if (s->state != PS_LOGGED_IN) {
+		fc_errf(s->err, sizeof(s->err), "not logged in");
+		return s->state == PS_DISCONNECTED ? FC_CONNECT : FC_LOGIN;
+	}
+	st = proto_type(s, ascii);
+	if (st != FC_OK)
+		return st;
+	if (rest > 0) {
+		code = proto_cmd(s, "REST %lld", (long long)rest);
+		if (code != R_350_PENDING)
+			return proto_fail(s, code) == FC_CONNECT ?
+			    FC_CONNECT : FC_XFER;
+	}
+	return FC_OK;
+}
+
+enum fc_status
+xfer_run(struct proto *s, int ascii, off_t rest, const char *cmd,
+    const char *arg, int upload, struct xfer_io *io)
+{
+	struct transport d;
+	enum fc_status st;
+	int lfd = -1, code, cut = 0;
+
+	st = prepare(s, ascii, rest);
+	if (st != FC_OK)
+		return st;
+	transport_init(&d, s->timeout_ms);
+	st = s->passive ? open_passive(s, &d) : open_active(s, &lfd);
+	if (st != FC_OK)
+		return st;
+	if (arg != NULL)
+		code = proto_send(s, "%s %s", cmd, arg);
+	else
+		code = proto_send(s, "%s", cmd);
+	if (code == 0)
+		code = proto_read_reply(s);
+	if (code != R_150_OPENING_DATA && code != R_125_DATA_OPEN_STARTING) {
+		st = proto_fail(s, code);
+		if (st == FC_OK)
+			st = FC_XFER;
+		goto out;
+	}
+	proto_set_state(s, PS_TRANSFER);
+	if (lfd >= 0 && (st = accept_active(s, lfd, &d)) != FC_OK) {
+		abort_transfer(s);
+		goto out;
+	}
+	st = upload ? pump_up(s, &d, ascii, io) : pump_down(s, &d, ascii, io, &cut);
+	transport_close(&d);
+	if (cut) {
+		/* pget: the rest of the file is someone else's; drop the session. */
+		proto_close(s);
+		goto out;
+	}
+	if (st != FC_OK || transport_interrupt) {
+		if (transport_interrupt)
+			fc_errf(s->err, sizeof(s->err), "interrupted");
+		abort_transfer(s);
+		st = st != FC_OK ? st : FC_XFER;
+	} else {
+		st = final_reply(s);
+	}
+	if (s->state == PS_TRANSFER)
+		proto_set_state(s, PS_LOGGED_IN);
+out:
+	transport_close(&d);
+	if (lfd >= 0)
+		close(lfd);
+	return st;
+}
+
+static int
+buf_sink(void *ctx, const char *p, size_t n)
+{
+	return buf_append(ctx, p, n);
+}
+
+enum fc_status
+xfer_list(struct proto *s, const char *cmd, const char *path, struct buf *out)
+{
+	struct xfer_io io;
+	enum fc_status st;
+
+	memset(&io, 0, sizeof(io));
+	io.sink = buf_sink;
+	io.ctx = out;
+	io.limit = -1;
+	st = xfer_run(s, 1, 0, cmd, path, 0, &io);
+	if (st == FC_LOCAL)
+		fc_errf(s->err, sizeof(s->err), "listing too long");
+	return st;
+}
