@@ -1,9 +1,357 @@
-/* Placeholder until the client lands: keeps the build whole. */
+/*
+ * main.c: ftpd's command line, listeners, signals and startup.
+ *
+ * The main thread owns the listening sockets and the signals; accepted
+ * connections go to the worker threads (worker.c), one event loop each.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "buf.h"
+#include "config.h"
+#include "log.h"
+#include "users.h"
+#include "vfs.h"
+#include "worker.h"
+
+#define MAX_LISTENERS 8
+
+static struct config cfg;
+static struct evconnlistener *listeners[MAX_LISTENERS];
+static unsigned nlisteners;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: ftpd [options]\n"
+"       ftpd --hash-password [--hash-method yescrypt|sha512] < password\n"
+"\n"
+"  -c, --config FILE       read settings from FILE (key = value lines)\n"
+"  -f, --foreground        stay in the foreground, log to stderr\n"
+"  -l, --listen ADDRS      addresses to listen on, comma-separated\n"
+"  -p, --port N            control port (0: any free port; default 21)\n"
+"  -r, --root DIR          server root; user homes are inside it\n"
+"  -u, --users FILE        users file: name:crypt-hash:home:rw|ro\n"
+"      --pasv-ports MIN-MAX  passive data port range\n"
+"      --pasv-address IP   IPv4 address to advertise in PASV replies (NAT)\n"
+"      --anonymous         allow anonymous (read-only) logins\n"
+"      --anonymous-write   let anonymous users upload too\n"
+"      --workers N         event-loop threads (default: one per CPU)\n"
+"      --log FILE          session log file (default: stderr)\n"
+"      --xferlog FILE      transfer log file (default: the session log)\n"
+"      --set KEY=VALUE     any config file setting\n"
+"  -h, --help              this text\n"
+"\n"
+"Command-line options override the config file. On startup ftpd prints\n"
+"\"ftpd: ready on ADDR port N\" on stderr for each listening address.\n");
+}
+
+/* Applies one setting or exits with a message. */
+static void
+set_or_die(const char *key, const char *value)
+{
+	char err[512];
+
+	if (config_set(&cfg, key, value, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		exit(2);
+	}
+}
+
+static int
+hash_password(const char *method)
+{
+	char line[1024], hash[512];
+	size_t n;
+
+	if (fgets(line, sizeof(line), stdin) == NULL) {
+		fprintf(stderr, "ftpd: no password on stdin\n");
+		return 1;
+	}
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n == 0) {
+		fprintf(stderr, "ftpd: empty password\n");
+		return 1;
+	}
+	if (users_hash_password(line, method, hash, sizeof(hash)) < 0) {
+		users_wipe(line, sizeof(line));
+		fprintf(stderr, "ftpd: could not hash the password\n");
+		return 1;
+	}
+	users_wipe(line, sizeof(line));
+	printf("%s\n", hash);
+	return 0;
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	(void)l;
+	(void)arg;
+	workers_hand_off(fd, sa, (socklen_t)salen);
+}
+
+static void
+accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	(void)l;
+	(void)arg;
+	/* EMFILE and friends: keep running, the next accept may succeed. */
+	log_msg("accept: %s", strerror(errno));
+}
+
+/* Binds one listening socket on host:cfg.port and prints the ready line. */
+static int
+listen_on(struct event_base *base, const char *host)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char shown[64];
+	int fd, one = 1;
+
+	if (nlisteners == MAX_LISTENERS) {
+		fprintf(stderr, "ftpd: too many listen addresses\n");
+		return -1;
+	}
+	if (addr_pton(host, cfg.port, &ss) < 0) {
+		fprintf(stderr, "ftpd: listen: '%s' is not a numeric IP address\n", host);
+		return -1;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, addr_len(&ss)) < 0 ||
+	    listen(fd, 1024) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		goto fail;
+	listeners[nlisteners] = evconnlistener_new(base, accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	if (listeners[nlisteners] == NULL)
+		goto fail;
+	evconnlistener_set_error_cb(listeners[nlisteners], accept_error_cb);
+	nlisteners++;
+	if (addr_ntop(&ss, shown, sizeof(shown)) < 0)
+		snprintf(shown, sizeof(shown), "%s", host);
+	fprintf(stderr, "ftpd: ready on %s port %u\n", shown, addr_port(&ss));
+	fflush(stderr);
+	log_msg("listening on %s port %u", shown, addr_port(&ss));
+	return 0;
+fail:
+	fprintf(stderr, "ftpd: cannot listen on %s port %u: %s\n", host,
+	    cfg.port, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static int
+listen_all(struct event_base *base)
+{
+	char *list = strdup(cfg.listen), *save = NULL, *tok;
+	int rc = 0;
+
+	if (list == NULL)
+		return -1;
+	for (tok = strtok_r(list, ", ", &save); tok != NULL && rc == 0;
+	    tok = strtok_r(NULL, ", ", &save))
+		rc = listen_on(base, tok);
+	free(list);
+	return nlisteners > 0 ? rc : -1;
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct event_base *base = arg;
+	char err[512];
+	unsigned i;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		if (cfg.users_file == NULL)
+			return;
+		if (users_load(cfg.users_file, err, sizeof(err)) < 0)
+			log_msg("SIGHUP: keeping the old users: %s", err);
+		else
+			log_msg("SIGHUP: users reloaded from %s", cfg.users_file);
+		return;
+	}
+	log_msg("signal %d: no new connections; finishing transfers",
+	    (int)sig);
+	for (i = 0; i < nlisteners; i++)
+		evconnlistener_free(listeners[i]);
+	nlisteners = 0;
+	event_base_loopbreak(base);
+}
+
+static void
+parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
+{
+	enum {
+		O_PASV_PORTS = 256, O_PASV_ADDRESS, O_ANON, O_ANON_WRITE,
+		O_WORKERS, O_LOG, O_XFERLOG, O_SET, O_HASH, O_HASH_METHOD,
+	};
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "users", required_argument, NULL, 'u' },
+		{ "pasv-ports", required_argument, NULL, O_PASV_PORTS },
+		{ "pasv-address", required_argument, NULL, O_PASV_ADDRESS },
+		{ "anonymous", no_argument, NULL, O_ANON },
+		{ "anonymous-write", no_argument, NULL, O_ANON_WRITE },
+		{ "workers", required_argument, NULL, O_WORKERS },
+		{ "log", required_argument, NULL, O_LOG },
+		{ "xferlog", required_argument, NULL, O_XFERLOG },
+		{ "set", required_argument, NULL, O_SET },
+		{ "hash-password", no_argument, NULL, O_HASH },
+		{ "hash-method", required_argument, NULL, O_HASH_METHOD },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char err[512], *eq;
+	int c, i;
+
+	/* First pass: the config file, so that flags override it. */
+	for (i = 1; i < argc; i++) {
+		const char *file = NULL;
+
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) &&
+		    i + 1 < argc)
+			file = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			file = argv[i] + 9;
+		if (file != NULL && config_load(&cfg, file, err, sizeof(err)) < 0) {
+			fprintf(stderr, "ftpd: %s\n", err);
+			exit(2);
+		}
+	}
+	while ((c = getopt_long(argc, argv, "c:fl:p:r:u:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': break;
+		case 'f': set_or_die("foreground", "yes"); break;
+		case 'l': set_or_die("listen", optarg); break;
+		case 'p': set_or_die("port", optarg); break;
+		case 'r': set_or_die("root", optarg); break;
+		case 'u': set_or_die("users", optarg); break;
+		case O_PASV_PORTS: set_or_die("pasv_ports", optarg); break;
+		case O_PASV_ADDRESS: set_or_die("pasv_address", optarg); break;
+		case O_ANON: set_or_die("anonymous", "yes"); break;
+		case O_ANON_WRITE: set_or_die("anonymous_write", "yes"); break;
+		case O_WORKERS: set_or_die("workers", optarg); break;
+		case O_LOG: set_or_die("log_file", optarg); break;
+		case O_XFERLOG: set_or_die("xferlog_file", optarg); break;
+		case O_SET:
+			if ((eq = strchr(optarg, '=')) == NULL) {
+				fprintf(stderr, "ftpd: --set wants KEY=VALUE\n");
+				exit(2);
+			}
+			*eq = '\0';
+			set_or_die(optarg, eq + 1);
+			break;
+		case O_HASH: *hash_mode = 1; break;
+		case O_HASH_METHOD: *hash_method = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ftpd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		exit(2);
+	}
+}
+
+static int
+load_state(void)
+{
+	char err[512];
+
+	if (!vfs_available()) {
+		fprintf(stderr, "ftpd: this kernel lacks openat2 (Linux 5.6+), "
+		    "which confinement needs\n");
+		return -1;
+	}
+	server_root_fd = open(cfg.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (server_root_fd < 0) {
+		fprintf(stderr, "ftpd: root %s: %s\n", cfg.root, strerror(errno));
+		return -1;
+	}
+	if (cfg.users_file != NULL && users_load(cfg.users_file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		return -1;
+	}
+	if (log_open(cfg.log_file) < 0 || log_open_xferlog(cfg.xferlog_file) < 0) {
+		fprintf(stderr, "ftpd: cannot open log: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	fprintf(stderr, "ftpc: not built yet\n");
-	return 1;
+	struct event *sigs[4];
+	static const int signals[4] = { SIGTERM, SIGINT, SIGHUP, 0 };
+	struct event_base *base;
+	const char *hash_method = NULL;
+	int hash_mode = 0, i;
+	char err[512];
+	long ncpu;
+
+	config_defaults(&cfg);
+	parse_args(argc, argv, &hash_mode, &hash_method);
+	if (hash_mode)
+		return hash_password(hash_method);
+	if (config_validate(&cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (load_state() < 0)
+		return 1;
+	if ((base = event_base_new()) == NULL || listen_all(base) < 0)
+		return 1;
+	if (!cfg.foreground && daemon(0, 0) < 0) {
+		fprintf(stderr, "ftpd: daemon: %s\n", strerror(errno));
+		return 1;
+	}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (workers_start(&cfg, cfg.workers ? cfg.workers :
+	    (unsigned)(ncpu > 0 ? ncpu : 1)) < 0)
+		return 1;
+	for (i = 0; signals[i] != 0; i++) {
+		sigs[i] = evsignal_new(base, signals[i], signal_cb, base);
+		if (sigs[i] == NULL || event_add(sigs[i], NULL) < 0)
+			return 1;
+	}
+	event_base_dispatch(base);
+	workers_stop();
+	for (i = 0; signals[i] != 0; i++)
+		event_free(sigs[i]);
+	event_base_free(base);
+	users_unload();
+	close(server_root_fd);
+	log_msg("stopped");
+	config_free(&cfg);
+	return 0;
 }

@@ -1,0 +1,171 @@
+/*
+ * cmd_auth.c: USER, PASS, QUIT, REIN.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "config.h"
+#include "reply.h"
+#include "session.h"
+#include "users.h"
+#include "vfs.h"
+#include "worker.h"
+
+/* After this many failures in one session the connection is closed. */
+#define MAX_FAILED_LOGINS 3
+
+static int
+is_anonymous_name(const char *name)
+{
+	return strcasecmp(name, "anonymous") == 0 || strcasecmp(name, "ftp") == 0;
+}
+
+static void
+forget_login(struct session *s)
+{
+	free(s->user);
+	s->user = NULL;
+	s->login = LOGIN_NEED_USER;
+	s->anonymous = 0;
+	s->writable = 0;
+	if (s->root_fd >= 0) {
+		close(s->root_fd);
+		s->root_fd = -1;
+	}
+	free(s->cwd);
+	s->cwd = NULL;
+}
+
+void
+cmd_user(struct session *s, char *arg)
+{
+	if (s->login == LOGIN_DONE) {
+		session_reply(s, R_530_NOT_LOGGED_IN, "Can't change to another user.");
+		return;
+	}
+	if (strlen(arg) > USER_NAME_MAX) {
+		session_reply(s, R_501_ARG_SYNTAX_ERROR, "User name too long.");
+		return;
+	}
+	forget_login(s);
+	if ((s->user = strdup(arg)) == NULL) {
+		session_close_after(s, R_421_SERVICE_UNAVAILABLE, "Out of memory.");
+		return;
+	}
+	s->login = LOGIN_NEED_PASS;
+	if (is_anonymous_name(arg) && s->cfg->anonymous)
+		session_reply(s, R_331_NEED_PASSWORD,
+		    "Anonymous login ok, send your e-mail address as password.");
+	else
+		session_reply(s, R_331_NEED_PASSWORD, "Please specify the password.");
+}
+
+/* Opens home (relative to the server root) for the session. */
+static int
+enter_home(struct session *s, const char *home)
+{
+	int fd = vfs_open(server_root_fd, home[0] == '/' ? home : home,
+	    O_PATH | O_DIRECTORY, 0);
+
+	if (fd < 0)
+		return -1;
+	s->root_fd = fd;
+	if (session_set_cwd(s, "/") < 0) {
+		close(fd);
+		s->root_fd = -1;
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+login_failed(struct session *s, const char *why)
+{
+	session_log(s, "login failed for %s: %s", s->user, why);
+	s->failed_logins++;
+	free(s->user);
+	s->user = NULL;
+	s->login = LOGIN_NEED_USER;
+	if (s->failed_logins >= MAX_FAILED_LOGINS) {
+		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
+		    "Too many failed logins; closing.");
+		return;
+	}
+	session_reply(s, R_530_NOT_LOGGED_IN, "Login incorrect.");
+}
+
+void
+cmd_pass(struct session *s, char *arg)
+{
+	struct user_info info;
+	int ok;
+
+	if (arg == NULL)
+		arg = (char *)"";
+	if (is_anonymous_name(s->user) && s->cfg->anonymous) {
+		users_wipe(arg, strlen(arg));
+		if (enter_home(s, s->cfg->anonymous_home) < 0) {
+			login_failed(s, "anonymous home unavailable");
+			return;
+		}
+		s->anonymous = 1;
+		s->writable = s->cfg->anonymous_write;
+		s->login = LOGIN_DONE;
+		session_log(s, "anonymous login%s", s->writable ? " (writable)" : "");
+		session_reply(s, R_230_LOGGED_IN, "Login successful.");
+		return;
+	}
+	if (users_lookup(s->user, &info) < 0) {
+		/* Spend the same effort as for a real user: no user probing. */
+		(void)users_check_password(
+		    "$6$nosuchuser$GjOg3YI2ZnUQ8uHFjSBGMt1vPq7SPKyeRDfRuFyyd5rD2hBK6vW/cJHO0pnZbH8NOD5iJ2ZfGx5Ngs6XkFKr/.",
+		    arg);
+		users_wipe(arg, strlen(arg));
+		login_failed(s, "no such user");
+		return;
+	}
+	ok = users_check_password(info.hash, arg);
+	users_wipe(arg, strlen(arg));
+	if (!ok) {
+		users_info_free(&info);
+		login_failed(s, "wrong password");
+		return;
+	}
+	if (enter_home(s, info.home) < 0) {
+		int err = errno;
+
+		users_info_free(&info);
+		login_failed(s, strerror(err));
+		return;
+	}
+	s->writable = info.writable;
+	users_info_free(&info);
+	s->login = LOGIN_DONE;
+	s->failed_logins = 0;
+	session_log(s, "login");
+	session_reply(s, R_230_LOGGED_IN, "Login successful.");
+}
+
+void
+cmd_quit(struct session *s, char *arg)
+{
+	(void)arg;
+	session_log(s, "quit");
+	session_close_after(s, R_221_GOODBYE, "Goodbye.");
+}
+
+void
+cmd_rein(struct session *s, char *arg)
+{
+	(void)arg;
+	forget_login(s);
+	s->type_ascii = 0;
+	s->rest = 0;
+	session_reply(s, R_220_READY, "Ready for a new user.");
+}

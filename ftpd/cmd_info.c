@@ -1,0 +1,278 @@
+/*
+ * cmd_info.c: commands that report: NOOP, SYST, FEAT, OPTS, STAT, HELP,
+ * SIZE, MDTM, MLST.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "buf.h"
+#include "cmds.h"
+#include "cmdtab.h"
+#include "config.h"
+#include "listfmt.h"
+#include "listing.h"
+#include "reply.h"
+#include "session.h"
+#include "vfs.h"
+#include "xfer.h"
+
+#define TEXT_MAX (1024 * 1024)
+
+void
+cmd_noop(struct session *s, char *arg)
+{
+	(void)arg;
+	session_reply(s, R_200_OK, "NOOP ok.");
+}
+
+void
+cmd_syst(struct session *s, char *arg)
+{
+	(void)arg;
+	session_reply(s, R_215_SYSTEM_TYPE, "UNIX Type: L8");
+}
+
+void
+cmd_feat(struct session *s, char *arg)
+{
+	struct buf t;
+	size_t i;
+	int rc = 0;
+
+	(void)arg;
+	buf_init(&t, TEXT_MAX);
+	rc |= buf_puts(&t, "Features:\n");
+	for (i = 0; i < cmdtab_len; i++) {
+		if (cmdtab[i].feat == NULL)
+			continue;
+		rc |= buf_puts(&t, cmdtab[i].feat);
+		if (strcmp(cmdtab[i].feat, "MLST") == 0) {
+			rc |= buf_puts(&t, " ");
+			rc |= listfmt_facts_feat(&t, s->mlst_facts);
+		}
+		rc |= buf_puts(&t, "\n");
+	}
+	/* Features that are not a command of their own. */
+	rc |= buf_puts(&t, "TVFS\nUTF8\nEnd");
+	if (rc != 0)
+		session_reply(s, R_451_LOCAL_ERROR, "Out of memory.");
+	else
+		session_reply_text(s, R_211_SYSTEM_STATUS, buf_cstr(&t));
+	buf_free(&t);
+}
+
+void
+cmd_opts(struct session *s, char *arg)
+{
+	struct buf t;
+
+	if (strncasecmp(arg, "UTF8", 4) == 0 && (arg[4] == '\0' || arg[4] == ' ')) {
+		const char *v = arg[4] == ' ' ? arg + 5 : "ON";
+
+		if (strcasecmp(v, "ON") != 0 && strcasecmp(v, "OFF") != 0) {
+			session_reply(s, R_501_ARG_SYNTAX_ERROR, "Use OPTS UTF8 ON.");
+			return;
+		}
+		/* File names are passed through as bytes either way. */
+		s->utf8 = strcasecmp(v, "ON") == 0;
+		session_reply(s, R_200_OK, "Always in UTF8 mode.");
+		return;
+	}
+	if (strncasecmp(arg, "MLST", 4) == 0 && (arg[4] == '\0' || arg[4] == ' ')) {
+		s->mlst_facts = arg[4] == ' ' ? listfmt_parse_facts(arg + 5) : 0;
+		buf_init(&t, 1024);
+		if (buf_puts(&t, "MLST OPTS ") < 0 ||
+		    listfmt_facts_names(&t, s->mlst_facts) < 0)
+			session_reply(s, R_451_LOCAL_ERROR, "Out of memory.");
+		else
+			session_reply_text(s, R_200_OK, buf_cstr(&t));
+		buf_free(&t);
+		return;
+	}
+	session_reply(s, R_501_ARG_SYNTAX_ERROR, "Option not understood.");
+}
+
+static void
+stat_server(struct session *s)
+{
+	char xfer[VPATH_MAX + 128];
+
+	xfer_describe(s, xfer, sizeof(xfer));
+	session_reply(s, R_211_SYSTEM_STATUS,
+	    "FTP server status:\n"
+	    "Connected to %s\n"
+	    "Logged in as %s\n"
+	    "TYPE: %s, FORM: Nonprint; STRUcture: File; transfer MODE: Stream\n"
+	    "%s\n"
+	    "Session: %llu bytes in (%u files), %llu bytes out (%u files)\n"
+	    "End of status",
+	    s->peer_str,
+	    s->login == LOGIN_DONE ? s->user : "(not logged in)",
+	    s->type_ascii ? "ASCII" : "BINARY", xfer,
+	    s->bytes_in, s->files_in, s->bytes_out, s->files_out);
+}
+
+/* STAT path: a LIST over the control connection. */
+static void
+stat_path(struct session *s, char *arg)
+{
+	struct listing_opts o;
+	char path[VPATH_MAX];
+	struct listing *l;
+	struct buf t, body;
+	int more, rc = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.style = LISTING_LONG;
+	o.show_hidden = 1;
+	o.hide_ids = s->cfg->hide_ids;
+	o.max_entries = s->cfg->max_list_entries;
+	if ((l = cmd_make_listing(s, arg, &o, path)) == NULL)
+		return;
+	buf_init(&body, 64 * 1024 * 1024);
+	do {
+		more = listing_next(l, &body, 64 * 1024);
+	} while (more > 0);
+	listing_free(l);
+	buf_init(&t, 64 * 1024 * 1024 + 1024);
+	/* The lines end in CRLF: reply_format wants plain '\n'. */
+	if (more < 0 || buf_printf(&t, "Status of %s:\n", path) < 0)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < body.len; i++)
+		if (body.data[i] != '\r')
+			rc = buf_append(&t, &body.data[i], 1);
+	if (rc == 0)
+		rc = buf_puts(&t, "End of status");
+	if (rc < 0)
+		session_reply(s, R_451_LOCAL_ERROR, "Listing too large.");
+	else
+		session_reply_text(s, R_213_FILE_STATUS, buf_cstr(&t));
+	buf_free(&t);
+	buf_free(&body);
+}
+
+void
+cmd_stat(struct session *s, char *arg)
+{
+	if (arg == NULL) {
+		stat_server(s);
+		return;
+	}
+	if (s->login != LOGIN_DONE) {
+		session_reply(s, R_530_NOT_LOGGED_IN, "Please login with USER and PASS.");
+		return;
+	}
+	stat_path(s, arg);
+}
+
+void
+cmd_help(struct session *s, char *arg)
+{
+	const struct command *c;
+	struct buf t;
+	size_t i;
+	int rc = 0;
+
+	if (arg != NULL) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "%s", arg);
+		for (i = 0; name[i]; i++)
+			name[i] = (char)toupper((unsigned char)name[i]);
+		c = cmdtab_find(name);
+		if (c == NULL || (c->flags & CMD_UNIMPLEMENTED))
+			session_reply(s, R_502_NOT_IMPLEMENTED, "Unknown command %s.", name);
+		else
+			session_reply(s, R_214_HELP, "Syntax: %s %s", c->name, c->help);
+		return;
+	}
+	buf_init(&t, TEXT_MAX);
+	rc |= buf_puts(&t, "The following commands are recognized:\n");
+	for (i = 0; i < cmdtab_len; i++) {
+		if (cmdtab[i].flags & CMD_UNIMPLEMENTED)
+			continue;
+		rc |= buf_printf(&t, "%-5s", cmdtab[i].name);
+		rc |= buf_puts(&t, (i + 1) % 8 == 0 ? "\n" : " ");
+	}
+	rc |= buf_puts(&t, "\nHelp OK.");
+	if (rc != 0)
+		session_reply(s, R_451_LOCAL_ERROR, "Out of memory.");
+	else
+		session_reply_text(s, R_214_HELP, buf_cstr(&t));
+	buf_free(&t);
+}
+
+/* Resolves and stats arg; replies and returns -1 on failure. */
+static int
+stat_arg(struct session *s, const char *arg, char *path, struct stat *st)
+{
+	if (session_path(s, arg, path) < 0)
+		return -1;
+	if (vfs_stat(s->root_fd, path, st) < 0) {
+		session_reply_errno(s, errno, arg);
+		return -1;
+	}
+	return 0;
+}
+
+void
+cmd_size(struct session *s, char *arg)
+{
+	char path[VPATH_MAX];
+	struct stat st;
+
+	if (stat_arg(s, arg, path, &st) < 0)
+		return;
+	if (!S_ISREG(st.st_mode)) {
+		session_reply(s, R_550_FILE_UNAVAILABLE, "%s: Not a plain file.", arg);
+		return;
+	}
+	session_reply(s, R_213_FILE_STATUS, "%jd", (intmax_t)st.st_size);
+}
+
+void
+cmd_mdtm(struct session *s, char *arg)
+{
+	char path[VPATH_MAX];
+	struct stat st;
+	struct tm tm;
+
+	if (stat_arg(s, arg, path, &st) < 0)
+		return;
+	if (!S_ISREG(st.st_mode)) {
+		session_reply(s, R_550_FILE_UNAVAILABLE, "%s: Not a plain file.", arg);
+		return;
+	}
+	gmtime_r(&st.st_mtime, &tm);
+	session_reply(s, R_213_FILE_STATUS, "%04d%02d%02d%02d%02d%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+}
+
+void
+cmd_mlst(struct session *s, char *arg)
+{
+	char path[VPATH_MAX];
+	struct stat st;
+	struct buf t;
+
+	if (arg == NULL)
+		arg = (char *)".";
+	if (stat_arg(s, arg, path, &st) < 0)
+		return;
+	buf_init(&t, 2 * VPATH_MAX + 1024);
+	if (buf_printf(&t, "Listing %s\n", path) < 0 ||
+	    listfmt_facts(&t, &st, s->mlst_facts, s->writable, 0) < 0 ||
+	    buf_printf(&t, " %s\nEnd", path) < 0)
+		session_reply(s, R_451_LOCAL_ERROR, "Out of memory.");
+	else
+		session_reply_text(s, R_250_FILE_ACTION_OK, buf_cstr(&t));
+	buf_free(&t);
+}

@@ -1,0 +1,206 @@
+/*
+ * cmdtab.c: the command table and the dispatcher; see cmdtab.h.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "cmdtab.h"
+#include "reply.h"
+#include "session.h"
+
+#define L CMD_NEEDS_LOGIN
+#define REQ CMD_ARG_REQUIRED
+#define NONE CMD_ARG_NONE
+#define W CMD_WRITES
+#define X CMD_DURING_XFER
+
+/* Kept in alphabetical order: HELP lists them as they stand here. */
+const struct command cmdtab[] = {
+	{ "ABOR", cmd_abor, NONE | X, NULL, "(abort transfer)" },
+	{ "ALLO", cmd_allo, L | REQ, NULL, "<sp> size" },
+	{ "APPE", cmd_appe, L | REQ | W, NULL, "<sp> path" },
+	{ "CDUP", cmd_cdup, L | NONE, NULL, "(go up)" },
+	{ "CWD", cmd_cwd, L, NULL, "[<sp> path]" },
+	{ "DELE", cmd_dele, L | REQ | W, NULL, "<sp> path" },
+	{ "EPRT", cmd_eprt, L | REQ, "EPRT", "<sp> |af|addr|port|" },
+	{ "EPSV", cmd_epsv, L, "EPSV", "[<sp> 1 | 2 | ALL]" },
+	{ "FEAT", cmd_feat, NONE, NULL, "(list features)" },
+	{ "HELP", cmd_help, 0, NULL, "[<sp> command]" },
+	{ "LIST", cmd_list, L, NULL, "[<sp> path]" },
+	{ "MDTM", cmd_mdtm, L | REQ, "MDTM", "<sp> path" },
+	{ "MFMT", cmd_mfmt, L | REQ | W, "MFMT", "<sp> YYYYMMDDHHMMSS path" },
+	{ "MKD", cmd_mkd, L | REQ | W, NULL, "<sp> path" },
+	{ "MLSD", cmd_mlsd, L, NULL, "[<sp> path]" },
+	{ "MLST", cmd_mlst, L, "MLST", "[<sp> path]" },
+	{ "MODE", cmd_mode, REQ, NULL, "<sp> S" },
+	{ "NLST", cmd_nlst, L, NULL, "[<sp> path]" },
+	{ "NOOP", cmd_noop, NONE | X, NULL, "(no operation)" },
+	{ "OPTS", cmd_opts, REQ, NULL, "<sp> UTF8 ON | MLST facts" },
+	{ "PASS", cmd_pass, CMD_AFTER_USER, NULL, "<sp> password" },
+	{ "PASV", cmd_pasv, L | NONE, "PASV", "(passive mode)" },
+	{ "PORT", cmd_port, L | REQ, NULL, "<sp> h1,h2,h3,h4,p1,p2" },
+	{ "PWD", cmd_pwd, L | NONE, NULL, "(print directory)" },
+	{ "QUIT", cmd_quit, NONE, NULL, "(log out)" },
+	{ "REIN", cmd_rein, NONE, NULL, "(log out, keep connection)" },
+	{ "REST", cmd_rest, L | REQ, "REST STREAM", "<sp> offset" },
+	{ "RETR", cmd_retr, L | REQ, NULL, "<sp> path" },
+	{ "RMD", cmd_rmd, L | REQ | W, NULL, "<sp> path" },
+	{ "RNFR", cmd_rnfr, L | REQ | W, NULL, "<sp> path" },
+	{ "RNTO", cmd_rnto, L | REQ | W | CMD_AFTER_RNFR, NULL, "<sp> path" },
+	{ "SITE", cmd_site, L | REQ, NULL, "<sp> HELP | CHMOD mode path" },
+	{ "SIZE", cmd_size, L | REQ, "SIZE", "<sp> path" },
+	{ "STAT", cmd_stat, X, NULL, "[<sp> path]" },
+	{ "STOR", cmd_stor, L | REQ | W, NULL, "<sp> path" },
+	{ "STOU", cmd_stou, L | W, NULL, "[<sp> name]" },
+	{ "STRU", cmd_stru, REQ, NULL, "<sp> F" },
+	{ "SYST", cmd_syst, NONE, NULL, "(system type)" },
+	{ "TYPE", cmd_type, REQ, NULL, "<sp> A | I | L 8" },
+	{ "USER", cmd_user, REQ, NULL, "<sp> name" },
+	{ "XCUP", cmd_cdup, L | NONE, NULL, "(go up)" },
+	{ "XCWD", cmd_cwd, L, NULL, "[<sp> path]" },
+	{ "XMKD", cmd_mkd, L | REQ | W, NULL, "<sp> path" },
+	{ "XPWD", cmd_pwd, L | NONE, NULL, "(print directory)" },
+	{ "XRMD", cmd_rmd, L | REQ | W, NULL, "<sp> path" },
+	/* Known but deliberately not offered (RFC 959 optional commands). */
+	{ "ACCT", NULL, CMD_UNIMPLEMENTED, NULL, "(not used)" },
+	{ "SMNT", NULL, CMD_UNIMPLEMENTED, NULL, "(not supported)" },
+};
+
+#undef L
+#undef REQ
+#undef NONE
+#undef W
+#undef X
+
+const size_t cmdtab_len = ARRAY_LEN(cmdtab);
+
+/* The longest verb we take (SITE subcommands are parsed by SITE). */
+#define VERB_MAX 8
+
+const struct command *
+cmdtab_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cmdtab_len; i++)
+		if (strcmp(cmdtab[i].name, name) == 0)
+			return &cmdtab[i];
+	return NULL;
+}
+
+int
+cmd_split(char *line, char **verb, char **arg)
+{
+	char *p = line, *sp;
+	size_t n;
+
+	*verb = NULL;
+	*arg = NULL;
+	sp = strchr(p, ' ');
+	n = sp != NULL ? (size_t)(sp - p) : strlen(p);
+	if (n == 0 || n > VERB_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!isalpha((unsigned char)p[i]))
+			return -1;
+		p[i] = (char)toupper((unsigned char)p[i]);
+	}
+	*verb = p;
+	if (sp != NULL) {
+		*sp = '\0';
+		/* "CMD " with nothing after it counts as no argument. */
+		if (sp[1] != '\0')
+			*arg = sp + 1;
+	}
+	return 0;
+}
+
+int
+cmd_runs_during_transfer(const char *line)
+{
+	char verb[VERB_MAX + 1];
+	const struct command *c;
+	size_t n = 0;
+
+	while (n < VERB_MAX && isalpha((unsigned char)line[n])) {
+		verb[n] = (char)toupper((unsigned char)line[n]);
+		n++;
+	}
+	verb[n] = '\0';
+	if (line[n] != '\0' && line[n] != ' ')
+		return 0;
+	c = cmdtab_find(verb);
+	if (c == NULL || !(c->flags & CMD_DURING_XFER))
+		return 0;
+	/* STAT with a path lists over the control channel: wait for it. */
+	return !(strcmp(verb, "STAT") == 0 && line[n] == ' ');
+}
+
+/* Applies the table's rules; returns 0 when the handler may run. */
+static int
+check_rules(struct session *s, const struct command *c, const char *arg)
+{
+	if (c->flags & CMD_UNIMPLEMENTED) {
+		session_reply(s, R_502_NOT_IMPLEMENTED,
+		    "%s not implemented.", c->name);
+		return -1;
+	}
+	if ((c->flags & CMD_NEEDS_LOGIN) && s->login != LOGIN_DONE) {
+		session_reply(s, R_530_NOT_LOGGED_IN, "Please login with USER and PASS.");
+		return -1;
+	}
+	if ((c->flags & CMD_AFTER_USER) && s->login != LOGIN_NEED_PASS) {
+		if (s->login == LOGIN_DONE)
+			session_reply(s, R_230_LOGGED_IN, "Already logged in.");
+		else
+			session_reply(s, R_503_BAD_SEQUENCE, "Login with USER first.");
+		return -1;
+	}
+	if ((c->flags & CMD_AFTER_RNFR) && s->rnfr == NULL) {
+		session_reply(s, R_503_BAD_SEQUENCE, "RNFR required first.");
+		return -1;
+	}
+	if ((c->flags & CMD_ARG_REQUIRED) && arg == NULL) {
+		session_reply(s, R_501_ARG_SYNTAX_ERROR, "%s needs an argument: %s %s",
+		    c->name, c->name, c->help);
+		return -1;
+	}
+	if ((c->flags & CMD_ARG_NONE) && arg != NULL) {
+		session_reply(s, R_501_ARG_SYNTAX_ERROR, "%s takes no argument.",
+		    c->name);
+		return -1;
+	}
+	if ((c->flags & CMD_WRITES) && !s->writable) {
+		session_reply(s, R_550_FILE_UNAVAILABLE, "Permission denied.");
+		return -1;
+	}
+	return 0;
+}
+
+void
+cmd_dispatch(struct session *s, char *line)
+{
+	const struct command *c;
+	char *verb, *arg;
+
+	if (cmd_split(line, &verb, &arg) < 0) {
+		session_reply(s, R_500_SYNTAX_ERROR, "Syntax error, command unrecognized.");
+		return;
+	}
+	c = cmdtab_find(verb);
+	if (c == NULL) {
+		session_reply(s, R_500_SYNTAX_ERROR, "Unknown command.");
+		return;
+	}
+	if (check_rules(s, c, arg) < 0)
+		goto out;
+	c->handler(s, arg);
+out:
+	/* RFC 959: RNFR must be followed at once by RNTO. */
+	if (s->rnfr != NULL && strcmp(c->name, "RNFR") != 0) {
+		free(s->rnfr);
+		s->rnfr = NULL;
+	}
+}

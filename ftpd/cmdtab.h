@@ -1,0 +1,59 @@
+/*
+ * cmdtab: the command table and the dispatcher.
+ *
+ * One row per command says everything the dispatcher needs: the handler,
+ * the argument shape, whether login or write permission is required,
+ * whether it may run while a transfer is in flight, the FEAT line and the
+ * HELP text. The dispatcher, not the handlers, answers 500/502 (unknown),
+ * 501 (argument shape), 503 (sequence), 530 (login) and 550 (read-only),
+ * and HELP and FEAT are generated from the table.
+ */
+#ifndef FTPD_CMDTAB_H
+#define FTPD_CMDTAB_H
+
+#include <stddef.h>
+
+struct session;
+
+typedef void (*cmd_handler)(struct session *s, char *arg);
+
+enum cmd_flags {
+	CMD_NEEDS_LOGIN = 1 << 0,	/* 530 before login */
+	CMD_ARG_REQUIRED = 1 << 1,	/* 501 without an argument */
+	CMD_ARG_NONE = 1 << 2,		/* 501 with an argument */
+	CMD_WRITES = 1 << 3,		/* 550 for read-only users */
+	CMD_DURING_XFER = 1 << 4,	/* runs at once even mid-transfer */
+	CMD_AFTER_USER = 1 << 5,	/* 503 unless USER came just before */
+	CMD_AFTER_RNFR = 1 << 6,	/* 503 unless RNFR came just before */
+	CMD_UNIMPLEMENTED = 1 << 7,	/* 502: known but not offered */
+};
+
+struct command {
+	const char *name;
+	cmd_handler handler;
+	unsigned flags;
+	const char *feat;	/* FEAT line, or NULL */
+	const char *help;	/* argument syntax for HELP */
+};
+
+extern const struct command cmdtab[];
+extern const size_t cmdtab_len;
+
+/* Finds a command by its (upper-case) name; NULL if unknown. */
+const struct command *cmdtab_find(const char *name);
+
+/*
+ * Splits a command line in place into an upper-cased verb and its argument
+ * (everything after the first space, kept verbatim: file names may hold
+ * spaces). *arg is NULL when there is none. Returns 0, or -1 for a line
+ * with no verb or a verb longer than 4 letters plus room for SITE words.
+ */
+int cmd_split(char *line, char **verb, char **arg);
+
+/* Whether the line's verb may run while a transfer is in flight. */
+int cmd_runs_during_transfer(const char *line);
+
+/* Runs one command line for s, applying the table's rules. */
+void cmd_dispatch(struct session *s, char *line);
+
+#endif

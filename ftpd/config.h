@@ -1,0 +1,61 @@
+/*
+ * config: ftpd's settings. A config file of "key = value" lines and the
+ * command line set the same keys through config_set, so both always mean
+ * the same thing; after startup the struct is read-only.
+ */
+#ifndef FTPD_CONFIG_H
+#define FTPD_CONFIG_H
+
+#include <stddef.h>
+
+#include "compat.h"
+
+struct config {
+	char *listen;		/* comma-separated addresses */
+	unsigned port;
+	char *root;		/* server root; user homes are inside it */
+	char *users_file;
+	unsigned pasv_min, pasv_max;
+	char *pasv_address;	/* IPv4 address advertised in 227 (NAT) */
+	int anonymous;
+	int anonymous_write;
+	char *anonymous_home;	/* relative to root */
+	int foreground;
+	char *log_file;		/* NULL: stderr */
+	char *xferlog_file;	/* NULL: the main log */
+	unsigned workers;	/* event-loop threads; 0: one per CPU */
+	unsigned idle_timeout;	/* seconds */
+	unsigned data_timeout;
+	unsigned shutdown_timeout;
+	unsigned max_list_entries;
+	int upload_in_place;	/* write STOR straight into the target */
+	int allow_foreign_data;	/* PORT/EPRT to other hosts (FXP) */
+	unsigned file_mode;	/* mode of created files, before umask 0 */
+	unsigned dir_mode;
+	char *banner;
+	int hide_ids;		/* LIST shows "ftp ftp" instead of numbers */
+};
+
+/* Fills in the defaults. */
+void config_defaults(struct config *cfg);
+
+/*
+ * Sets key to value. Returns 0, or -1 with a message in err (unknown key,
+ * bad value).
+ */
+int config_set(struct config *cfg, const char *key, const char *value,
+    char *err, size_t errsz) WARN_UNUSED;
+
+/*
+ * Reads a config file: "key = value" lines, '#' comments, blank lines.
+ * Returns 0, or -1 with "path:line: reason" in err.
+ */
+int config_load(struct config *cfg, const char *path, char *err,
+    size_t errsz) WARN_UNUSED;
+
+/* Checks that the settings make sense together. 0, or -1 with err. */
+int config_validate(const struct config *cfg, char *err, size_t errsz) WARN_UNUSED;
+
+void config_free(struct config *cfg);
+
+#endif

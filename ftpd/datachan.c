@@ -1,0 +1,270 @@
+/*
+ * datachan.c: getting a data connection: passive listeners (PASV/EPSV)
+ * and active connects (PORT/EPRT); see xfer.h.
+ *
+ * A passive listener accepts one connection, only from the control
+ * connection's peer address (no PASV port theft), and closes after it or
+ * after the data timeout. An active connection goes only to the control
+ * peer's own address unless allow_foreign_data is set (no FTP bounce).
+ * Passive sockets never use SO_REUSEPORT, which lets two sockets share a
+ * port and so swap data between clients.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "config.h"
+#include "reply.h"
+#include "session.h"
+#include "worker.h"
+#include "xfer.h"
+
+static void
+close_setup(struct session *s)
+{
+	if (s->setup_ev != NULL) {
+		event_free(s->setup_ev);
+		s->setup_ev = NULL;
+	}
+	if (s->setup_fd >= 0) {
+		close(s->setup_fd);
+		s->setup_fd = -1;
+	}
+}
+
+void
+data_reset(struct session *s)
+{
+	close_setup(s);
+	if (s->data_fd >= 0) {
+		close(s->data_fd);
+		s->data_fd = -1;
+	}
+	s->data_mode = DATA_NONE;
+}
+
+/* Tries ports of the configured range from a random start. */
+static int
+bind_passive(struct session *s, int fd, struct sockaddr_storage *ss)
+{
+	const struct config *cfg = s->cfg;
+	unsigned span = cfg->pasv_max - cfg->pasv_min + 1, start, i;
+
+	if (getrandom(&start, sizeof(start), 0) != sizeof(start))
+		start = (unsigned)getpid();
+	for (i = 0; i < span; i++) {
+		addr_set_port(ss, cfg->pasv_min + (start + i) % span);
+		if (bind(fd, (struct sockaddr *)ss, addr_len(ss)) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			return -1;
+	}
+	errno = EADDRINUSE;
+	return -1;
+}
+
+static void
+setup_timeout(struct session *s)
+{
+	session_log(s, "data connection not made within %u s",
+	    s->cfg->data_timeout);
+	close_setup(s);
+	s->data_mode = DATA_NONE;
+	if (s->xfer != NULL)
+		xfer_connect_failed(s, "Data connection timed out.");
+}
+
+static void
+accept_cb(evutil_socket_t lfd, short what, void *arg)
+{
+	struct session *s = arg;
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+	char who[64];
+	int fd;
+
+	if (what & EV_TIMEOUT) {
+		setup_timeout(s);
+		return;
+	}
+	fd = accept4(lfd, (struct sockaddr *)&peer, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;		/* EAGAIN, ECONNABORTED: keep listening */
+	if (!addr_same_host(&peer, &s->peer)) {
+		/* Port theft: someone else raced the client to our port. */
+		addr_unmap(&peer);
+		if (addr_ntop(&peer, who, sizeof(who)) < 0)
+			snprintf(who, sizeof(who), "?");
+		session_log(s, "refused data connection from %s", who);
+		close(fd);
+		return;
+	}
+	close_setup(s);
+	if (s->xfer != NULL && s->xfer->waiting)
+		xfer_connected(s, fd);
+	else
+		s->data_fd = fd;	/* the transfer command comes next */
+}
+
+void
+data_passive(struct session *s, int extended, int family)
+{
+	struct sockaddr_storage ss = s->local, adv;
+	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
+	char text[128];
+	int fd;
+
+	data_reset(s);
+	if (family != 0 && family != ss.ss_family) {
+		session_reply(s, R_522_PROTOCOL_NOT_SUPPORTED,
+		    "Network protocol not supported, use (%d)",
+		    ss.ss_family == AF_INET ? 1 : 2);
+		return;
+	}
+	if (!extended && ss.ss_family != AF_INET) {
+		session_reply(s, R_522_PROTOCOL_NOT_SUPPORTED,
+		    "PASV is IPv4 only; use EPSV.");
+		return;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind_passive(s, fd, &ss) < 0 || listen(fd, 1) < 0) {
+		if (fd >= 0)
+			close(fd);
+		session_reply(s, R_425_CANT_OPEN_DATA,
+		    "Cannot open passive connection.");
+		return;
+	}
+	s->setup_fd = fd;
+	s->setup_ev = event_new(worker_base(s->worker), fd, EV_READ | EV_PERSIST,
+	    accept_cb, s);
+	if (s->setup_ev == NULL || event_add(s->setup_ev, &tv) < 0) {
+		data_reset(s);
+		session_reply(s, R_425_CANT_OPEN_DATA,
+		    "Cannot open passive connection.");
+		return;
+	}
+	s->data_mode = DATA_PASSIVE;
+	if (extended) {
+		session_reply(s, R_229_EXTENDED_PASSIVE,
+		    "Entering Extended Passive Mode (|||%u|)", addr_port(&ss));
+		return;
+	}
+	adv = ss;
+	if (s->cfg->pasv_address != NULL &&
+	    addr_pton(s->cfg->pasv_address, addr_port(&ss), &adv) < 0)
+		adv = ss;
+	if (addr_format_port(&adv, text, sizeof(text)) < 0) {
+		data_reset(s);
+		session_reply(s, R_425_CANT_OPEN_DATA, "Cannot format address.");
+		return;
+	}
+	session_reply(s, R_227_PASSIVE, "Entering Passive Mode (%s).", text);
+}
+
+void
+data_active(struct session *s, const struct sockaddr_storage *ss)
+{
+	data_reset(s);
+	if (!s->cfg->allow_foreign_data && !addr_same_host(ss, &s->peer)) {
+		session_reply(s, R_500_SYNTAX_ERROR,
+		    "Illegal PORT command: data connections go only to your own address.");
+		return;
+	}
+	if (addr_port(ss) < 1024) {
+		session_reply(s, R_500_SYNTAX_ERROR,
+		    "Illegal PORT command: privileged port.");
+		return;
+	}
+	s->port_addr = *ss;
+	addr_unmap(&s->port_addr);
+	s->data_mode = DATA_ACTIVE;
+	session_reply(s, R_200_OK, "PORT command successful. Consider using EPSV.");
+}
+
+static void
+connect_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (what & EV_TIMEOUT) {
+		setup_timeout(s);
+		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err != 0) {
+		close_setup(s);
+		s->data_mode = DATA_NONE;
+		xfer_connect_failed(s, strerror(err));
+		return;
+	}
+	/* Hand the socket over before close_setup would close it. */
+	s->setup_fd = -1;
+	close_setup(s);
+	xfer_connected(s, (int)fd);
+}
+
+int
+data_connect(struct session *s)
+{
+	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
+	struct sockaddr_storage local = s->local;
+	int fd;
+
+	if (s->data_mode == DATA_PASSIVE) {
+		if (s->data_fd >= 0) {
+			fd = s->data_fd;
+			s->data_fd = -1;
+			return fd;
+		}
+		if (s->setup_fd < 0) {
+			errno = ENOTCONN;
+			return -2;
+		}
+		return -1;	/* accept_cb will call xfer_connected */
+	}
+	if (s->data_mode != DATA_ACTIVE) {
+		errno = ENOTCONN;
+		return -2;
+	}
+	fd = socket(s->port_addr.ss_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -2;
+	/* Connect from the address the client talks to. */
+	if (local.ss_family == s->port_addr.ss_family) {
+		addr_set_port(&local, 0);
+		(void)bind(fd, (struct sockaddr *)&local, addr_len(&local));
+	}
+	if (connect(fd, (struct sockaddr *)&s->port_addr,
+	    addr_len(&s->port_addr)) == 0) {
+		s->data_mode = DATA_NONE;
+		return fd;
+	}
+	if (errno != EINPROGRESS) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -2;
+	}
+	s->setup_fd = fd;
+	s->setup_ev = event_new(worker_base(s->worker), fd, EV_WRITE,
+	    connect_cb, s);
+	if (s->setup_ev == NULL || event_add(s->setup_ev, &tv) < 0) {
+		close_setup(s);
+		errno = ENOMEM;
+		return -2;
+	}
+	s->data_mode = DATA_NONE;
+	return -1;
+}

@@ -1,1 +1,0 @@
-int ftpd_placeholder_unused(void); int ftpd_placeholder_unused(void) { return 0; }

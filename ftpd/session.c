@@ -1,0 +1,356 @@
+/*
+ * session.c: the control connection: reading commands, queueing replies,
+ * holding commands back during transfers, and tearing down; see session.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "buf.h"
+#include "cmdtab.h"
+#include "config.h"
+#include "listfmt.h"
+#include "log.h"
+#include "reply.h"
+#include "session.h"
+#include "worker.h"
+#include "xfer.h"
+
+#define REPLY_MAX (1024 * 1024)
+/* Stop reading commands while this much output is waiting for the peer. */
+#define OUTPUT_HIGH_WATER (256 * 1024)
+
+static void ctrl_read_cb(struct bufferevent *bev, void *arg);
+static void ctrl_write_cb(struct bufferevent *bev, void *arg);
+static void ctrl_event_cb(struct bufferevent *bev, short what, void *arg);
+static void process_input(struct session *s);
+
+void
+session_idle_timeout(struct session *s, int on)
+{
+	struct timeval tv = { (time_t)s->cfg->idle_timeout, 0 };
+
+	bufferevent_set_timeouts(s->ctrl, on ? &tv : NULL, NULL);
+}
+
+void
+session_start(struct worker *w, int fd, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	const struct config *cfg;
+	struct session *s;
+	socklen_t len;
+	int one = 1;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		close(fd);
+		return;
+	}
+	s->worker = w;
+	s->root_fd = -1;
+	s->setup_fd = -1;
+	s->data_fd = -1;
+	s->mlst_facts = FACT_ALL;
+	memcpy(&s->peer, sa, salen < sizeof(s->peer) ? salen : sizeof(s->peer));
+	addr_unmap(&s->peer);
+	len = sizeof(s->local);
+	if (getsockname(fd, (struct sockaddr *)&s->local, &len) < 0) {
+		free(s);
+		close(fd);
+		return;
+	}
+	addr_unmap(&s->local);
+	if (addr_ntop(&s->peer, s->peer_str, sizeof(s->peer_str)) < 0)
+		snprintf(s->peer_str, sizeof(s->peer_str), "?");
+	/* Urgent data (TELNET Synch before ABOR) stays in the stream. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	s->ctrl = bufferevent_socket_new(worker_base(w), fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (s->ctrl == NULL) {
+		free(s);
+		close(fd);
+		return;
+	}
+	worker_add_session(w, s);
+	cfg = s->cfg;
+	ctrl_reader_init(&s->reader, CTRL_LINE_MAX, 1);
+	bufferevent_setcb(s->ctrl, ctrl_read_cb, ctrl_write_cb, ctrl_event_cb, s);
+	session_idle_timeout(s, 1);
+	bufferevent_enable(s->ctrl, EV_READ | EV_WRITE);
+	session_log(s, "connect");
+	session_reply_text(s, R_220_READY, cfg->banner);
+}
+
+void
+session_reply_text(struct session *s, int code, const char *text)
+{
+	struct buf out;
+
+	buf_init(&out, REPLY_MAX);
+	if (reply_format(&out, code, text) < 0) {
+		buf_reset(&out);
+		if (reply_format(&out, R_451_LOCAL_ERROR, "Reply too long.") < 0)
+			return;
+	}
+	if (bufferevent_write(s->ctrl, out.data, out.len) < 0)
+		s->closing = 1;
+	buf_free(&out);
+}
+
+void
+session_reply(struct session *s, int code, const char *fmt, ...)
+{
+	struct buf text;
+	va_list ap;
+	int rc;
+
+	buf_init(&text, REPLY_MAX);
+	va_start(ap, fmt);
+	rc = buf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	session_reply_text(s, rc < 0 ? R_451_LOCAL_ERROR : code,
+	    rc < 0 ? "Reply too long." : buf_cstr(&text));
+	buf_free(&text);
+}
+
+void
+session_close_after(struct session *s, int code, const char *text)
+{
+	if (s->closing)
+		return;
+	session_reply_text(s, code, text);
+	s->closing = 1;
+	bufferevent_disable(s->ctrl, EV_READ);
+	/*
+	 * The write callback frees the session once the reply is out; make
+	 * sure it runs (deferred, so no caller sees the session vanish).
+	 */
+	bufferevent_trigger(s->ctrl, EV_WRITE,
+	    BEV_TRIG_IGNORE_WATERMARKS | BEV_OPT_DEFER_CALLBACKS);
+}
+
+void
+session_free(struct session *s)
+{
+	if (s->xfer != NULL)
+		xfer_cancel(s);
+	data_reset(s);
+	session_log(s, "disconnect (%llu bytes in, %llu bytes out)",
+	    s->bytes_in, s->bytes_out);
+	worker_remove_session(s->worker, s);
+	bufferevent_free(s->ctrl);
+	ctrl_reader_free(&s->reader);
+	if (s->root_fd >= 0)
+		close(s->root_fd);
+	free(s->held_line);
+	free(s->user);
+	free(s->cwd);
+	free(s->rnfr);
+	free(s);
+}
+
+/* Takes the held command, if any, and runs it. */
+static void
+run_held(struct session *s)
+{
+	char *line = s->held_line;
+
+	s->held_line = NULL;
+	cmd_dispatch(s, line);
+	free(line);
+}
+
+void
+session_resume(struct session *s)
+{
+	if (s->closing)
+		return;
+	if (session_shutting_down(s)) {
+		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
+		    "Server shutting down.");
+		return;
+	}
+	session_idle_timeout(s, 1);
+	if (s->held_line != NULL)
+		run_held(s);
+	if (s->xfer == NULL && !s->closing) {
+		bufferevent_enable(s->ctrl, EV_READ);
+		process_input(s);
+	}
+}
+
+/* One complete line from the peer. */
+static void
+handle_line(struct session *s, char *line)
+{
+	if (s->xfer != NULL && !cmd_runs_during_transfer(line)) {
+		/*
+		 * Hold it until the transfer ends, and stop reading so the
+		 * peer cannot queue unbounded input meanwhile.
+		 */
+		s->held_line = strdup(line);
+		if (s->held_line == NULL)
+			session_close_after(s, R_421_SERVICE_UNAVAILABLE,
+			    "Out of memory.");
+		bufferevent_disable(s->ctrl, EV_READ);
+		return;
+	}
+	cmd_dispatch(s, line);
+}
+
+static void
+process_input(struct session *s)
+{
+	struct evbuffer *in = bufferevent_get_input(s->ctrl);
+	struct evbuffer *out = bufferevent_get_output(s->ctrl);
+
+	while (!s->closing && s->held_line == NULL &&
+	    evbuffer_get_length(in) > 0) {
+		struct evbuffer_iovec v;
+		size_t used;
+		enum ctrl_result r;
+
+		if (evbuffer_get_length(out) > OUTPUT_HIGH_WATER) {
+			/* The peer is not reading replies: wait for it. */
+			bufferevent_disable(s->ctrl, EV_READ);
+			return;
+		}
+		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+			break;
+		r = ctrl_feed(&s->reader, v.iov_base, v.iov_len, &used);
+		evbuffer_drain(in, used);
+		switch (r) {
+		case CTRL_NEED_MORE:
+			break;
+		case CTRL_TOO_LONG:
+			session_reply(s, R_500_SYNTAX_ERROR,
+			    "Command line too long (at most %d bytes).",
+			    CTRL_LINE_MAX);
+			break;
+		case CTRL_BAD_BYTE:
+			session_reply(s, R_500_SYNTAX_ERROR,
+			    "Command line holds a NUL byte.");
+			break;
+		case CTRL_LINE:
+			handle_line(s, s->reader.line.data != NULL ?
+			    s->reader.line.data : (char *)"");
+			break;
+		}
+	}
+}
+
+static void
+ctrl_read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	process_input(arg);
+}
+
+static void
+ctrl_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct session *s = arg;
+
+	(void)bev;
+	if (s->closing) {
+		session_free(s);
+		return;
+	}
+	/* Output drained below the mark: take commands again. */
+	if (s->xfer == NULL && s->held_line == NULL &&
+	    !(bufferevent_get_enabled(s->ctrl) & EV_READ)) {
+		bufferevent_enable(s->ctrl, EV_READ);
+		process_input(s);
+	}
+}
+
+static void
+ctrl_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct session *s = arg;
+
+	(void)bev;
+	if ((what & BEV_EVENT_TIMEOUT) && !s->closing) {
+		session_log(s, "idle timeout");
+		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
+		    "Timeout: closing control connection.");
+		return;
+	}
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		session_free(s);
+}
+
+int
+session_path(struct session *s, const char *arg, char *out)
+{
+	if (vpath_resolve(s->cwd != NULL ? s->cwd : "/", arg != NULL ? arg : "",
+	    out, VPATH_MAX) < 0) {
+		session_reply(s, R_553_NAME_NOT_ALLOWED, "Path too long.");
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_set_cwd(struct session *s, const char *path)
+{
+	char *p = strdup(path);
+
+	if (p == NULL)
+		return -1;
+	free(s->cwd);
+	s->cwd = p;
+	return 0;
+}
+
+void
+session_reply_errno(struct session *s, int err, const char *path)
+{
+	const char *why;
+
+	switch (err) {
+	case ENOENT: why = "No such file or directory"; break;
+	case EXDEV:
+	case ELOOP: why = "Path leads outside your home"; break;
+	case EACCES:
+	case EPERM: why = "Permission denied"; break;
+	case EEXIST: why = "File exists"; break;
+	case ENOTDIR: why = "Not a directory"; break;
+	case EISDIR: why = "Is a directory"; break;
+	case ENOTEMPTY: why = "Directory not empty"; break;
+	case ENAMETOOLONG: why = "File name too long"; break;
+	case ENOSPC: why = "No space left on device"; break;
+	case EDQUOT: why = "Quota exceeded"; break;
+	case EROFS: why = "Read-only file system"; break;
+	default: why = strerror(err); break;
+	}
+	session_reply(s, R_550_FILE_UNAVAILABLE, "%s: %s.", path, why);
+}
+
+void
+session_log(struct session *s, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_msg("%s %s: %s", s->peer_str,
+	    s->login == LOGIN_DONE && s->user != NULL ? s->user : "-", msg);
+}
+
+int
+session_shutting_down(const struct session *s)
+{
+	return worker_stopping(s->worker);
+}

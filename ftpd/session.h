@@ -1,0 +1,126 @@
+/*
+ * session: one FTP control connection and everything it owns.
+ *
+ * A session lives on one worker thread's event loop from accept to close;
+ * only that thread touches it. The command handlers receive it and reply
+ * through session_reply; the dispatcher (session.c) reads lines, enforces
+ * the command table's rules and holds back commands while a transfer runs.
+ */
+#ifndef FTPD_SESSION_H
+#define FTPD_SESSION_H
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "compat.h"
+#include "ctrlio.h"
+#include "vpath.h"
+
+struct bufferevent;
+struct event;
+struct worker;
+struct config;
+struct xfer;
+
+enum login_state {
+	LOGIN_NEED_USER,
+	LOGIN_NEED_PASS,
+	LOGIN_DONE,
+};
+
+enum data_mode {
+	DATA_NONE,	/* no PORT/PASV yet, or used up */
+	DATA_PASSIVE,	/* listening (or accepted) after PASV/EPSV */
+	DATA_ACTIVE,	/* PORT/EPRT address stored */
+};
+
+struct session {
+	struct worker *worker;
+	const struct config *cfg;
+	struct session *next, *prev;	/* the worker's list */
+
+	struct bufferevent *ctrl;
+	struct sockaddr_storage peer;	/* control peer, unmapped */
+	struct sockaddr_storage local;	/* our end of the control connection */
+	char peer_str[64];		/* "1.2.3.4" or "::1" for logs */
+	struct ctrl_reader reader;
+	char *held_line;		/* a command waiting for a transfer to end */
+	unsigned closing : 1;		/* close once the output is flushed */
+	unsigned freed : 1;
+
+	enum login_state login;
+	char *user;			/* name given to USER */
+	unsigned anonymous : 1;
+	unsigned writable : 1;
+	unsigned failed_logins;
+	int root_fd;			/* the home, O_PATH */
+	char *cwd;			/* canonical virtual path */
+
+	unsigned type_ascii : 1;
+	unsigned epsv_all : 1;
+	unsigned utf8 : 1;
+	unsigned mlst_facts;
+	off_t rest;			/* REST offset for the next transfer */
+	char *rnfr;			/* source of a pending rename */
+
+	enum data_mode data_mode;
+	int setup_fd;			/* passive listener or active connect */
+	struct event *setup_ev;
+	int data_fd;			/* accepted passive connection */
+	struct sockaddr_storage port_addr;
+	struct xfer *xfer;		/* the transfer in progress */
+
+	unsigned long long bytes_in, bytes_out;
+	unsigned files_in, files_out;
+};
+
+/*
+ * Takes over a connected control socket: makes the session, sends the
+ * greeting and registers it with the worker. Closes fd on failure.
+ */
+void session_start(struct worker *w, int fd, const struct sockaddr *sa,
+    socklen_t salen);
+
+/*
+ * Queues a reply (text may hold '\n' for a multi-line reply). printf-style.
+ */
+void session_reply(struct session *s, int code, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* Queues a reply whose text is given as-is (no format processing). */
+void session_reply_text(struct session *s, int code, const char *text);
+
+/* Replies code, then closes the session once the reply is sent. */
+void session_close_after(struct session *s, int code, const char *text);
+
+/* Closes the session at once and frees it. */
+void session_free(struct session *s);
+
+/*
+ * Called when a transfer ends: runs the command that was held back and
+ * resumes reading commands.
+ */
+void session_resume(struct session *s);
+
+/*
+ * Resolves a client path argument against the cwd into out (VPATH_MAX).
+ * Replies 553 and returns -1 when it is too long.
+ */
+int session_path(struct session *s, const char *arg, char *out) WARN_UNUSED;
+
+/* Sets a new current directory (canonical path). */
+int session_set_cwd(struct session *s, const char *path) WARN_UNUSED;
+
+/* Replies 550 with a reason derived from errno for action on path. */
+void session_reply_errno(struct session *s, int err, const char *path);
+
+/* Writes a log line prefixed with the peer and user. */
+void session_log(struct session *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Turns the control connection's idle timeout on or off. */
+void session_idle_timeout(struct session *s, int on);
+
+/* Whether the worker is shutting down (new transfers are refused). */
+int session_shutting_down(const struct session *s);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * worker: event-loop threads. Each worker owns an event_base and the
+ * sessions on it; the acceptor hands each new connection to one worker,
+ * and from then on only that worker's thread touches the session.
+ */
+#ifndef FTPD_WORKER_H
+#define FTPD_WORKER_H
+
+#include <sys/socket.h>
+
+#include "compat.h"
+
+struct config;
+struct session;
+struct event_base;
+
+struct worker;
+
+/* Starts n worker threads. Returns 0 or -1 (message already logged). */
+int workers_start(const struct config *cfg, unsigned n) WARN_UNUSED;
+
+/*
+ * Hands an accepted connection to the next worker (round robin). Called
+ * from the acceptor thread; closes fd if no worker can take it.
+ */
+void workers_hand_off(int fd, const struct sockaddr *sa, socklen_t salen);
+
+/*
+ * Asks every worker to stop: idle sessions get 421 and close, running
+ * transfers may finish within the shutdown timeout. Waits for all threads.
+ */
+void workers_stop(void);
+
+/* Total sessions across workers (approximate; for status and limits). */
+unsigned workers_session_count(void);
+
+/* Per-worker calls, made on the worker's own thread. */
+struct event_base *worker_base(struct worker *w);
+void worker_add_session(struct worker *w, struct session *s);
+void worker_remove_session(struct worker *w, struct session *s);
+int worker_stopping(const struct worker *w);
+
+/* The server root, opened O_PATH at startup. */
+extern int server_root_fd;
+
+#endif

@@ -1,0 +1,522 @@
+/*
+ * xfer.c: running transfers over the data connection; see xfer.h.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "listing.h"
+#include "log.h"
+#include "reply.h"
+#include "session.h"
+#include "worker.h"
+#include "xfer.h"
+
+#define IOBUF_SIZE (256 * 1024)
+#define LIST_SLICE (64 * 1024)
+/* Per callback, so that one fast transfer cannot starve other sessions. */
+#define SEND_BUDGET (4 * 1024 * 1024)
+#define SENDFILE_CHUNK (1024 * 1024)
+
+static void xfer_io_cb(evutil_socket_t fd, short what, void *arg);
+
+struct xfer *
+xfer_new(enum xfer_kind kind, const char *verb)
+{
+	struct xfer *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
+	x->kind = kind;
+	x->verb = verb;
+	x->file_fd = -1;
+	x->dir_fd = -1;
+	x->data_fd = -1;
+	ascii_init(&x->as);
+	buf_init(&x->out, 4 * IOBUF_SIZE);
+	return x;
+}
+
+/* Closes and frees everything x holds; removes an unfinished temp file. */
+static void
+xfer_free(struct xfer *x, int keep_temp)
+{
+	if (x->ev != NULL)
+		event_free(x->ev);
+	if (x->data_fd >= 0)
+		close(x->data_fd);
+	if (x->file_fd >= 0)
+		close(x->file_fd);
+	if (x->temp_name != NULL && !keep_temp && x->dir_fd >= 0)
+		(void)unlinkat(x->dir_fd, x->temp_name, 0);
+	if (x->dir_fd >= 0)
+		close(x->dir_fd);
+	listing_free(x->list);
+	buf_free(&x->out);
+	free(x->iobuf);
+	free(x->vpath);
+	free(x->temp_name);
+	free(x->target_name);
+	free(x);
+}
+
+void
+xfer_discard(struct xfer *x)
+{
+	xfer_free(x, 0);
+}
+
+/* Writes an xferlog line (the wu-ftpd format that log analysers read). */
+static void
+log_xfer(struct session *s, struct xfer *x, int complete)
+{
+	struct timespec now;
+	char when[64], line[1600];
+	time_t t = time(NULL);
+	struct tm tm;
+	long secs;
+
+	if (x->kind == XFER_SEND_LIST)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (long)(now.tv_sec - x->started.tv_sec);
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
+	snprintf(line, sizeof(line), "%s %ld %s %llu %s %c _ %c %c %s ftp 0 * %c",
+	    when, secs < 1 ? 1 : secs, s->peer_str, x->bytes,
+	    x->vpath != NULL ? x->vpath : "-", x->ascii ? 'a' : 'b',
+	    x->kind == XFER_SEND_FILE ? 'o' : 'i', s->anonymous ? 'a' : 'r',
+	    s->user != NULL ? s->user : "-", complete ? 'c' : 'i');
+	log_xfer_line(line);
+}
+
+/* Ends the transfer with a reply, then lets the session go on. */
+static void
+xfer_end(struct session *s, int code, const char *text, int complete)
+{
+	struct xfer *x = s->xfer;
+
+	if (x->kind == XFER_SEND_FILE) {
+		s->bytes_out += x->bytes;
+		s->files_out += complete;
+	} else if (x->kind == XFER_RECV_FILE) {
+		s->bytes_in += x->bytes;
+		s->files_in += complete;
+	}
+	log_xfer(s, x, complete);
+	s->xfer = NULL;
+	xfer_free(x, 0);
+	if (text != NULL)
+		session_reply_text(s, code, text);
+	session_resume(s);
+}
+
+/* Finishes an upload: cut (REST), then move the temp file into place. */
+static int
+finish_upload(struct xfer *x)
+{
+	char tail[1];
+	size_t n;
+
+	if (x->ascii && (n = ascii_from_net_finish(&x->as, tail)) > 0 &&
+	    write(x->file_fd, tail, n) != (ssize_t)n)
+		return -1;
+	if (x->truncate_at_end) {
+		off_t pos = lseek(x->file_fd, 0, SEEK_CUR);
+
+		if (pos < 0 || ftruncate(x->file_fd, pos) < 0)
+			return -1;
+	}
+	if (close(x->file_fd) < 0) {
+		x->file_fd = -1;
+		return -1;
+	}
+	x->file_fd = -1;
+	if (x->temp_name != NULL) {
+		if (renameat(x->dir_fd, x->temp_name, x->dir_fd,
+		    x->target_name) < 0)
+			return -1;
+		free(x->temp_name);
+		x->temp_name = NULL;
+	}
+	return 0;
+}
+
+static void
+complete(struct session *s)
+{
+	struct xfer *x = s->xfer;
+	char text[256];
+
+	if (x->kind == XFER_RECV_FILE && finish_upload(x) < 0) {
+		snprintf(text, sizeof(text), "Could not store file: %s.",
+		    strerror(errno));
+		xfer_end(s, errno == ENOSPC ? R_452_INSUFFICIENT_STORAGE :
+		    R_451_LOCAL_ERROR, text, 0);
+		return;
+	}
+	if (x->kind == XFER_SEND_LIST && x->list != NULL &&
+	    listing_truncated(x->list) > 0) {
+		snprintf(text, sizeof(text),
+		    "Transfer complete (listing cut at %u entries).",
+		    s->cfg->max_list_entries);
+		xfer_end(s, R_226_CLOSING_DATA, text, 1);
+		return;
+	}
+	xfer_end(s, R_226_CLOSING_DATA, "Transfer complete.", 1);
+}
+
+static void
+fail_peer(struct session *s, int err)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "Connection closed; transfer aborted (%s).",
+	    strerror(err));
+	xfer_end(s, R_426_TRANSFER_ABORTED, text, 0);
+}
+
+static void
+fail_local(struct session *s, int err)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "Local error: %s.", strerror(err));
+	xfer_end(s, err == ENOSPC || err == EDQUOT ? R_552_EXCEEDED_STORAGE :
+	    R_451_LOCAL_ERROR, text, 0);
+}
+
+/* Sends pending bytes of x->out. 1 when all sent, 0 when blocked, -1 error. */
+static int
+flush_out(struct xfer *x)
+{
+	while (x->out.len > 0) {
+		ssize_t n = send(x->data_fd, x->out.data, x->out.len,
+		    MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return (errno == EAGAIN) ? 0 : -1;
+		}
+		x->bytes += (unsigned long long)n;
+		buf_consume(&x->out, (size_t)n);
+	}
+	return 1;
+}
+
+/* RETR in binary: the kernel copies file pages straight to the socket. */
+static int
+send_file_binary(struct xfer *x)
+{
+	size_t sent = 0;
+
+	while (sent < SEND_BUDGET) {
+		ssize_t n = sendfile(x->data_fd, x->file_fd, &x->offset,
+		    SENDFILE_CHUNK);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN ? 1 : -1;
+		}
+		if (n == 0)
+			return 0;	/* end of file */
+		x->bytes += (unsigned long long)n;
+		sent += (size_t)n;
+	}
+	return 1;
+}
+
+/* RETR in ASCII: read, convert LF to CRLF, send. */
+static int
+send_file_ascii(struct xfer *x, int *local_err)
+{
+	size_t sent = 0;
+	int rc;
+
+	while (sent < SEND_BUDGET) {
+		char *conv = x->iobuf + IOBUF_SIZE / 2;
+		ssize_t n;
+		size_t m;
+
+		if ((rc = flush_out(x)) <= 0)
+			return rc < 0 ? -1 : 1;
+		/* Read a quarter of iobuf; its CRLF form fits in the upper half. */
+		n = read(x->file_fd, x->iobuf, IOBUF_SIZE / 4);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*local_err = 1;
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		m = ascii_to_net(&x->as, x->iobuf, (size_t)n, conv);
+		if (buf_append(&x->out, conv, m) < 0) {
+			*local_err = 1;
+			return -1;
+		}
+		sent += (size_t)n;
+	}
+	return 1;
+}
+
+static int
+send_listing(struct xfer *x, int *local_err)
+{
+	size_t rounds;
+	int rc, more;
+
+	for (rounds = 0; rounds < 64; rounds++) {
+		if ((rc = flush_out(x)) <= 0)
+			return rc < 0 ? -1 : 1;
+		if (x->list == NULL)
+			return 0;
+		more = listing_next(x->list, &x->out, LIST_SLICE);
+		if (more < 0) {
+			*local_err = 1;
+			return -1;
+		}
+		if (more == 0) {
+			listing_free(x->list);
+			x->list = NULL;
+		}
+	}
+	return 1;
+}
+
+/* Writes all of buf to the file (files take short writes too). */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* STOR: socket to file. */
+static int
+recv_file(struct xfer *x, int *local_err)
+{
+	size_t got = 0;
+
+	while (got < SEND_BUDGET) {
+		ssize_t n = recv(x->data_fd, x->iobuf, IOBUF_SIZE / 2, 0);
+		const char *p = x->iobuf;
+		size_t len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN ? 1 : -1;
+		}
+		if (n == 0)
+			return 0;
+		len = (size_t)n;
+		if (x->ascii) {
+			len = ascii_from_net(&x->as, x->iobuf, len,
+			    x->iobuf + IOBUF_SIZE / 2);
+			p = x->iobuf + IOBUF_SIZE / 2;
+		}
+		if (write_all(x->file_fd, p, len) < 0) {
+			*local_err = 1;
+			return -1;
+		}
+		x->bytes += (unsigned long long)n;
+		got += (size_t)n;
+	}
+	return 1;
+}
+
+static void
+xfer_io_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+	struct xfer *x = s->xfer;
+	int rc, local_err = 0;
+
+	(void)fd;
+	if (what & EV_TIMEOUT) {
+		session_log(s, "data connection stalled for %u s",
+		    s->cfg->data_timeout);
+		xfer_end(s, R_426_TRANSFER_ABORTED,
+		    "Data connection timed out; transfer aborted.", 0);
+		return;
+	}
+	switch (x->kind) {
+	case XFER_SEND_FILE:
+		rc = x->ascii ? send_file_ascii(x, &local_err) :
+		    send_file_binary(x);
+		if (rc == 0 && x->ascii && flush_out(x) == 0)
+			rc = 1;
+		break;
+	case XFER_SEND_LIST:
+		rc = send_listing(x, &local_err);
+		break;
+	case XFER_RECV_FILE:
+		rc = recv_file(x, &local_err);
+		break;
+	default:
+		rc = -1;
+		break;
+	}
+	if (rc > 0)
+		return;
+	if (rc == 0) {
+		complete(s);
+		return;
+	}
+	if (local_err)
+		fail_local(s, errno);
+	else
+		fail_peer(s, errno);
+}
+
+void
+xfer_connected(struct session *s, int fd)
+{
+	struct xfer *x = s->xfer;
+	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
+	short what = x->kind == XFER_RECV_FILE ? EV_READ : EV_WRITE;
+
+	x->waiting = 0;
+	x->data_fd = fd;
+	if (x->ev != NULL) {
+		event_free(x->ev);
+		x->ev = NULL;
+	}
+	if ((x->kind == XFER_RECV_FILE || x->ascii) &&
+	    (x->iobuf = malloc(IOBUF_SIZE)) == NULL) {
+		fail_local(s, ENOMEM);
+		return;
+	}
+	x->ev = event_new(worker_base(s->worker), fd, what | EV_PERSIST,
+	    xfer_io_cb, s);
+	if (x->ev == NULL || event_add(x->ev, &tv) < 0)
+		fail_local(s, ENOMEM);
+}
+
+void
+xfer_connect_failed(struct session *s, const char *why)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "Cannot open data connection: %s", why);
+	xfer_end(s, R_425_CANT_OPEN_DATA, text, 0);
+}
+
+static void
+wait_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	xfer_connect_failed(arg, "timed out.");
+}
+
+void
+xfer_start(struct session *s, struct xfer *x)
+{
+	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
+	char text[VPATH_MAX + 128];
+	int fd;
+
+	BUG_ON(s->xfer != NULL);
+	if (s->data_mode == DATA_NONE && s->data_fd < 0) {
+		xfer_discard(x);
+		session_reply(s, R_425_CANT_OPEN_DATA, "Use PORT or PASV first.");
+		return;
+	}
+	x->s = s;
+	x->ascii = s->type_ascii && x->kind != XFER_SEND_LIST;
+	clock_gettime(CLOCK_MONOTONIC, &x->started);
+	s->xfer = x;
+	s->rest = 0;
+	/* The control connection is not idle while data flows. */
+	session_idle_timeout(s, 0);
+	if (x->kind == XFER_SEND_LIST)
+		snprintf(text, sizeof(text), "Here comes the directory listing.");
+	else if (x->kind == XFER_SEND_FILE)
+		snprintf(text, sizeof(text),
+		    "Opening %s mode data connection for %s (%jd bytes).",
+		    x->ascii ? "ASCII" : "BINARY", x->vpath,
+		    (intmax_t)(x->end - x->offset));
+	else
+		snprintf(text, sizeof(text), "Ok to send data.");
+	if (strcmp(x->verb, "STOU") == 0)
+		snprintf(text, sizeof(text), "FILE: %s", x->target_name);
+	session_reply_text(s, R_150_OPENING_DATA, text);
+	fd = data_connect(s);
+	if (fd >= 0) {
+		xfer_connected(s, fd);
+		return;
+	}
+	if (fd == -2) {
+		xfer_connect_failed(s, strerror(errno));
+		return;
+	}
+	x->waiting = 1;
+	x->ev = evtimer_new(worker_base(s->worker), wait_timeout_cb, s);
+	if (x->ev == NULL || evtimer_add(x->ev, &tv) < 0)
+		xfer_connect_failed(s, "out of memory.");
+}
+
+void
+xfer_abort(struct session *s)
+{
+	if (s->xfer == NULL) {
+		data_reset(s);
+		session_reply(s, R_225_DATA_OPEN_NO_XFER, "No transfer to abort.");
+		return;
+	}
+	session_log(s, "%s %s aborted by client", s->xfer->verb,
+	    s->xfer->vpath != NULL ? s->xfer->vpath : "");
+	data_reset(s);
+	session_reply(s, R_426_TRANSFER_ABORTED,
+	    "Connection closed; transfer aborted.");
+	xfer_end(s, R_226_CLOSING_DATA, "ABOR successful.", 0);
+}
+
+void
+xfer_cancel(struct session *s)
+{
+	struct xfer *x = s->xfer;
+
+	if (x == NULL)
+		return;
+	log_xfer(s, x, 0);
+	s->xfer = NULL;
+	xfer_free(x, 0);
+}
+
+void
+xfer_describe(const struct session *s, char *out, size_t outsz)
+{
+	const struct xfer *x = s->xfer;
+
+	if (x == NULL) {
+		snprintf(out, outsz, "No data connection");
+		return;
+	}
+	snprintf(out, outsz, "%s %s: %llu bytes transferred%s", x->verb,
+	    x->vpath != NULL ? x->vpath : "", x->bytes,
+	    x->waiting ? " (waiting for the data connection)" : "");
+}
