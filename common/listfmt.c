@@ -26,6 +26,19 @@ static const struct {
 
 #define SIX_MONTHS (182 * 24 * 3600L)
 
+/*
+ * Drops whatever a failed call appended after saved. The terminator must be
+ * put back too: a buf's contents are always a C string (see buf.h).
+ */
+static int
+rollback(struct buf *out, size_t saved)
+{
+	out->len = saved;
+	if (out->data != NULL)
+		out->data[saved] = '\0';
+	return -1;
+}
+
 static void
 mode_string(mode_t m, char s[11])
 {
@@ -82,8 +95,7 @@ listfmt_unix(struct buf *out, const struct stat *st, const char *name,
 		goto fail;
 	return 0;
 fail:
-	out->len = saved;
-	return -1;
+	return rollback(out, saved);
 }
 
 static const char *
@@ -137,8 +149,7 @@ listfmt_facts(struct buf *out, const struct stat *st, unsigned facts,
 		goto fail;
 	return 0;
 fail:
-	out->len = saved;
-	return -1;
+	return rollback(out, saved);
 }
 
 int
@@ -148,10 +159,8 @@ listfmt_mlsd(struct buf *out, const struct stat *st, const char *name,
 	size_t saved = out->len;
 
 	if (listfmt_facts(out, st, facts, writable, cdir) < 0 ||
-	    buf_printf(out, " %s\r\n", name) < 0) {
-		out->len = saved;
-		return -1;
-	}
+	    buf_printf(out, " %s\r\n", name) < 0)
+		return rollback(out, saved);
 	return 0;
 }
 
