@@ -134,8 +134,9 @@ session_close_after(struct session *s, int code, const char *text)
 	 * The write callback frees the session once the reply is out; make
 	 * sure it runs (deferred, so no caller sees the session vanish).
 	 */
-	bufferevent_trigger(s->ctrl, EV_WRITE,
-	    BEV_TRIG_IGNORE_WATERMARKS | BEV_OPT_DEFER_CALLBACKS);
+	if (evbuffer_get_length(bufferevent_get_output(s->ctrl)) == 0)
+		bufferevent_trigger(s->ctrl, EV_WRITE,
+		    BEV_TRIG_IGNORE_WATERMARKS | BEV_OPT_DEFER_CALLBACKS);
 }
 
 void
@@ -262,6 +263,8 @@ ctrl_write_cb(struct bufferevent *bev, void *arg)
 
 	(void)bev;
 	if (s->closing) {
+		if (evbuffer_get_length(bufferevent_get_output(s->ctrl)) > 0)
+			return;
 		session_free(s);
 		return;
 	}

@@ -1,0 +1,224 @@
+"""ftpd as an administrator meets it: flags and config file, the ready
+line, --hash-password, logs (session lines and xferlog), SIGHUP reloading
+the users file, SIGTERM draining running transfers, and bad input to the
+program itself."""
+import ftplib
+import io
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ftpharness as H  # noqa: E402
+
+
+def login(srv, user='alice', host='127.0.0.1'):
+    ftp = ftplib.FTP()
+    ftp.connect(host, srv.port, timeout=20)
+    ftp.login(user, H.PASSWORD)
+    return ftp
+
+
+class HashPassword(unittest.TestCase):
+    def run_hash(self, args, stdin):
+        return subprocess.run([H.FTPD, '--hash-password'] + args, input=stdin,
+                              capture_output=True, text=True, timeout=30)
+
+    def test_yescrypt_default(self):
+        r = self.run_hash([], 'pw1\n')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        h = r.stdout.strip()
+        self.assertTrue(h.startswith('$y$'), h)
+        import crypt
+        self.assertEqual(crypt.crypt('pw1', h), h)
+        self.assertNotEqual(crypt.crypt('pw2', h), h)
+
+    def test_sha512(self):
+        r = self.run_hash(['--hash-method', 'sha512'], 'pw\n')
+        self.assertEqual(r.returncode, 0)
+        self.assertTrue(r.stdout.startswith('$6$'))
+
+    def test_empty_password_refused(self):
+        r = self.run_hash([], '\n')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('empty password', r.stderr)
+
+
+class BadStartup(unittest.TestCase):
+    def start(self, args):
+        return subprocess.run([H.FTPD, '--foreground'] + args,
+                              capture_output=True, text=True, timeout=10)
+
+    def test_missing_root(self):
+        r = self.start(['--port', '0', '--listen', '127.0.0.1',
+                        '--root', '/nonexistent/x', '--anonymous'])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('/nonexistent/x', r.stderr)
+
+    def test_no_way_to_log_in(self):
+        r = self.start(['--port', '0', '--root', '/tmp'])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn('nobody could log in', r.stderr)
+
+    def test_bad_flag_value(self):
+        r = self.start(['--port', '70000', '--root', '/tmp', '--anonymous'])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("bad value '70000' for port", r.stderr)
+
+    def test_bad_users_file(self):
+        with tempfile.NamedTemporaryFile('w', suffix='.users') as f:
+            f.write('alice:plaintext:/alice:rw\n')
+            f.flush()
+            r = self.start(['--port', '0', '--listen', '127.0.0.1',
+                            '--root', '/tmp', '--users', f.name])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(':1: the hash must be a crypt(3) hash', r.stderr)
+
+    def test_bad_config_line(self):
+        with tempfile.NamedTemporaryFile('w', suffix='.conf') as f:
+            f.write('# comment\n\nport = 0\nnonsense here\n')
+            f.flush()
+            r = self.start(['--config', f.name])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(':4: expected key = value', r.stderr)
+
+    def test_listen_not_numeric(self):
+        r = self.start(['--port', '0', '--listen', 'example.invalid',
+                        '--root', '/tmp', '--anonymous'])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('not a numeric IP address', r.stderr)
+
+
+class ConfigFile(unittest.TestCase):
+    def test_config_file_then_flags_override(self):
+        srv = H.Server()
+        conf = os.path.join(srv.dir, 'ftpd.conf')
+        with open(conf, 'w') as f:
+            f.write('banner = Hello from the config file\n'
+                    'anonymous = yes\nanonymous_home = /bob\n'
+                    'port = 21\n')
+        srv.extra = ['--config', conf]  # --port 0 from the harness wins
+        srv.start()
+        try:
+            ftp = ftplib.FTP()
+            ftp.connect('127.0.0.1', srv.port, timeout=10)
+            self.assertIn('Hello from the config file', ftp.getwelcome())
+            srv.write('bob/anon.txt', b'anon')
+            ftp.login()  # anonymous
+            self.assertEqual(ftp.nlst(), ['anon.txt'])
+            with self.assertRaises(ftplib.error_perm):
+                ftp.storbinary('STOR x', io.BytesIO(b'x'))
+            ftp.quit()
+        finally:
+            srv.cleanup()
+
+
+class Logs(unittest.TestCase):
+    def test_session_and_xferlog_lines(self):
+        srv = H.Server()
+        xlog = os.path.join(srv.dir, 'xferlog')
+        slog = os.path.join(srv.dir, 'session.log')
+        srv.extra = ['--log', slog, '--xferlog', xlog]
+        srv.start()
+        try:
+            srv.write('alice/f.bin', b'z' * 1000)
+            ftp = login(srv)
+            ftp.retrbinary('RETR f.bin', lambda b: None)
+            ftp.storbinary('STOR up.bin', io.BytesIO(b'u' * 77))
+            ftp.quit()
+            bad = ftplib.FTP()
+            bad.connect('127.0.0.1', srv.port, timeout=10)
+            with self.assertRaises(ftplib.error_perm):
+                bad.login('alice', 'wrong')
+            bad.close()
+            time.sleep(0.3)
+        finally:
+            srv.stop()
+        with open(slog) as f:
+            s = f.read()
+        for needle in ('127.0.0.1 -: connect', 'alice: login',
+                       'alice: quit', 'login failed for alice: wrong password',
+                       'disconnect'):
+            self.assertIn(needle, s)
+        with open(xlog) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(len(lines), 2, lines)
+        down = lines[0].split()
+        # wu-ftpd xferlog: date(5) secs host bytes name type _ dir mode user ...
+        self.assertEqual(down[6:9], ['127.0.0.1', '1000', '/f.bin'])
+        self.assertEqual(down[9:14], ['b', '_', 'o', 'r', 'alice'])
+        self.assertEqual(down[-1], 'c')
+        up = lines[1].split()
+        self.assertEqual(up[7:9], ['77', '/up.bin'])
+        self.assertEqual(up[11], 'i')
+        srv.cleanup()
+
+
+class Signals(unittest.TestCase):
+    def test_sighup_reloads_users(self):
+        srv = H.start_ftpd()
+        try:
+            with self.assertRaises(ftplib.error_perm):
+                login(srv, 'carol')
+            with open(srv.users, 'a') as f:
+                f.write('carol:%s:/alice:ro\n' % H.crypt.crypt(H.PASSWORD, '$6$carol$'))
+            srv.proc.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 5
+            while True:
+                try:
+                    ftp = login(srv, 'carol')
+                    break
+                except ftplib.error_perm:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            ftp.quit()
+            # A broken file is refused and the old table stays.
+            with open(srv.users, 'a') as f:
+                f.write('broken line\n')
+            srv.proc.send_signal(signal.SIGHUP)
+            time.sleep(0.3)
+            login(srv, 'carol').quit()
+        finally:
+            srv.cleanup()
+
+    def test_sigterm_lets_transfer_finish(self):
+        srv = H.Server()
+        srv.start()
+        try:
+            data = os.urandom(8 << 20)
+            srv.write('alice/big.bin', data)
+            ftp = login(srv)
+            idle = login(srv)
+            got = bytearray()
+            started = threading.Event()
+
+            def slow_reader(block):
+                got.extend(block)
+                started.set()
+                time.sleep(0.002)  # keep the transfer running a while
+            t = threading.Thread(target=lambda: ftp.retrbinary(
+                'RETR big.bin', slow_reader, blocksize=65536))
+            t.start()
+            self.assertTrue(started.wait(10))
+            srv.proc.send_signal(signal.SIGTERM)
+            t.join(30)
+            self.assertFalse(t.is_alive())
+            self.assertEqual(H.sha256(bytes(got)), H.sha256(data))
+            # The idle session was told 421; new connections are refused.
+            with self.assertRaises((ftplib.error_temp, EOFError, OSError)):
+                idle.voidcmd('NOOP')
+            self.assertEqual(srv.proc.wait(timeout=10), 0)
+            with self.assertRaises(OSError):
+                ftplib.FTP().connect('127.0.0.1', srv.port, timeout=3)
+        finally:
+            srv.cleanup()
+
+
+if __name__ == '__main__':
+    H.run_suite('test_lifecycle')
