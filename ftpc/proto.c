@@ -389,6 +389,9 @@ proto_size(struct proto *s, const char *path, off_t *size)
 	int code;
 
 	*size = -1;
+	/* RFC 3659: SIZE counts the bytes of the current TYPE; we want octets. */
+	if (proto_type(s, 0) != FC_OK)
+		return proto_status_of(s->code);
 	code = proto_cmd(s, "SIZE %s", path);
 	if (code != R_213_FILE_STATUS)
 		return proto_fail(s, code);

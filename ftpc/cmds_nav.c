@@ -1,0 +1,236 @@
+/*
+ * cmds_nav.c: directories, listings and remote file management.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cmdtab.h"
+#include "xfer.h"
+
+#define LISTING_PRINT_MAX (256 * 1024 * 1024)
+
+/* Sends one simple command; expect is the success code (0: any 2xx). */
+static enum fc_status
+simple(struct client *c, int expect, const char *what, const char *fmt,
+    const char *arg)
+{
+	int code = proto_cmd(&c->s, fmt, arg);
+
+	if (expect ? code == expect : proto_ok(code))
+		return FC_OK;
+	return client_fail(c, proto_fail(&c->s, code), "%s %s: %s", what, arg,
+	    c->s.err);
+}
+
+enum fc_status
+cmd_cd(struct client *c, int argc, char **argv)
+{
+	enum fc_status st;
+
+	(void)argc;
+	st = simple(c, 0, "cd", "CWD %s", argv[1]);
+	if (st == FC_OK)
+		client_update_cwd(c);
+	return st;
+}
+
+enum fc_status
+cmd_cdup(struct client *c, int argc, char **argv)
+{
+	int code = proto_cmd(&c->s, "CDUP");
+
+	(void)argc;
+	(void)argv;
+	if (!proto_ok(code))
+		return client_fail(c, proto_fail(&c->s, code), "cdup: %s",
+		    c->s.err);
+	client_update_cwd(c);
+	return FC_OK;
+}
+
+enum fc_status
+cmd_pwd(struct client *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	client_update_cwd(c);
+	if (c->rcwd[0] == '\0')
+		return client_fail(c, FC_REMOTE, "pwd: %s", c->s.err);
+	printf("Remote directory: %s\n", c->rcwd);
+	return FC_OK;
+}
+
+enum fc_status
+cmd_lcd(struct client *c, int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : getenv("HOME");
+	char cwd[CLIENT_PATH_MAX];
+
+	if (dir == NULL)
+		dir = "/";
+	if (chdir(dir) < 0)
+		return client_fail(c, FC_LOCAL, "lcd %s: %s", dir,
+		    strerror(errno));
+	if (getcwd(cwd, sizeof(cwd)) != NULL)
+		client_note(c, "Local directory now %s", cwd);
+	return FC_OK;
+}
+
+enum fc_status
+cmd_lpwd(struct client *c, int argc, char **argv)
+{
+	char cwd[CLIENT_PATH_MAX];
+
+	(void)argc;
+	(void)argv;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return client_fail(c, FC_LOCAL, "lpwd: %s", strerror(errno));
+	printf("Local directory: %s\n", cwd);
+	return FC_OK;
+}
+
+/* Runs a listing command and prints its text as it is. */
+static enum fc_status
+print_listing(struct client *c, const char *cmd, const char *path)
+{
+	struct buf text;
+	enum fc_status st;
+
+	buf_init(&text, LISTING_PRINT_MAX);
+	st = xfer_list(&c->s, cmd, path, &text);
+	if (st == FC_OK) {
+		fwrite(text.data != NULL ? text.data : "", 1, text.len, stdout);
+		fflush(stdout);
+	} else {
+		client_fail(c, st, "%s%s%s: %s", cmd, path ? " " : "",
+		    path ? path : "", c->s.err);
+	}
+	buf_free(&text);
+	return st;
+}
+
+enum fc_status
+cmd_ls(struct client *c, int argc, char **argv)
+{
+	return print_listing(c, "LIST", argc > 1 ? argv[1] : NULL);
+}
+
+enum fc_status
+cmd_nlist(struct client *c, int argc, char **argv)
+{
+	return print_listing(c, "NLST", argc > 1 ? argv[1] : NULL);
+}
+
+enum fc_status
+cmd_mkdir(struct client *c, int argc, char **argv)
+{
+	(void)argc;
+	return simple(c, R_257_PATH_CREATED, "mkdir", "MKD %s", argv[1]);
+}
+
+enum fc_status
+cmd_rmdir(struct client *c, int argc, char **argv)
+{
+	(void)argc;
+	return simple(c, 0, "rmdir", "RMD %s", argv[1]);
+}
+
+enum fc_status
+cmd_delete(struct client *c, int argc, char **argv)
+{
+	(void)argc;
+	return simple(c, 0, "delete", "DELE %s", argv[1]);
+}
+
+enum fc_status
+cmd_mdelete(struct client *c, int argc, char **argv)
+{
+	enum fc_status st, worst = FC_OK;
+	size_t n, i;
+	char **names;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		st = client_remote_glob(c, argv[a], 0, &names, &n);
+		if (st != FC_OK) {
+			worst = client_fail(c, st, "mdelete %s: %s", argv[a],
+			    c->s.err);
+			continue;
+		}
+		if (n == 0)
+			worst = client_fail(c, FC_REMOTE, "mdelete %s: no match",
+			    argv[a]);
+		for (i = 0; i < n; i++) {
+			st = simple(c, 0, "delete", "DELE %s", names[i]);
+			if (st != FC_OK)
+				worst = st;
+		}
+		client_free_names(names, n);
+	}
+	return worst;
+}
+
+enum fc_status
+cmd_rename(struct client *c, int argc, char **argv)
+{
+	int code;
+
+	(void)argc;
+	code = proto_cmd(&c->s, "RNFR %s", argv[1]);
+	if (code != R_350_PENDING)
+		return client_fail(c, proto_fail(&c->s, code), "rename %s: %s",
+		    argv[1], c->s.err);
+	return simple(c, 0, "rename to", "RNTO %s", argv[2]);
+}
+
+enum fc_status
+cmd_size(struct client *c, int argc, char **argv)
+{
+	enum fc_status st;
+	off_t size;
+
+	(void)argc;
+	st = proto_size(&c->s, argv[1], &size);
+	if (st != FC_OK)
+		return client_fail(c, st, "size %s: %s", argv[1], c->s.err);
+	printf("%s\t%lld\n", argv[1], (long long)size);
+	return FC_OK;
+}
+
+enum fc_status
+cmd_modtime(struct client *c, int argc, char **argv)
+{
+	enum fc_status st;
+	char when[64];
+	struct tm tm;
+	time_t t;
+
+	(void)argc;
+	st = proto_mdtm(&c->s, argv[1], &t);
+	if (st != FC_OK)
+		return client_fail(c, st, "modtime %s: %s", argv[1], c->s.err);
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	printf("%s\t%s\n", argv[1], when);
+	return FC_OK;
+}
+
+enum fc_status
+cmd_chmod(struct client *c, int argc, char **argv)
+{
+	int code;
+
+	(void)argc;
+	if (strspn(argv[1], "01234567") != strlen(argv[1]) ||
+	    strlen(argv[1]) > 4)
+		return client_fail(c, FC_USAGE, "chmod: mode must be octal");
+	code = proto_cmd(&c->s, "SITE CHMOD %s %s", argv[1], argv[2]);
+	if (!proto_ok(code))
+		return client_fail(c, proto_fail(&c->s, code), "chmod %s: %s",
+		    argv[2], c->s.err);
+	return FC_OK;
+}

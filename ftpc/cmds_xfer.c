@@ -1,0 +1,187 @@
+/*
+ * cmds_xfer.c: get, put and their variants.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "cmdtab.h"
+#include "getput.h"
+
+static void
+opts_for(struct client *c, struct getput_opts *o)
+{
+	getput_defaults(o);
+	o->ascii = c->ascii;
+	o->progress = client_progress_on(c);
+}
+
+static enum fc_status
+download(struct client *c, const char *remote, const char *local, int resume)
+{
+	char tmp[CLIENT_PATH_MAX];
+	struct getput_opts o;
+	enum fc_status st;
+
+	if (local == NULL)
+		local = client_basename(remote, tmp, sizeof(tmp));
+	opts_for(c, &o);
+	o.resume = resume;
+	if (strcmp(local, "-") == 0)
+		o.progress = 0;
+	st = getput_download(&c->s, remote, local, &o);
+	if (st != FC_OK)
+		return client_fail(c, st, "get %s: %s", remote, c->s.err);
+	return FC_OK;
+}
+
+/* The remote name for an upload: a name ending in '/' is a directory. */
+static int
+upload_target(const char *local, const char *remote, char *out, size_t outsz)
+{
+	char tmp[CLIENT_PATH_MAX];
+	const char *base = client_basename(local, tmp, sizeof(tmp));
+	size_t n;
+
+	if (remote == NULL)
+		return xstrlcpy(out, base, outsz);
+	n = strlen(remote);
+	if (n > 0 && remote[n - 1] == '/')
+		return xsnprintf(out, outsz, "%s%s", remote, base);
+	return xstrlcpy(out, remote, outsz);
+}
+
+static enum fc_status
+upload(struct client *c, const char *local, const char *remote, int resume,
+    int append)
+{
+	char target[CLIENT_PATH_MAX];
+	struct getput_opts o;
+	enum fc_status st;
+
+	if (upload_target(local, remote, target, sizeof(target)) < 0)
+		return client_fail(c, FC_USAGE, "put: name too long");
+	opts_for(c, &o);
+	o.resume = resume;
+	o.append = append;
+	st = getput_upload(&c->s, local, target, &o);
+	if (st != FC_OK)
+		return client_fail(c, st, "put %s: %s", local, c->s.err);
+	return FC_OK;
+}
+
+enum fc_status
+cmd_get(struct client *c, int argc, char **argv)
+{
+	return download(c, argv[1], argc > 2 ? argv[2] : NULL, 0);
+}
+
+enum fc_status
+cmd_reget(struct client *c, int argc, char **argv)
+{
+	return download(c, argv[1], argc > 2 ? argv[2] : NULL, 1);
+}
+
+enum fc_status
+cmd_put(struct client *c, int argc, char **argv)
+{
+	return upload(c, argv[1], argc > 2 ? argv[2] : NULL, 0, 0);
+}
+
+enum fc_status
+cmd_reput(struct client *c, int argc, char **argv)
+{
+	return upload(c, argv[1], argc > 2 ? argv[2] : NULL, 1, 0);
+}
+
+enum fc_status
+cmd_append(struct client *c, int argc, char **argv)
+{
+	return upload(c, argv[1], argc > 2 ? argv[2] : NULL, 0, 1);
+}
+
+/* Prints the summary of a multi-file command; returns the worst status. */
+static enum fc_status
+summary(struct client *c, const char *what, size_t ok, size_t failed,
+    enum fc_status worst)
+{
+	if (failed > 0)
+		client_fail(c, worst, "%s: %zu of %zu files failed", what,
+		    failed, ok + failed);
+	else if (c->interactive)
+		client_note(c, "%s: %zu files transferred", what, ok);
+	return failed > 0 ? worst : FC_OK;
+}
+
+enum fc_status
+cmd_mget(struct client *c, int argc, char **argv)
+{
+	enum fc_status st, worst = FC_OK;
+	size_t n, i, ok = 0, failed = 0;
+	char **names;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		st = client_remote_glob(c, argv[a], 0, &names, &n);
+		if (st == FC_OK && n == 0) {
+			fc_errf(c->s.err, sizeof(c->s.err), "no match");
+			st = FC_REMOTE;
+		}
+		if (st != FC_OK) {
+			worst = client_fail(c, st, "mget %s: %s", argv[a],
+			    c->s.err);
+			failed++;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			st = download(c, names[i], NULL, 0);
+			if (st == FC_OK) {
+				ok++;
+			} else {
+				failed++;
+				worst = st;
+			}
+			if (c->s.state != PS_LOGGED_IN)
+				break;
+		}
+		client_free_names(names, n);
+	}
+	return summary(c, "mget", ok, failed, worst);
+}
+
+enum fc_status
+cmd_mput(struct client *c, int argc, char **argv)
+{
+	enum fc_status st, worst = FC_OK;
+	size_t i, ok = 0, failed = 0;
+	struct stat sb;
+	glob_t g;
+	int a, rc;
+
+	for (a = 1; a < argc; a++) {
+		rc = glob(argv[a], GLOB_NOCHECK, NULL, &g);
+		if (rc != 0) {
+			worst = client_fail(c, FC_LOCAL, "mput %s: no match",
+			    argv[a]);
+			failed++;
+			continue;
+		}
+		for (i = 0; i < g.gl_pathc; i++) {
+			if (stat(g.gl_pathv[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+				continue;
+			st = upload(c, g.gl_pathv[i], NULL, 0, 0);
+			if (st == FC_OK) {
+				ok++;
+			} else {
+				failed++;
+				worst = st;
+			}
+			if (c->s.state != PS_LOGGED_IN)
+				break;
+		}
+		globfree(&g);
+	}
+	return summary(c, "mput", ok, failed, worst);
+}

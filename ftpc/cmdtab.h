@@ -1,0 +1,96 @@
+/*
+ * cmdtab: the table of shell commands. One row per command says how to
+ * run it and how to explain it; the dispatcher, not the handlers, checks
+ * the argument count and the connection, and `help` and completion are
+ * generated from the same rows.
+ */
+#ifndef FTPC_CMDTAB_H
+#define FTPC_CMDTAB_H
+
+#include <stddef.h>
+
+#include "client.h"
+
+typedef enum fc_status (*ftpc_cmd_fn)(struct client *c, int argc, char **argv);
+
+enum ftpc_cmd_flags {
+	CF_CONN = 1 << 0,	/* needs a logged-in session */
+	CF_MODIFIES = 1 << 1,	/* may change the server: drop cached listings */
+};
+
+struct ftpc_cmd {
+	const char *name;
+	ftpc_cmd_fn fn;
+	int min_args;		/* arguments after the name */
+	int max_args;		/* -1: no limit */
+	unsigned flags;
+	/*
+	 * What each argument completes to: 'r' remote path, 'l' local path,
+	 * 'c' command name, '-' nothing. The last letter repeats.
+	 */
+	const char *complete;
+	const char *usage;	/* the arguments, as shown by help */
+	const char *help;	/* what the command does, in sentences */
+};
+
+extern const struct ftpc_cmd ftpc_cmds[];
+extern const size_t ftpc_ncmds;
+
+/*
+ * The command called name, or the only one it abbreviates; NULL when
+ * unknown or ambiguous (*ambiguous is then set for the latter).
+ */
+const struct ftpc_cmd *ftpc_cmd_find(const char *name, int *ambiguous);
+
+/* Checks and runs one tokenised command line. */
+enum fc_status ftpc_cmd_run(struct client *c, int argc, char **argv);
+
+/* Prints the help for one command, or the list of all when name is NULL. */
+enum fc_status ftpc_cmd_help(FILE *out, const char *name);
+
+/* Handlers, grouped by area (cmds_conn.c, cmds_nav.c, cmds_xfer.c, ...). */
+enum fc_status cmd_open(struct client *c, int argc, char **argv);
+enum fc_status cmd_close(struct client *c, int argc, char **argv);
+enum fc_status cmd_user(struct client *c, int argc, char **argv);
+enum fc_status cmd_bye(struct client *c, int argc, char **argv);
+enum fc_status cmd_status(struct client *c, int argc, char **argv);
+enum fc_status cmd_verbose(struct client *c, int argc, char **argv);
+enum fc_status cmd_debug(struct client *c, int argc, char **argv);
+enum fc_status cmd_progress(struct client *c, int argc, char **argv);
+enum fc_status cmd_passive(struct client *c, int argc, char **argv);
+enum fc_status cmd_active(struct client *c, int argc, char **argv);
+enum fc_status cmd_binary(struct client *c, int argc, char **argv);
+enum fc_status cmd_ascii(struct client *c, int argc, char **argv);
+enum fc_status cmd_type(struct client *c, int argc, char **argv);
+enum fc_status cmd_quote(struct client *c, int argc, char **argv);
+enum fc_status cmd_site(struct client *c, int argc, char **argv);
+enum fc_status cmd_help(struct client *c, int argc, char **argv);
+
+enum fc_status cmd_cd(struct client *c, int argc, char **argv);
+enum fc_status cmd_cdup(struct client *c, int argc, char **argv);
+enum fc_status cmd_pwd(struct client *c, int argc, char **argv);
+enum fc_status cmd_lcd(struct client *c, int argc, char **argv);
+enum fc_status cmd_lpwd(struct client *c, int argc, char **argv);
+enum fc_status cmd_ls(struct client *c, int argc, char **argv);
+enum fc_status cmd_nlist(struct client *c, int argc, char **argv);
+enum fc_status cmd_mkdir(struct client *c, int argc, char **argv);
+enum fc_status cmd_rmdir(struct client *c, int argc, char **argv);
+enum fc_status cmd_delete(struct client *c, int argc, char **argv);
+enum fc_status cmd_mdelete(struct client *c, int argc, char **argv);
+enum fc_status cmd_rename(struct client *c, int argc, char **argv);
+enum fc_status cmd_size(struct client *c, int argc, char **argv);
+enum fc_status cmd_modtime(struct client *c, int argc, char **argv);
+enum fc_status cmd_chmod(struct client *c, int argc, char **argv);
+
+enum fc_status cmd_get(struct client *c, int argc, char **argv);
+enum fc_status cmd_reget(struct client *c, int argc, char **argv);
+enum fc_status cmd_put(struct client *c, int argc, char **argv);
+enum fc_status cmd_reput(struct client *c, int argc, char **argv);
+enum fc_status cmd_append(struct client *c, int argc, char **argv);
+enum fc_status cmd_mget(struct client *c, int argc, char **argv);
+enum fc_status cmd_mput(struct client *c, int argc, char **argv);
+
+enum fc_status cmd_mirror(struct client *c, int argc, char **argv);
+enum fc_status cmd_pget(struct client *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,467 @@
+/*
+ * mirror.c: copy a directory tree down (remote to local) or up (-R).
+ *
+ * First a plan is made by walking both trees: which files to send, which
+ * directories to create, what to delete. Then the transfers run, on the
+ * client's own session or, with --parallel N, on N sessions of their own
+ * in N threads. A failed file does not stop the others; the summary
+ * counts it and the status reports it.
+ *
+ * Names come from the server's listing, so a name holding '/' or being
+ * "." or ".." is refused: a hostile listing must not write outside the
+ * local target.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cmdtab.h"
+#include "getput.h"
+
+#define MIRROR_DEPTH_MAX 64
+#define MIRROR_PARALLEL_MAX 16
+
+struct job {
+	char *src;
+	char *dst;
+	off_t size;
+	time_t mtime;
+	enum fc_status st;
+};
+
+struct mirror {
+	struct client *c;
+	int upload;
+	int only_newer;
+	int delete;
+	int parallel;
+	struct job *jobs;
+	size_t njobs, cap;
+	size_t transferred, skipped, deleted, failed;
+	enum fc_status worst;
+	size_t next;		/* next job for a worker: atomic */
+};
+
+static void
+note_failure(struct mirror *m, enum fc_status st)
+{
+	m->failed++;
+	m->worst = st;
+}
+
+static int
+add_job(struct mirror *m, const char *src, const char *dst, off_t size,
+    time_t mtime)
+{
+	struct job *nv;
+
+	if (m->njobs == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 32;
+		nv = realloc(m->jobs, m->cap * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		m->jobs = nv;
+	}
+	nv = &m->jobs[m->njobs];
+	nv->src = strdup(src);
+	nv->dst = strdup(dst);
+	nv->size = size;
+	nv->mtime = mtime;
+	nv->st = FC_OK;
+	if (nv->src == NULL || nv->dst == NULL) {
+		free(nv->src);
+		free(nv->dst);
+		return -1;
+	}
+	m->njobs++;
+	return 0;
+}
+
+static int
+safe_name(const char *name)
+{
+	return name[0] != '\0' && strchr(name, '/') == NULL &&
+	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+/* Removes a local file or tree. */
+static int
+remove_local(const char *path)
+{
+	char sub[CLIENT_PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int rc = 0;
+
+	if (lstat(path, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	d = opendir(path);
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (!safe_name(de->d_name))
+			continue;
+		if (client_join(sub, sizeof(sub), path, de->d_name) < 0 ||
+		    remove_local(sub) < 0)
+			rc = -1;
+	}
+	closedir(d);
+	return rc == 0 ? rmdir(path) : -1;
+}
+
+/* Whether the local copy (st) must be replaced by the remote entry e. */
+static int
+download_needed(const struct mirror *m, const struct lp_entry *e,
+    const struct stat *st)
+{
+	if (m->only_newer) {
+		if (e->mtime >= 0)
+			return e->mtime > st->st_mtime;
+		return e->size >= 0 && e->size != st->st_size;
+	}
+	if (e->size >= 0 && e->size != st->st_size)
+		return 1;
+	return e->mtime >= 0 && e->mtime != st->st_mtime;
+}
+
+static void
+delete_extra_local(struct mirror *m, const char *ldir, const struct lp_list *l)
+{
+	char lpath[CLIENT_PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(ldir);
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (!safe_name(de->d_name) || listparse_find(l, de->d_name))
+			continue;
+		if (client_join(lpath, sizeof(lpath), ldir, de->d_name) < 0)
+			continue;
+		if (remove_local(lpath) == 0) {
+			m->deleted++;
+			client_note(m->c, "removed %s", lpath);
+		} else {
+			client_fail(m->c, FC_LOCAL, "mirror: cannot remove %s: %s",
+			    lpath, strerror(errno));
+			note_failure(m, FC_LOCAL);
+		}
+	}
+	closedir(d);
+}
+
+static void
+walk_remote(struct mirror *m, const char *rdir, const char *ldir, int depth)
+{
+	char rpath[CLIENT_PATH_MAX], lpath[CLIENT_PATH_MAX];
+	struct lp_list l = { NULL, 0, 0 };
+	const struct lp_entry *e;
+	enum fc_status st;
+	struct stat sb;
+	size_t i;
+
+	if (mkdir(ldir, 0777) < 0 && errno != EEXIST) {
+		client_fail(m->c, FC_LOCAL, "mirror: mkdir %s: %s", ldir,
+		    strerror(errno));
+		note_failure(m, FC_LOCAL);
+		return;
+	}
+	st = client_list(m->c, NULL, rdir, &l);
+	if (st != FC_OK) {
+		client_fail(m->c, st, "mirror: list %s: %s", rdir, m->c->s.err);
+		note_failure(m, st);
+		return;
+	}
+	for (i = 0; i < l.n; i++) {
+		e = &l.v[i];
+		if (!safe_name(e->name) ||
+		    client_join(rpath, sizeof(rpath), rdir, e->name) < 0 ||
+		    client_join(lpath, sizeof(lpath), ldir, e->name) < 0)
+			continue;
+		if (e->type == LP_DIR) {
+			if (depth < MIRROR_DEPTH_MAX)
+				walk_remote(m, rpath, lpath, depth + 1);
+		} else if (e->type == LP_FILE) {
+			if (stat(lpath, &sb) == 0 && !download_needed(m, e, &sb))
+				m->skipped++;
+			else if (add_job(m, rpath, lpath, e->size, e->mtime) < 0)
+				note_failure(m, FC_LOCAL);
+		}
+	}
+	if (m->delete)
+		delete_extra_local(m, ldir, &l);
+	listparse_free(&l);
+}
+
+/* Deletes a remote file or tree. */
+static enum fc_status
+remove_remote(struct mirror *m, const char *path, int is_dir, int depth)
+{
+	struct lp_list l = { NULL, 0, 0 };
+	char sub[CLIENT_PATH_MAX];
+	struct proto *s = &m->c->s;
+	size_t i;
+	int code;
+
+	if (!is_dir) {
+		code = proto_cmd(s, "DELE %s", path);
+		return proto_ok(code) ? FC_OK : proto_fail(s, code);
+	}
+	if (depth < MIRROR_DEPTH_MAX && client_list(m->c, NULL, path, &l) == FC_OK) {
+		for (i = 0; i < l.n; i++)
+			if (safe_name(l.v[i].name) &&
+			    client_join(sub, sizeof(sub), path, l.v[i].name) == 0)
+				(void)remove_remote(m, sub, l.v[i].type == LP_DIR,
+				    depth + 1);
+	}
+	listparse_free(&l);
+	code = proto_cmd(s, "RMD %s", path);
+	return proto_ok(code) ? FC_OK : proto_fail(s, code);
+}
+
+static void
+delete_extra_remote(struct mirror *m, const char *ldir, const char *rdir,
+    const struct lp_list *l)
+{
+	char lpath[CLIENT_PATH_MAX], rpath[CLIENT_PATH_MAX];
+	enum fc_status st;
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (!safe_name(l->v[i].name) ||
+		    client_join(lpath, sizeof(lpath), ldir, l->v[i].name) < 0 ||
+		    client_join(rpath, sizeof(rpath), rdir, l->v[i].name) < 0 ||
+		    lstat(lpath, &sb) == 0)
+			continue;
+		st = remove_remote(m, rpath, l->v[i].type == LP_DIR, 0);
+		if (st == FC_OK) {
+			m->deleted++;
+			client_note(m->c, "removed %s", rpath);
+		} else {
+			client_fail(m->c, st, "mirror: cannot remove %s: %s",
+			    rpath, m->c->s.err);
+			note_failure(m, st);
+		}
+	}
+}
+
+static int
+upload_needed(const struct mirror *m, const struct lp_entry *e,
+    const struct stat *st)
+{
+	if (e == NULL)
+		return 1;
+	if (m->only_newer && e->mtime >= 0)
+		return st->st_mtime > e->mtime;
+	return e->size < 0 || e->size != st->st_size;
+}
+
+static void
+walk_local(struct mirror *m, const char *ldir, const char *rdir, int depth)
+{
+	char rpath[CLIENT_PATH_MAX], lpath[CLIENT_PATH_MAX];
+	struct lp_list l = { NULL, 0, 0 };
+	const struct lp_entry *e;
+	struct dirent *de;
+	struct stat sb;
+	enum fc_status st;
+	DIR *d;
+	int code;
+
+	if (client_list(m->c, NULL, rdir, &l) != FC_OK) {
+		listparse_free(&l);
+		code = proto_cmd(&m->c->s, "MKD %s", rdir);
+		if (code != R_257_PATH_CREATED) {
+			st = proto_fail(&m->c->s, code);
+			client_fail(m->c, st, "mirror: mkdir %s: %s", rdir,
+			    m->c->s.err);
+			note_failure(m, st);
+			return;
+		}
+	}
+	d = opendir(ldir);
+	if (d == NULL) {
+		client_fail(m->c, FC_LOCAL, "mirror: %s: %s", ldir, strerror(errno));
+		note_failure(m, FC_LOCAL);
+		listparse_free(&l);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!safe_name(de->d_name) ||
+		    client_join(lpath, sizeof(lpath), ldir, de->d_name) < 0 ||
+		    client_join(rpath, sizeof(rpath), rdir, de->d_name) < 0 ||
+		    stat(lpath, &sb) < 0)
+			continue;
+		e = listparse_find(&l, de->d_name);
+		if (S_ISDIR(sb.st_mode)) {
+			if (depth < MIRROR_DEPTH_MAX)
+				walk_local(m, lpath, rpath, depth + 1);
+		} else if (S_ISREG(sb.st_mode)) {
+			if (!upload_needed(m, e, &sb))
+				m->skipped++;
+			else if (add_job(m, lpath, rpath, sb.st_size, sb.st_mtime) < 0)
+				note_failure(m, FC_LOCAL);
+		}
+	}
+	closedir(d);
+	if (m->delete)
+		delete_extra_remote(m, ldir, rdir, &l);
+	listparse_free(&l);
+}
+
+/* Runs one job on session s; prints its failure. */
+static void
+run_job(struct mirror *m, struct proto *s, struct job *j, int progress)
+{
+	struct getput_opts o;
+	struct tm tm;
+	char when[32];
+
+	getput_defaults(&o);
+	o.ascii = m->c->ascii;
+	o.progress = progress;
+	if (m->upload) {
+		j->st = getput_upload(s, j->src, j->dst, &o);
+		if (j->st == FC_OK && (s->feat & PF_MFMT) &&
+		    gmtime_r(&j->mtime, &tm) != NULL &&
+		    strftime(when, sizeof(when), "%Y%m%d%H%M%S", &tm) > 0)
+			(void)proto_cmd(s, "MFMT %s %s", when, j->dst);
+	} else {
+		o.size = m->c->ascii ? -1 : j->size;
+		o.mtime = j->mtime;
+		j->st = getput_download(s, j->src, j->dst, &o);
+	}
+	if (j->st != FC_OK)
+		client_fail(m->c, j->st, "mirror: %s: %s", j->src, s->err);
+	else if (!progress && !m->c->quiet && m->c->verbose)
+		client_note(m->c, "%s -> %s", j->src, j->dst);
+}
+
+static void *
+worker(void *arg)
+{
+	struct mirror *m = arg;
+	struct proto s;
+	size_t i;
+
+	if (proto_clone(&s, &m->c->s) != FC_OK) {
+		client_fail(m->c, FC_CONNECT, "mirror: extra connection: %s",
+		    s.err);
+		proto_free(&s);
+		return NULL;	/* the other workers take the jobs */
+	}
+	while ((i = __atomic_fetch_add(&m->next, 1, __ATOMIC_RELAXED)) < m->njobs)
+		run_job(m, &s, &m->jobs[i], 0);
+	proto_quit(&s);
+	proto_free(&s);
+	return NULL;
+}
+
+static void
+run_jobs(struct mirror *m)
+{
+	pthread_t th[MIRROR_PARALLEL_MAX];
+	int i, started = 0, n = m->parallel;
+	size_t k;
+
+	if ((size_t)n > m->njobs)
+		n = (int)m->njobs;
+	for (i = 0; n > 1 && i < n; i++)
+		if (pthread_create(&th[started], NULL, worker, m) == 0)
+			started++;
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	/* Whatever no worker took (or all of it, without --parallel). */
+	while ((k = m->next++) < m->njobs)
+		run_job(m, &m->c->s, &m->jobs[k], client_progress_on(m->c));
+	for (k = 0; k < m->njobs; k++) {
+		if (m->jobs[k].st != FC_OK)
+			note_failure(m, m->jobs[k].st);
+		else
+			m->transferred++;
+	}
+}
+
+static void
+free_jobs(struct mirror *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->njobs; i++) {
+		free(m->jobs[i].src);
+		free(m->jobs[i].dst);
+	}
+	free(m->jobs);
+}
+
+/* Parses the options; returns the index of SOURCE, or -1. */
+static int
+parse_options(struct mirror *m, int argc, char **argv)
+{
+	char *end;
+	int a;
+
+	for (a = 1; a < argc && argv[a][0] == '-'; a++) {
+		if (strcmp(argv[a], "-R") == 0 || strcmp(argv[a], "--reverse") == 0)
+			m->upload = 1;
+		else if (strcmp(argv[a], "--only-newer") == 0 ||
+		    strcmp(argv[a], "-n") == 0)
+			m->only_newer = 1;
+		else if (strcmp(argv[a], "--delete") == 0 || strcmp(argv[a], "-e") == 0)
+			m->delete = 1;
+		else if ((strcmp(argv[a], "--parallel") == 0 ||
+		    strcmp(argv[a], "-P") == 0) && a + 1 < argc) {
+			m->parallel = (int)strtol(argv[++a], &end, 10);
+			if (*end != '\0' || m->parallel < 1 ||
+			    m->parallel > MIRROR_PARALLEL_MAX)
+				return -1;
+		} else if (strncmp(argv[a], "--parallel=", 11) == 0) {
+			m->parallel = (int)strtol(argv[a] + 11, &end, 10);
+			if (*end != '\0' || m->parallel < 1 ||
+			    m->parallel > MIRROR_PARALLEL_MAX)
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	return argc - a == 2 ? a : -1;
+}
+
+enum fc_status
+cmd_mirror(struct client *c, int argc, char **argv)
+{
+	struct mirror m;
+	const char *src, *dst;
+	int a;
+
+	memset(&m, 0, sizeof(m));
+	m.c = c;
+	m.parallel = 1;
+	a = parse_options(&m, argc, argv);
+	if (a < 0)
+		return client_fail(c, FC_USAGE, "usage: mirror [-R] [--only-newer] "
+		    "[--delete] [--parallel N] SOURCE TARGET (N at most %d)",
+		    MIRROR_PARALLEL_MAX);
+	src = argv[a];
+	dst = argv[a + 1];
+	if (m.upload)
+		walk_local(&m, src, dst, 0);
+	else
+		walk_remote(&m, src, dst, 0);
+	run_jobs(&m);
+	free_jobs(&m);
+	if (!c->quiet)
+		client_note(c, "mirror: %zu transferred, %zu up to date, "
+		    "%zu removed, %zu failed", m.transferred, m.skipped,
+		    m.deleted, m.failed);
+	return m.failed > 0 ? m.worst : FC_OK;
+}

@@ -1,0 +1,224 @@
+/*
+ * pget.c: one file in N parallel segments, each on its own connection.
+ *
+ * Segment i asks for REST start_i and reads exactly its length, then
+ * drops its connection (the server's end of the file belongs to the next
+ * segment). All segments write into one preallocated part file with
+ * pwrite, which is renamed when every segment is complete. A failed pget
+ * removes its part file: a sparse file full of holes must never look
+ * like a resumable prefix to reget.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmdtab.h"
+#include "getput.h"
+#include "xfer.h"
+
+#define PGET_MAX 16
+#define PGET_MIN_SEGMENT (64 * 1024)
+
+struct segment {
+	const struct proto *origin;
+	const char *remote;
+	int fd;
+	off_t start;
+	off_t len;		/* -1: to the end of the file */
+	off_t written;		/* read by the main thread: atomic */
+	int finished;		/* atomic */
+	enum fc_status st;
+	char err[512];
+};
+
+static int
+segment_sink(void *ctx, const char *p, size_t n)
+{
+	struct segment *sg = ctx;
+	off_t at = sg->start + __atomic_load_n(&sg->written, __ATOMIC_RELAXED);
+	ssize_t w;
+
+	while (n > 0) {
+		w = pwrite(sg->fd, p, n, at);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+		at += w;
+		__atomic_add_fetch(&sg->written, w, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+static void *
+segment_run(void *arg)
+{
+	struct segment *sg = arg;
+	struct xfer_io io;
+	struct proto s;
+
+	sg->st = proto_clone(&s, sg->origin);
+	if (sg->st == FC_OK) {
+		memset(&io, 0, sizeof(io));
+		io.sink = segment_sink;
+		io.ctx = sg;
+		io.limit = sg->len;
+		sg->st = xfer_run(&s, 0, sg->start, "RETR", sg->remote, 0, &io);
+		if (sg->st == FC_OK && sg->len >= 0 && io.done != sg->len) {
+			fc_errf(s.err, sizeof(s.err), "segment at %lld ended early",
+			    (long long)sg->start);
+			sg->st = FC_XFER;
+		}
+	}
+	if (sg->st != FC_OK)
+		memcpy(sg->err, s.err, sizeof(sg->err));
+	proto_quit(&s);
+	proto_free(&s);
+	__atomic_store_n(&sg->finished, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Waits for the segments, drawing the bar; returns the first failure. */
+static enum fc_status
+wait_segments(struct segment *sg, pthread_t *th, int n, struct progress *p,
+    char *err, size_t errsz)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	enum fc_status st = FC_OK;
+	int i, done;
+	off_t sum;
+
+	do {
+		nanosleep(&tick, NULL);
+		done = 0;
+		sum = 0;
+		for (i = 0; i < n; i++) {
+			done += __atomic_load_n(&sg[i].finished, __ATOMIC_ACQUIRE);
+			sum += __atomic_load_n(&sg[i].written, __ATOMIC_RELAXED);
+		}
+		progress_update(p, sum);
+	} while (done < n);
+	for (i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		if (sg[i].st != FC_OK && st == FC_OK) {
+			st = sg[i].st;
+			fc_errf(err, errsz, "%s", sg[i].err);
+		}
+	}
+	return st;
+}
+
+static enum fc_status
+pget_segments(struct client *c, const char *remote, const char *local,
+    off_t size, int n)
+{
+	char part[CLIENT_PATH_MAX + 16];
+	struct segment sg[PGET_MAX];
+	pthread_t th[PGET_MAX];
+	struct progress prog;
+	enum fc_status st;
+	off_t each = size / n;
+	time_t mtime = -1;
+	int fd, i, started;
+
+	if (getput_part_name(local, part, sizeof(part)) < 0)
+		return client_fail(c, FC_USAGE, "pget: name too long");
+	if ((c->s.feat & PF_MDTM) && proto_mdtm(&c->s, remote, &mtime) != FC_OK)
+		mtime = -1;
+	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || ftruncate(fd, size) < 0) {
+		st = client_fail(c, FC_LOCAL, "pget: %s: %s", part, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return st;
+	}
+	memset(sg, 0, sizeof(sg));
+	progress_begin(&prog, local, size, 0, client_progress_on(c), stderr);
+	for (started = 0; started < n; started++) {
+		sg[started].origin = &c->s;
+		sg[started].remote = remote;
+		sg[started].fd = fd;
+		sg[started].start = (off_t)started * each;
+		sg[started].len = started == n - 1 ? -1 : each;
+		if (pthread_create(&th[started], NULL, segment_run, &sg[started]) != 0)
+			break;
+	}
+	if (started < n) {
+		for (i = started; i < n; i++)
+			sg[i].finished = 1;
+	}
+	st = wait_segments(sg, th, started, &prog, c->s.err, sizeof(c->s.err));
+	if (st == FC_OK && started < n) {
+		st = FC_LOCAL;
+		fc_errf(c->s.err, sizeof(c->s.err), "cannot start threads");
+	}
+	if (close(fd) < 0 && st == FC_OK) {
+		st = FC_LOCAL;
+		fc_errf(c->s.err, sizeof(c->s.err), "%s", strerror(errno));
+	}
+	if (st != FC_OK) {
+		if (prog.enabled)
+			fputc('\n', stderr);
+		(void)unlink(part);
+		return client_fail(c, st, "pget %s: %s", remote, c->s.err);
+	}
+	progress_end(&prog);
+	if (rename(part, local) < 0)
+		return client_fail(c, FC_LOCAL, "pget: %s: %s", local,
+		    strerror(errno));
+	if (mtime >= 0) {
+		struct timespec ts[2] = { { mtime, 0 }, { mtime, 0 } };
+
+		(void)utimensat(AT_FDCWD, local, ts, 0);
+	}
+	return FC_OK;
+}
+
+enum fc_status
+cmd_pget(struct client *c, int argc, char **argv)
+{
+	char tmp[CLIENT_PATH_MAX], *end;
+	const char *remote, *local;
+	struct getput_opts o;
+	enum fc_status st;
+	long n = 4;
+	off_t size;
+	int a = 1;
+
+	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
+		n = strtol(argv[2], &end, 10);
+		if (*end != '\0' || n < 1 || n > PGET_MAX)
+			return client_fail(c, FC_USAGE,
+			    "pget: -n takes 1 to %d", PGET_MAX);
+		a = 3;
+	}
+	if (a >= argc || argc - a > 2)
+		return client_fail(c, FC_USAGE, "usage: pget [-n N] remote-file "
+		    "[local-file]");
+	if (c->ascii)
+		return client_fail(c, FC_USAGE, "pget: only in binary mode");
+	remote = argv[a];
+	local = a + 1 < argc ? argv[a + 1] : client_basename(remote, tmp, sizeof(tmp));
+	if (proto_size(&c->s, remote, &size) != FC_OK)
+		size = -1;
+	if (size >= 0 && size / n < PGET_MIN_SEGMENT)
+		n = size / PGET_MIN_SEGMENT > 0 ? (long)(size / PGET_MIN_SEGMENT) : 1;
+	if (size < 0 || n == 1 || strcmp(local, "-") == 0) {
+		/* No size, or too small to split: one ordinary download. */
+		getput_defaults(&o);
+		o.progress = client_progress_on(c) && strcmp(local, "-") != 0;
+		o.size = size;
+		st = getput_download(&c->s, remote, local, &o);
+		if (st != FC_OK)
+			return client_fail(c, st, "pget %s: %s", remote, c->s.err);
+		return FC_OK;
+	}
+	return pget_segments(c, remote, local, size, (int)n);
+}
