@@ -25,7 +25,7 @@ onoff(struct client *c, int argc, char **argv, int *flag)
 }
 
 enum fc_status
-cmd_open(struct client *c, int argc, char **argv)
+ftpc_cmd_open(struct client *c, int argc, char **argv)
 {
 	struct ftp_url u;
 	char err[256], *end;
@@ -58,7 +58,7 @@ cmd_open(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_close(struct client *c, int argc, char **argv)
+ftpc_cmd_close(struct client *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -69,7 +69,7 @@ cmd_close(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_user(struct client *c, int argc, char **argv)
+ftpc_cmd_user(struct client *c, int argc, char **argv)
 {
 	char pass[PROTO_CRED_MAX];
 	enum fc_status st;
@@ -92,7 +92,7 @@ cmd_user(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_bye(struct client *c, int argc, char **argv)
+ftpc_cmd_bye(struct client *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -108,7 +108,7 @@ yesno(int v)
 }
 
 enum fc_status
-cmd_status(struct client *c, int argc, char **argv)
+ftpc_cmd_status(struct client *c, int argc, char **argv)
 {
 	static const char *const pmode[] = { "auto", "on", "off" };
 	unsigned f = c->s.feat;
@@ -135,7 +135,7 @@ cmd_status(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_verbose(struct client *c, int argc, char **argv)
+ftpc_cmd_verbose(struct client *c, int argc, char **argv)
 {
 	enum fc_status st = onoff(c, argc, argv, &c->verbose);
 
@@ -146,7 +146,7 @@ cmd_verbose(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_debug(struct client *c, int argc, char **argv)
+ftpc_cmd_debug(struct client *c, int argc, char **argv)
 {
 	enum fc_status st = onoff(c, argc, argv, &c->debug);
 
@@ -158,7 +158,7 @@ cmd_debug(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_progress(struct client *c, int argc, char **argv)
+ftpc_cmd_progress(struct client *c, int argc, char **argv)
 {
 	if (argc < 2)
 		c->progress = client_progress_on(c) ? PROGRESS_OFF : PROGRESS_ON;
@@ -175,7 +175,7 @@ cmd_progress(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_passive(struct client *c, int argc, char **argv)
+ftpc_cmd_passive(struct client *c, int argc, char **argv)
 {
 	enum fc_status st = onoff(c, argc, argv, &c->passive);
 
@@ -186,7 +186,7 @@ cmd_passive(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_active(struct client *c, int argc, char **argv)
+ftpc_cmd_active(struct client *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -196,7 +196,7 @@ cmd_active(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_binary(struct client *c, int argc, char **argv)
+ftpc_cmd_binary(struct client *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -205,7 +205,7 @@ cmd_binary(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_ascii(struct client *c, int argc, char **argv)
+ftpc_cmd_ascii(struct client *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -214,7 +214,7 @@ cmd_ascii(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_type(struct client *c, int argc, char **argv)
+ftpc_cmd_type(struct client *c, int argc, char **argv)
 {
 	if (argc > 1) {
 		if (strcasecmp(argv[1], "ascii") == 0 || strcasecmp(argv[1], "a") == 0)
@@ -263,13 +263,13 @@ raw_command(struct client *c, const char *prefix, int argc, char **argv)
 }
 
 enum fc_status
-cmd_quote(struct client *c, int argc, char **argv)
+ftpc_cmd_quote(struct client *c, int argc, char **argv)
 {
 	return raw_command(c, NULL, argc, argv);
 }
 
 enum fc_status
-cmd_site(struct client *c, int argc, char **argv)
+ftpc_cmd_site(struct client *c, int argc, char **argv)
 {
 	return raw_command(c, "SITE", argc, argv);
 }

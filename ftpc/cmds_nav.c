@@ -27,7 +27,7 @@ simple(struct client *c, int expect, const char *what, const char *fmt,
 }
 
 enum fc_status
-cmd_cd(struct client *c, int argc, char **argv)
+ftpc_cmd_cd(struct client *c, int argc, char **argv)
 {
 	enum fc_status st;
 
@@ -39,7 +39,7 @@ cmd_cd(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_cdup(struct client *c, int argc, char **argv)
+ftpc_cmd_cdup(struct client *c, int argc, char **argv)
 {
 	int code = proto_cmd(&c->s, "CDUP");
 
@@ -53,7 +53,7 @@ cmd_cdup(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_pwd(struct client *c, int argc, char **argv)
+ftpc_cmd_pwd(struct client *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -65,7 +65,7 @@ cmd_pwd(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_lcd(struct client *c, int argc, char **argv)
+ftpc_cmd_lcd(struct client *c, int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : getenv("HOME");
 	char cwd[CLIENT_PATH_MAX];
@@ -81,7 +81,7 @@ cmd_lcd(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_lpwd(struct client *c, int argc, char **argv)
+ftpc_cmd_lpwd(struct client *c, int argc, char **argv)
 {
 	char cwd[CLIENT_PATH_MAX];
 
@@ -114,40 +114,40 @@ print_listing(struct client *c, const char *cmd, const char *path)
 }
 
 enum fc_status
-cmd_ls(struct client *c, int argc, char **argv)
+ftpc_cmd_ls(struct client *c, int argc, char **argv)
 {
 	return print_listing(c, "LIST", argc > 1 ? argv[1] : NULL);
 }
 
 enum fc_status
-cmd_nlist(struct client *c, int argc, char **argv)
+ftpc_cmd_nlist(struct client *c, int argc, char **argv)
 {
 	return print_listing(c, "NLST", argc > 1 ? argv[1] : NULL);
 }
 
 enum fc_status
-cmd_mkdir(struct client *c, int argc, char **argv)
+ftpc_cmd_mkdir(struct client *c, int argc, char **argv)
 {
 	(void)argc;
 	return simple(c, R_257_PATH_CREATED, "mkdir", "MKD %s", argv[1]);
 }
 
 enum fc_status
-cmd_rmdir(struct client *c, int argc, char **argv)
+ftpc_cmd_rmdir(struct client *c, int argc, char **argv)
 {
 	(void)argc;
 	return simple(c, 0, "rmdir", "RMD %s", argv[1]);
 }
 
 enum fc_status
-cmd_delete(struct client *c, int argc, char **argv)
+ftpc_cmd_delete(struct client *c, int argc, char **argv)
 {
 	(void)argc;
 	return simple(c, 0, "delete", "DELE %s", argv[1]);
 }
 
 enum fc_status
-cmd_mdelete(struct client *c, int argc, char **argv)
+ftpc_cmd_mdelete(struct client *c, int argc, char **argv)
 {
 	enum fc_status st, worst = FC_OK;
 	size_t n, i;
@@ -175,7 +175,7 @@ cmd_mdelete(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_rename(struct client *c, int argc, char **argv)
+ftpc_cmd_rename(struct client *c, int argc, char **argv)
 {
 	int code;
 
@@ -188,7 +188,7 @@ cmd_rename(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_size(struct client *c, int argc, char **argv)
+ftpc_cmd_size(struct client *c, int argc, char **argv)
 {
 	enum fc_status st;
 	off_t size;
@@ -202,7 +202,7 @@ cmd_size(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_modtime(struct client *c, int argc, char **argv)
+ftpc_cmd_modtime(struct client *c, int argc, char **argv)
 {
 	enum fc_status st;
 	char when[64];
@@ -220,7 +220,7 @@ cmd_modtime(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_chmod(struct client *c, int argc, char **argv)
+ftpc_cmd_chmod(struct client *c, int argc, char **argv)
 {
 	int code;
 

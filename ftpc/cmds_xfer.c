@@ -73,31 +73,31 @@ upload(struct client *c, const char *local, const char *remote, int resume,
 }
 
 enum fc_status
-cmd_get(struct client *c, int argc, char **argv)
+ftpc_cmd_get(struct client *c, int argc, char **argv)
 {
 	return download(c, argv[1], argc > 2 ? argv[2] : NULL, 0);
 }
 
 enum fc_status
-cmd_reget(struct client *c, int argc, char **argv)
+ftpc_cmd_reget(struct client *c, int argc, char **argv)
 {
 	return download(c, argv[1], argc > 2 ? argv[2] : NULL, 1);
 }
 
 enum fc_status
-cmd_put(struct client *c, int argc, char **argv)
+ftpc_cmd_put(struct client *c, int argc, char **argv)
 {
 	return upload(c, argv[1], argc > 2 ? argv[2] : NULL, 0, 0);
 }
 
 enum fc_status
-cmd_reput(struct client *c, int argc, char **argv)
+ftpc_cmd_reput(struct client *c, int argc, char **argv)
 {
 	return upload(c, argv[1], argc > 2 ? argv[2] : NULL, 1, 0);
 }
 
 enum fc_status
-cmd_append(struct client *c, int argc, char **argv)
+ftpc_cmd_append(struct client *c, int argc, char **argv)
 {
 	return upload(c, argv[1], argc > 2 ? argv[2] : NULL, 0, 1);
 }
@@ -116,7 +116,7 @@ summary(struct client *c, const char *what, size_t ok, size_t failed,
 }
 
 enum fc_status
-cmd_mget(struct client *c, int argc, char **argv)
+ftpc_cmd_mget(struct client *c, int argc, char **argv)
 {
 	enum fc_status st, worst = FC_OK;
 	size_t n, i, ok = 0, failed = 0;
@@ -152,7 +152,7 @@ cmd_mget(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_mput(struct client *c, int argc, char **argv)
+ftpc_cmd_mput(struct client *c, int argc, char **argv)
 {
 	enum fc_status st, worst = FC_OK;
 	size_t i, ok = 0, failed = 0;

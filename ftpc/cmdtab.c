@@ -9,96 +9,96 @@
 #define M (CF_CONN | CF_MODIFIES)
 
 const struct ftpc_cmd ftpc_cmds[] = {
-	{ "append", cmd_append, 1, 2, M, "lr", "local-file [remote-file]",
+	{ "append", ftpc_cmd_append, 1, 2, M, "lr", "local-file [remote-file]",
 	  "Appends a local file to a remote file (APPE), creating it if needed." },
-	{ "ascii", cmd_ascii, 0, 0, 0, "-", "",
+	{ "ascii", ftpc_cmd_ascii, 0, 0, 0, "-", "",
 	  "Transfers files as text (TYPE A): line ends become CRLF on the wire "
 	  "and LF on disk." },
-	{ "active", cmd_active, 0, 0, 0, "-", "",
+	{ "active", ftpc_cmd_active, 0, 0, 0, "-", "",
 	  "Uses active mode: the server connects back to us (EPRT, or PORT)." },
-	{ "binary", cmd_binary, 0, 0, 0, "-", "",
+	{ "binary", ftpc_cmd_binary, 0, 0, 0, "-", "",
 	  "Transfers files byte for byte (TYPE I). This is the default." },
-	{ "bye", cmd_bye, 0, 0, 0, "-", "", "Ends the session and leaves ftpc." },
-	{ "cd", cmd_cd, 1, 1, C, "r", "remote-directory",
+	{ "bye", ftpc_cmd_bye, 0, 0, 0, "-", "", "Ends the session and leaves ftpc." },
+	{ "cd", ftpc_cmd_cd, 1, 1, C, "r", "remote-directory",
 	  "Changes the remote working directory." },
-	{ "cdup", cmd_cdup, 0, 0, C, "-", "",
+	{ "cdup", ftpc_cmd_cdup, 0, 0, C, "-", "",
 	  "Changes to the parent of the remote working directory." },
-	{ "chmod", cmd_chmod, 2, 2, M, "-r", "mode remote-file",
+	{ "chmod", ftpc_cmd_chmod, 2, 2, M, "-r", "mode remote-file",
 	  "Changes the permissions of a remote file (SITE CHMOD), e.g. chmod 644 f." },
-	{ "close", cmd_close, 0, 0, 0, "-", "",
+	{ "close", ftpc_cmd_close, 0, 0, 0, "-", "",
 	  "Ends the session with the server but stays in ftpc." },
-	{ "debug", cmd_debug, 0, 1, 0, "-", "[on|off]",
+	{ "debug", ftpc_cmd_debug, 0, 1, 0, "-", "[on|off]",
 	  "Shows every command sent and every state change, besides the replies." },
-	{ "delete", cmd_delete, 1, 1, M, "r", "remote-file", "Deletes a remote file." },
-	{ "dir", cmd_ls, 0, 1, C, "r", "[remote-path]",
+	{ "delete", ftpc_cmd_delete, 1, 1, M, "r", "remote-file", "Deletes a remote file." },
+	{ "dir", ftpc_cmd_ls, 0, 1, C, "r", "[remote-path]",
 	  "Lists a remote directory in the server's long format (LIST)." },
-	{ "exit", cmd_bye, 0, 0, 0, "-", "", "The same as bye." },
-	{ "get", cmd_get, 1, 2, C, "rl", "remote-file [local-file]",
+	{ "exit", ftpc_cmd_bye, 0, 0, 0, "-", "", "The same as bye." },
+	{ "get", ftpc_cmd_get, 1, 2, C, "rl", "remote-file [local-file]",
 	  "Downloads a file. It is written to LOCAL.ftpc-part and renamed "
 	  "when complete; local-file - writes to standard output." },
-	{ "help", cmd_help, 0, 1, 0, "c", "[command]",
+	{ "help", ftpc_cmd_help, 0, 1, 0, "c", "[command]",
 	  "Lists the commands, or explains one of them." },
-	{ "lcd", cmd_lcd, 0, 1, 0, "l", "[local-directory]",
+	{ "lcd", ftpc_cmd_lcd, 0, 1, 0, "l", "[local-directory]",
 	  "Changes the local working directory (home when none is given)." },
-	{ "lpwd", cmd_lpwd, 0, 0, 0, "-", "", "Prints the local working directory." },
-	{ "ls", cmd_ls, 0, 1, C, "r", "[remote-path]",
+	{ "lpwd", ftpc_cmd_lpwd, 0, 0, 0, "-", "", "Prints the local working directory." },
+	{ "ls", ftpc_cmd_ls, 0, 1, C, "r", "[remote-path]",
 	  "Lists a remote directory in the server's long format (LIST)." },
-	{ "mdelete", cmd_mdelete, 1, -1, M, "r", "remote-pattern...",
+	{ "mdelete", ftpc_cmd_mdelete, 1, -1, M, "r", "remote-pattern...",
 	  "Deletes the remote files matching each pattern (*, ?, [...])." },
-	{ "mget", cmd_mget, 1, -1, C, "r", "remote-pattern...",
+	{ "mget", ftpc_cmd_mget, 1, -1, C, "r", "remote-pattern...",
 	  "Downloads the remote files matching each pattern into the local "
 	  "directory; goes on past a failed file and reports it." },
-	{ "mirror", cmd_mirror, 2, -1, M, "rl",
+	{ "mirror", ftpc_cmd_mirror, 2, -1, M, "rl",
 	  "[-R] [--only-newer] [--delete] [--parallel N] SOURCE TARGET",
 	  "Copies a directory tree. Without -R, SOURCE is remote and TARGET "
 	  "local; with -R, SOURCE is local and TARGET remote (lftp's order). "
 	  "--only-newer skips files not newer than the target's copy, "
 	  "--delete removes target files that the source lacks, and "
 	  "--parallel N runs N transfers at once on N connections." },
-	{ "mkdir", cmd_mkdir, 1, 1, M, "r", "remote-directory",
+	{ "mkdir", ftpc_cmd_mkdir, 1, 1, M, "r", "remote-directory",
 	  "Creates a remote directory." },
-	{ "modtime", cmd_modtime, 1, 1, C, "r", "remote-file",
+	{ "modtime", ftpc_cmd_modtime, 1, 1, C, "r", "remote-file",
 	  "Shows the modification time of a remote file (MDTM), in UTC." },
-	{ "mput", cmd_mput, 1, -1, M, "l", "local-pattern...",
+	{ "mput", ftpc_cmd_mput, 1, -1, M, "l", "local-pattern...",
 	  "Uploads the local files matching each pattern into the remote "
 	  "directory; goes on past a failed file and reports it." },
-	{ "nlist", cmd_nlist, 0, 1, C, "r", "[remote-path]",
+	{ "nlist", ftpc_cmd_nlist, 0, 1, C, "r", "[remote-path]",
 	  "Lists only the names in a remote directory (NLST)." },
-	{ "open", cmd_open, 1, 2, 0, "-", "host [port] | URL",
+	{ "open", ftpc_cmd_open, 1, 2, 0, "-", "host [port] | URL",
 	  "Connects to a server and logs in (from the URL, ~/.netrc, a prompt, "
 	  "or anonymously)." },
-	{ "passive", cmd_passive, 0, 1, 0, "-", "[on|off]",
+	{ "passive", ftpc_cmd_passive, 0, 1, 0, "-", "[on|off]",
 	  "Toggles passive mode (EPSV, falling back to PASV), the default." },
-	{ "pget", cmd_pget, 1, 4, C, "rl", "[-n N] remote-file [local-file]",
+	{ "pget", ftpc_cmd_pget, 1, 4, C, "rl", "[-n N] remote-file [local-file]",
 	  "Downloads one file in N segments at once (default 4), each on its "
 	  "own connection, resuming each segment with REST." },
-	{ "progress", cmd_progress, 0, 1, 0, "-", "[on|off|auto]",
+	{ "progress", ftpc_cmd_progress, 0, 1, 0, "-", "[on|off|auto]",
 	  "Chooses whether transfers draw a progress bar on standard error; "
 	  "auto (the default) draws it when standard error is a terminal." },
-	{ "put", cmd_put, 1, 2, M, "lr", "local-file [remote-file]",
+	{ "put", ftpc_cmd_put, 1, 2, M, "lr", "local-file [remote-file]",
 	  "Uploads a file. A remote name ending in / means: into that directory." },
-	{ "pwd", cmd_pwd, 0, 0, C, "-", "", "Prints the remote working directory." },
-	{ "quit", cmd_bye, 0, 0, 0, "-", "", "The same as bye." },
-	{ "quote", cmd_quote, 1, -1, M, "-", "command [arguments]",
+	{ "pwd", ftpc_cmd_pwd, 0, 0, C, "-", "", "Prints the remote working directory." },
+	{ "quit", ftpc_cmd_bye, 0, 0, 0, "-", "", "The same as bye." },
+	{ "quote", ftpc_cmd_quote, 1, -1, M, "-", "command [arguments]",
 	  "Sends a raw FTP command and prints the reply." },
-	{ "reget", cmd_reget, 1, 2, C, "rl", "remote-file [local-file]",
+	{ "reget", ftpc_cmd_reget, 1, 2, C, "rl", "remote-file [local-file]",
 	  "Like get, but continues an interrupted download from where it stopped." },
-	{ "rename", cmd_rename, 2, 2, M, "r", "from to", "Renames a remote file." },
-	{ "reput", cmd_reput, 1, 2, M, "lr", "local-file [remote-file]",
+	{ "rename", ftpc_cmd_rename, 2, 2, M, "r", "from to", "Renames a remote file." },
+	{ "reput", ftpc_cmd_reput, 1, 2, M, "lr", "local-file [remote-file]",
 	  "Like put, but continues an interrupted upload from the remote size." },
-	{ "rmdir", cmd_rmdir, 1, 1, M, "r", "remote-directory",
+	{ "rmdir", ftpc_cmd_rmdir, 1, 1, M, "r", "remote-directory",
 	  "Removes an empty remote directory." },
-	{ "site", cmd_site, 1, -1, M, "-", "command [arguments]",
+	{ "site", ftpc_cmd_site, 1, -1, M, "-", "command [arguments]",
 	  "Sends a SITE command and prints the reply." },
-	{ "size", cmd_size, 1, 1, C, "r", "remote-file",
+	{ "size", ftpc_cmd_size, 1, 1, C, "r", "remote-file",
 	  "Shows the size of a remote file in bytes (SIZE)." },
-	{ "status", cmd_status, 0, 0, 0, "-", "",
+	{ "status", ftpc_cmd_status, 0, 0, 0, "-", "",
 	  "Shows the connection, the settings and the server's features." },
-	{ "type", cmd_type, 0, 1, 0, "-", "[ascii|binary]",
+	{ "type", ftpc_cmd_type, 0, 1, 0, "-", "[ascii|binary]",
 	  "Shows or sets the transfer type." },
-	{ "user", cmd_user, 1, 2, 0, "-", "name [password]",
+	{ "user", ftpc_cmd_user, 1, 2, 0, "-", "name [password]",
 	  "Logs in again as another user on the open connection." },
-	{ "verbose", cmd_verbose, 0, 1, 0, "-", "[on|off]",
+	{ "verbose", ftpc_cmd_verbose, 0, 1, 0, "-", "[on|off]",
 	  "Toggles showing the server's replies." },
 };
 
@@ -126,7 +126,7 @@ ftpc_cmd_find(const char *name, int *ambiguous)
 }
 
 enum fc_status
-ftpc_cmd_help(FILE *out, const char *name)
+ftpc_cmd_print_help(FILE *out, const char *name)
 {
 	const struct ftpc_cmd *cmd;
 	size_t i, col = 0;
@@ -184,8 +184,8 @@ ftpc_cmd_run(struct client *c, int argc, char **argv)
 }
 
 enum fc_status
-cmd_help(struct client *c, int argc, char **argv)
+ftpc_cmd_help(struct client *c, int argc, char **argv)
 {
 	(void)c;
-	return ftpc_cmd_help(stdout, argc > 1 ? argv[1] : NULL);
+	return ftpc_cmd_print_help(stdout, argc > 1 ? argv[1] : NULL);
 }

@@ -46,51 +46,51 @@ const struct ftpc_cmd *ftpc_cmd_find(const char *name, int *ambiguous);
 enum fc_status ftpc_cmd_run(struct client *c, int argc, char **argv);
 
 /* Prints the help for one command, or the list of all when name is NULL. */
-enum fc_status ftpc_cmd_help(FILE *out, const char *name);
+enum fc_status ftpc_cmd_print_help(FILE *out, const char *name);
 
 /* Handlers, grouped by area (cmds_conn.c, cmds_nav.c, cmds_xfer.c, ...). */
-enum fc_status cmd_open(struct client *c, int argc, char **argv);
-enum fc_status cmd_close(struct client *c, int argc, char **argv);
-enum fc_status cmd_user(struct client *c, int argc, char **argv);
-enum fc_status cmd_bye(struct client *c, int argc, char **argv);
-enum fc_status cmd_status(struct client *c, int argc, char **argv);
-enum fc_status cmd_verbose(struct client *c, int argc, char **argv);
-enum fc_status cmd_debug(struct client *c, int argc, char **argv);
-enum fc_status cmd_progress(struct client *c, int argc, char **argv);
-enum fc_status cmd_passive(struct client *c, int argc, char **argv);
-enum fc_status cmd_active(struct client *c, int argc, char **argv);
-enum fc_status cmd_binary(struct client *c, int argc, char **argv);
-enum fc_status cmd_ascii(struct client *c, int argc, char **argv);
-enum fc_status cmd_type(struct client *c, int argc, char **argv);
-enum fc_status cmd_quote(struct client *c, int argc, char **argv);
-enum fc_status cmd_site(struct client *c, int argc, char **argv);
-enum fc_status cmd_help(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_open(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_close(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_user(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_bye(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_status(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_verbose(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_debug(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_progress(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_passive(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_active(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_binary(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_ascii(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_type(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_quote(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_site(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_help(struct client *c, int argc, char **argv);
 
-enum fc_status cmd_cd(struct client *c, int argc, char **argv);
-enum fc_status cmd_cdup(struct client *c, int argc, char **argv);
-enum fc_status cmd_pwd(struct client *c, int argc, char **argv);
-enum fc_status cmd_lcd(struct client *c, int argc, char **argv);
-enum fc_status cmd_lpwd(struct client *c, int argc, char **argv);
-enum fc_status cmd_ls(struct client *c, int argc, char **argv);
-enum fc_status cmd_nlist(struct client *c, int argc, char **argv);
-enum fc_status cmd_mkdir(struct client *c, int argc, char **argv);
-enum fc_status cmd_rmdir(struct client *c, int argc, char **argv);
-enum fc_status cmd_delete(struct client *c, int argc, char **argv);
-enum fc_status cmd_mdelete(struct client *c, int argc, char **argv);
-enum fc_status cmd_rename(struct client *c, int argc, char **argv);
-enum fc_status cmd_size(struct client *c, int argc, char **argv);
-enum fc_status cmd_modtime(struct client *c, int argc, char **argv);
-enum fc_status cmd_chmod(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_cd(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_cdup(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_pwd(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_lcd(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_lpwd(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_ls(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_nlist(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_mkdir(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_rmdir(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_delete(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_mdelete(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_rename(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_size(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_modtime(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_chmod(struct client *c, int argc, char **argv);
 
-enum fc_status cmd_get(struct client *c, int argc, char **argv);
-enum fc_status cmd_reget(struct client *c, int argc, char **argv);
-enum fc_status cmd_put(struct client *c, int argc, char **argv);
-enum fc_status cmd_reput(struct client *c, int argc, char **argv);
-enum fc_status cmd_append(struct client *c, int argc, char **argv);
-enum fc_status cmd_mget(struct client *c, int argc, char **argv);
-enum fc_status cmd_mput(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_get(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_reget(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_put(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_reput(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_append(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_mget(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_mput(struct client *c, int argc, char **argv);
 
-enum fc_status cmd_mirror(struct client *c, int argc, char **argv);
-enum fc_status cmd_pget(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_mirror(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_pget(struct client *c, int argc, char **argv);
 
 #endif

@@ -395,7 +395,7 @@ dispatch(struct client *c, struct args *a, int n, char **v)
 	if (strcmp(v[0], "help") == 0) {
 		if (n == 1)
 			usage(stdout);
-		return ftpc_cmd_help(stdout, n > 1 ? v[1] : NULL);
+		return ftpc_cmd_print_help(stdout, n > 1 ? v[1] : NULL);
 	}
 	if (strcmp(v[0], "get") == 0)
 		return verb_get(c, a, n - 1, v + 1);

@@ -437,7 +437,7 @@ parse_options(struct mirror *m, int argc, char **argv)
 }
 
 enum fc_status
-cmd_mirror(struct client *c, int argc, char **argv)
+ftpc_cmd_mirror(struct client *c, int argc, char **argv)
 {
 	struct mirror m;
 	const char *src, *dst;

@@ -182,7 +182,7 @@ pget_segments(struct client *c, const char *remote, const char *local,
 }
 
 enum fc_status
-cmd_pget(struct client *c, int argc, char **argv)
+ftpc_cmd_pget(struct client *c, int argc, char **argv)
 {
 	char tmp[CLIENT_PATH_MAX], *end;
 	const char *remote, *local;
