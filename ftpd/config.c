@@ -45,6 +45,14 @@ static const struct option_def {
 	{ "dir_mode", K_MODE, OFF(dir_mode), 0, 0777 },
 	{ "banner", K_STR, OFF(banner), 0, 0 },
 	{ "hide_ids", K_BOOL, OFF(hide_ids), 0, 1 },
+	{ "run_as", K_STR, OFF(run_as), 0, 0 },
+	{ "max_sessions", K_UINT, OFF(max_sessions), 1, 1000000 },
+	{ "max_sessions_per_ip", K_UINT, OFF(max_sessions_per_ip), 1, 1000000 },
+	{ "login_timeout", K_UINT, OFF(login_timeout), 1, 86400 },
+	{ "max_login_failures", K_UINT, OFF(max_login_failures), 1, 1000 },
+	{ "ip_failure_window", K_UINT, OFF(ip_failure_window), 1, 86400 },
+	{ "max_ip_failures", K_UINT, OFF(max_ip_failures), 1, 1000000 },
+	{ "login_delay_ms", K_UINT, OFF(login_delay_ms), 0, 60000 },
 #undef OFF
 };
 
@@ -64,6 +72,13 @@ config_defaults(struct config *cfg)
 	cfg->file_mode = 0644;
 	cfg->dir_mode = 0755;
 	cfg->banner = strdup("ftpd ready.");
+	cfg->max_sessions = 20000;
+	cfg->max_sessions_per_ip = 50;
+	cfg->login_timeout = 30;
+	cfg->max_login_failures = 3;
+	cfg->ip_failure_window = 600;
+	cfg->max_ip_failures = 20;
+	cfg->login_delay_ms = 500;
 }
 
 static int
@@ -235,5 +250,6 @@ config_free(struct config *cfg)
 	free(cfg->log_file);
 	free(cfg->xferlog_file);
 	free(cfg->banner);
+	free(cfg->run_as);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -34,6 +34,15 @@ struct config {
 	unsigned dir_mode;
 	char *banner;
 	int hide_ids;		/* LIST shows "ftp ftp" instead of numbers */
+	char *run_as;		/* user to become after binding (as root) */
+	/* Limits against abuse. */
+	unsigned max_sessions;		/* in all */
+	unsigned max_sessions_per_ip;
+	unsigned login_timeout;		/* seconds to log in after connecting */
+	unsigned max_login_failures;	/* per session, then 421 */
+	unsigned ip_failure_window;	/* seconds a per-IP failure counts */
+	unsigned max_ip_failures;	/* within the window, then refuse */
+	unsigned login_delay_ms;	/* first failed-login delay; doubles */
 };
 
 /* Fills in the defaults. */

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "config.h"
 #include "log.h"
+#include "privs.h"
 #include "users.h"
 #include "vfs.h"
 #include "worker.h"
@@ -30,6 +31,23 @@
 static struct config cfg;
 static struct evconnlistener *listeners[MAX_LISTENERS];
 static unsigned nlisteners;
+static char ready_lines[MAX_LISTENERS][96];
+
+/*
+ * Says where we listen, once startup can no longer fail: tests and
+ * scripts wait for these lines on stderr.
+ */
+static void
+print_ready(void)
+{
+	unsigned i;
+
+	for (i = 0; i < nlisteners; i++) {
+		fprintf(stderr, "ftpd: %s\n", ready_lines[i]);
+		log_msg("%s", ready_lines[i]);
+	}
+	fflush(stderr);
+}
 
 static void
 usage(FILE *f)
@@ -51,6 +69,7 @@ usage(FILE *f)
 "      --workers N         event-loop threads (default: one per CPU)\n"
 "      --log FILE          session log file (default: stderr)\n"
 "      --xferlog FILE      transfer log file (default: the session log)\n"
+"      --run-as USER       become USER after binding (required as root)\n"
 "      --set KEY=VALUE     any config file setting\n"
 "  -h, --help              this text\n"
 "\n"
@@ -146,12 +165,11 @@ listen_on(struct event_base *base, const char *host)
 	if (listeners[nlisteners] == NULL)
 		goto fail;
 	evconnlistener_set_error_cb(listeners[nlisteners], accept_error_cb);
-	nlisteners++;
 	if (addr_ntop(&ss, shown, sizeof(shown)) < 0)
 		snprintf(shown, sizeof(shown), "%s", host);
-	fprintf(stderr, "ftpd: ready on %s port %u\n", shown, addr_port(&ss));
-	fflush(stderr);
-	log_msg("listening on %s port %u", shown, addr_port(&ss));
+	snprintf(ready_lines[nlisteners], sizeof(ready_lines[0]),
+	    "ready on %s port %u", shown, addr_port(&ss));
+	nlisteners++;
 	return 0;
 fail:
 	fprintf(stderr, "ftpd: cannot listen on %s port %u: %s\n", host,
@@ -187,6 +205,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	if (sig == SIGHUP) {
 		if (cfg.users_file == NULL)
 			return;
+		/* After dropping root the run_as user must be able to read it. */
 		if (users_load(cfg.users_file, err, sizeof(err)) < 0)
 			log_msg("SIGHUP: keeping the old users: %s", err);
 		else
@@ -207,6 +226,7 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 	enum {
 		O_PASV_PORTS = 256, O_PASV_ADDRESS, O_ANON, O_ANON_WRITE,
 		O_WORKERS, O_LOG, O_XFERLOG, O_SET, O_HASH, O_HASH_METHOD,
+		O_RUN_AS,
 	};
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -223,6 +243,7 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 		{ "log", required_argument, NULL, O_LOG },
 		{ "xferlog", required_argument, NULL, O_XFERLOG },
 		{ "set", required_argument, NULL, O_SET },
+		{ "run-as", required_argument, NULL, O_RUN_AS },
 		{ "hash-password", no_argument, NULL, O_HASH },
 		{ "hash-method", required_argument, NULL, O_HASH_METHOD },
 		{ "help", no_argument, NULL, 'h' },
@@ -260,6 +281,7 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 		case O_WORKERS: set_or_die("workers", optarg); break;
 		case O_LOG: set_or_die("log_file", optarg); break;
 		case O_XFERLOG: set_or_die("xferlog_file", optarg); break;
+		case O_RUN_AS: set_or_die("run_as", optarg); break;
 		case O_SET:
 			if ((eq = strchr(optarg, '=')) == NULL) {
 				fprintf(stderr, "ftpd: --set wants KEY=VALUE\n");
@@ -326,11 +348,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "ftpd: %s\n", err);
 		return 2;
 	}
+	if (privs_check_startup(cfg.run_as, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (load_state() < 0)
 		return 1;
 	if ((base = event_base_new()) == NULL || listen_all(base) < 0)
 		return 1;
+	if (cfg.run_as != NULL && privs_drop(cfg.run_as, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		return 1;
+	}
+	print_ready();
 	if (!cfg.foreground && daemon(0, 0) < 0) {
 		fprintf(stderr, "ftpd: daemon: %s\n", strerror(errno));
 		return 1;

@@ -8,6 +8,7 @@ run_suite() runs a unittest suite and prints "<name>: N passed, M failed".
 import crypt
 import hashlib
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -19,6 +20,20 @@ import unittest
 FTPD = os.environ.get('FTPD_BIN', os.path.abspath('build/ftpd/ftpd'))
 FTPC = os.environ.get('FTPC_BIN', os.path.abspath('build/ftpc/ftpc'))
 PASSWORD = 'secret'
+# As root (as CI runs) the server gets --run-as nobody and the test tree
+# belongs to nobody, so that permission checks are real ones.
+RUN_AS = 'nobody'
+
+
+def give(path):
+    """Hands path to the run-as user when we are root."""
+    if os.geteuid() == 0:
+        pw = pwd.getpwnam(RUN_AS)
+        os.lchown(path, pw.pw_uid, pw.pw_gid)
+
+
+def run_as_args():
+    return ['--run-as', RUN_AS] if os.geteuid() == 0 else []
 
 
 def sha256(data):
@@ -39,11 +54,20 @@ class Server:
         self.root = os.path.join(self.dir, 'root')
         self.users = os.path.join(self.dir, 'users')
         self.log = os.path.join(self.dir, 'ftpd.log')
+        os.makedirs(self.root)
+        give(self.root)
         for home in ('alice', 'bob'):
             os.makedirs(os.path.join(self.root, home))
+            give(os.path.join(self.root, home))
         h = crypt.crypt(PASSWORD, '$6$pyharness$')
         with open(self.users, 'w') as f:
             f.write('alice:%s:/alice:rw\nbob:%s:/bob:ro\n' % (h, h))
+        if os.geteuid() == 0:
+            # As an administrator would: root-owned, readable by the
+            # run-as user's group, so that SIGHUP can reload it.
+            os.chmod(self.dir, 0o711)
+            os.chown(self.users, 0, pwd.getpwnam(RUN_AS).pw_gid)
+            os.chmod(self.users, 0o640)
         self.extra = list(extra)
         self.proc = None
         self.port = None
@@ -51,7 +75,7 @@ class Server:
     def start(self, timeout=10):
         argv = [FTPD, '--foreground', '--listen', self.host, '--port', '0',
                 '--root', self.root, '--users', self.users,
-                '--pasv-ports', '40000-49999'] + self.extra
+                '--pasv-ports', '40000-49999'] + run_as_args() + self.extra
         self.logf = open(self.log, 'ab')
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
@@ -73,11 +97,24 @@ class Server:
     def path(self, rel):
         return os.path.join(self.root, rel)
 
+    def makedirs(self, rel):
+        """Creates root-relative folders, owned by the run-as user."""
+        p = self.root
+        for part in rel.split('/'):
+            if not part:
+                continue
+            p = os.path.join(p, part)
+            if not os.path.isdir(p):
+                os.mkdir(p)
+                give(p)
+        return p
+
     def write(self, rel, data):
         p = self.path(rel)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
+        self.makedirs(os.path.dirname(rel))
         with open(p, 'wb') as f:
             f.write(data)
+        give(p)
 
     def read(self, rel):
         with open(self.path(rel), 'rb') as f:

@@ -50,8 +50,9 @@ class HashPassword(unittest.TestCase):
 
 
 class BadStartup(unittest.TestCase):
-    def start(self, args):
-        return subprocess.run([H.FTPD, '--foreground'] + args,
+    def start(self, args, run_as=True):
+        extra = H.run_as_args() if run_as else []
+        return subprocess.run([H.FTPD, '--foreground'] + extra + args,
                               capture_output=True, text=True, timeout=10)
 
     def test_missing_root(self):
@@ -86,6 +87,24 @@ class BadStartup(unittest.TestCase):
             r = self.start(['--config', f.name])
         self.assertEqual(r.returncode, 2)
         self.assertIn(':4: expected key = value', r.stderr)
+
+    def test_root_without_run_as_refused(self):
+        if os.geteuid() != 0:
+            self.skipTest('needs root')
+        r = self.start(['--port', '0', '--listen', '127.0.0.1',
+                        '--root', '/tmp', '--anonymous'], run_as=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn('refusing to run as root', r.stderr)
+        self.assertNotIn('ready on', r.stderr)
+
+    def test_run_as_unknown_user(self):
+        if os.geteuid() != 0:
+            self.skipTest('needs root')
+        r = self.start(['--port', '0', '--listen', '127.0.0.1', '--run-as',
+                        'no-such-user-x', '--root', '/tmp', '--anonymous'],
+                       run_as=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no user 'no-such-user-x'", r.stderr)
 
     def test_listen_not_numeric(self):
         r = self.start(['--port', '0', '--listen', 'example.invalid',
@@ -157,6 +176,28 @@ class Logs(unittest.TestCase):
         self.assertEqual(up[7:9], ['77', '/up.bin'])
         self.assertEqual(up[11], 'i')
         srv.cleanup()
+
+
+class Privileges(unittest.TestCase):
+    def test_server_runs_unprivileged(self):
+        if os.geteuid() != 0:
+            self.skipTest('needs root')
+        srv = H.start_ftpd()
+        try:
+            with open('/proc/%d/status' % srv.proc.pid) as f:
+                ids = dict(l.split(':', 1) for l in f if l.startswith(('Uid', 'Gid', 'Groups')))
+            nobody = H.pwd.getpwnam('nobody')
+            self.assertEqual(ids['Uid'].split(), [str(nobody.pw_uid)] * 4)
+            self.assertEqual(ids['Gid'].split(), [str(nobody.pw_gid)] * 4)
+            self.assertEqual(ids['Groups'].split(), [])
+            # Files it creates belong to that user.
+            ftp = login(srv)
+            ftp.storbinary('STOR mine.txt', io.BytesIO(b'x'))
+            ftp.quit()
+            self.assertEqual(os.stat(srv.path('alice/mine.txt')).st_uid,
+                             nobody.pw_uid)
+        finally:
+            srv.cleanup()
 
 
 class Signals(unittest.TestCase):

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/sha.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,24 @@
 #include <unistd.h>
 
 #include "harness.h"
+
+/*
+ * As root the server runs as this user (--run-as), and the test tree
+ * belongs to it, so that permission checks in tests are real.
+ */
+#define RUN_AS_USER "nobody"
+
+/* Gives path to the run-as user when we are root; no-op otherwise. */
+static void
+give(const char *path)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0 || (pw = getpwnam(RUN_AS_USER)) == NULL)
+		return;
+	if (lchown(path, pw->pw_uid, pw->pw_gid) < 0)
+		fprintf(stderr, "harness: chown %s: %s\n", path, strerror(errno));
+}
 
 static int
 mkdirs(const char *path)
@@ -28,11 +47,15 @@ mkdirs(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		if (mkdir(tmp, 0755) == 0)
+			give(tmp);
+		else if (errno != EEXIST)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+	if (mkdir(tmp, 0755) == 0)
+		give(tmp);
+	else if (errno != EEXIST)
 		return -1;
 	return 0;
 }
@@ -58,6 +81,7 @@ harness_prepare(struct server *srv)
 	snprintf(path, sizeof(path), "%s/alice", srv->root);
 	if (mkdirs(path) < 0)
 		return -1;
+	give(srv->root);
 	snprintf(path, sizeof(path), "%s/bob", srv->root);
 	if (mkdirs(path) < 0)
 		return -1;
@@ -117,6 +141,10 @@ harness_start(struct server *srv, const char *const *extra)
 	argv[n++] = srv->users;
 	argv[n++] = "--pasv-ports";
 	argv[n++] = "40000-49999";
+	if (geteuid() == 0) {
+		argv[n++] = "--run-as";
+		argv[n++] = RUN_AS_USER;
+	}
 	for (i = 0; extra != NULL && extra[i] != NULL && n < 62; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
@@ -235,7 +263,10 @@ harness_write_file(const struct server *srv, const char *rel, const void *data,
 		fclose(f);
 		return -1;
 	}
-	return fclose(f) == 0 ? 0 : -1;
+	if (fclose(f) != 0)
+		return -1;
+	give(path);
+	return 0;
 }
 
 void *

@@ -5,6 +5,8 @@
  * and users file; the harness reads the port it bound from its ready line
  * (no free-port guessing), and stops it by its own pid, TERM then KILL.
  * The server's log is kept in a file and printed when a test failed.
+ * Run as root (as CI does), the server gets --run-as nobody and the test
+ * tree belongs to nobody, so permission checks are real ones.
  */
 #ifndef FTP_HARNESS_H
 #define FTP_HARNESS_H
