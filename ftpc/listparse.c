@@ -268,7 +268,9 @@ parse_unix(const char *line, time_t now, struct lp_entry *e)
 		return -1;
 	e->type = c == 'd' ? LP_DIR : c == 'l' ? LP_LINK : LP_FILE;
 	e->mode = unix_mode(t.s[0], t.n[0]);
-	if (parse_off(t.s[d - 1], t.n[d - 1], &e->size) < 0)
+	/* A device shows "major, minor" where the size would be. */
+	if (parse_off(t.s[d - 1], t.n[d - 1], &e->size) < 0 ||
+	    t.s[d - 2][t.n[d - 2] - 1] == ',')
 		e->size = -1;
 	e->mtime = unix_time(&t, d, now);
 	/* The name is the rest of the line after one separating space. */
