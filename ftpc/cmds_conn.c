@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "cmdtab.h"
+#include "cmdtable.h"
 #include "url.h"
 
 /* Parses "on"/"off" into *flag, or toggles it without an argument. */

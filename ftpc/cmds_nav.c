@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cmdtab.h"
+#include "cmdtable.h"
 #include "xfer.h"
 
 #define LISTING_PRINT_MAX (256 * 1024 * 1024)

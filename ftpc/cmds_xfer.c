@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
-#include "cmdtab.h"
+#include "cmdtable.h"
 #include "getput.h"
 
 static void

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cmdtab.h"
+#include "cmdtable.h"
 #include "getput.h"
 #include "shell.h"
 #include "url.h"

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cmdtab.h"
+#include "cmdtable.h"
 #include "getput.h"
 
 #define MIRROR_DEPTH_MAX 64

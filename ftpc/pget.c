@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmdtab.h"
+#include "cmdtable.h"
 #include "getput.h"
 #include "xfer.h"
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cmdtab.h"
+#include "cmdtable.h"
 #include "shell.h"
 
 #define HISTORY_SIZE 1000

@@ -1,11 +1,11 @@
 /*
- * cmdtab: the table of shell commands. One row per command says how to
+ * cmdtable: the table of shell commands. One row per command says how to
  * run it and how to explain it; the dispatcher, not the handlers, checks
  * the argument count and the connection, and `help` and completion are
  * generated from the same rows.
  */
-#ifndef FTPC_CMDTAB_H
-#define FTPC_CMDTAB_H
+#ifndef FTPC_CMDTABLE_H
+#define FTPC_CMDTABLE_H
 
 #include <stddef.h>
 

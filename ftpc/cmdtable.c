@@ -1,21 +1,21 @@
 /*
- * cmdtab.c: the command table and its dispatcher; see cmdtab.h.
+ * cmdtable.c: the command table and its dispatcher; see cmdtable.h.
  */
 #include <string.h>
 
-#include "cmdtab.h"
+#include "cmdtable.h"
 
 #define C CF_CONN
 #define M (CF_CONN | CF_MODIFIES)
 
 const struct ftpc_cmd ftpc_cmds[] = {
+	{ "active", ftpc_cmd_active, 0, 0, 0, "-", "",
+	  "Uses active mode: the server connects back to us (EPRT, or PORT)." },
 	{ "append", ftpc_cmd_append, 1, 2, M, "lr", "local-file [remote-file]",
 	  "Appends a local file to a remote file (APPE), creating it if needed." },
 	{ "ascii", ftpc_cmd_ascii, 0, 0, 0, "-", "",
 	  "Transfers files as text (TYPE A): line ends become CRLF on the wire "
 	  "and LF on disk." },
-	{ "active", ftpc_cmd_active, 0, 0, 0, "-", "",
-	  "Uses active mode: the server connects back to us (EPRT, or PORT)." },
 	{ "binary", ftpc_cmd_binary, 0, 0, 0, "-", "",
 	  "Transfers files byte for byte (TYPE I). This is the default." },
 	{ "bye", ftpc_cmd_bye, 0, 0, 0, "-", "", "Ends the session and leaves ftpc." },
