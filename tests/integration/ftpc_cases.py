@@ -5,6 +5,9 @@ suites. A suite's TestCase mixes in FtpcCases and provides:
   self.rpath(rel)                  the server-side file of a remote path
   self.tmp                         a fresh local working directory
 
+and may override put_remote/mkdir_remote (ftpd's files must belong to
+the user it runs as).
+
 Every case runs the real ftpc binary and checks files by sha256.
 """
 import hashlib
@@ -52,6 +55,9 @@ class FtpcCases:
         with open(p, 'wb') as f:
             f.write(data)
 
+    def mkdir_remote(self, rel):
+        os.makedirs(self.rpath(rel), exist_ok=True)
+
     def put_local(self, rel, data):
         p = os.path.join(self.tmp, rel)
         os.makedirs(os.path.dirname(p), exist_ok=True)
@@ -93,7 +99,7 @@ class FtpcCases:
         self.assertEqual(sha(r.stdout), sha_file(self.rpath('d/x.bin')))
 
     def test_put_into_directory_url(self):
-        os.makedirs(self.rpath('up'), exist_ok=True)
+        self.mkdir_remote('up')
         self.put_local('local.bin', blob(70000, 3))
         r = ftpc(['put', 'local.bin', self.url('up/')], self.tmp)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -134,7 +140,7 @@ class FtpcCases:
         for i in range(3):
             self.put_local('m/u%d.dat' % i, blob(3000 + i, 20 + i))
         self.put_local('m/other.txt', b'no')
-        os.makedirs(self.rpath('mp'), exist_ok=True)
+        self.mkdir_remote('mp')
         self.script('cd g\nmget f*.dat\ncd ..\ncd mp\nlcd m\nmput u?.dat\n')
         for i in range(4):
             self.assertSameFile('f%d.dat' % i, 'g/f%d.dat' % i)
