@@ -10,14 +10,12 @@
 
 #include "cmds.h"
 #include "config.h"
+#include "limits.h"
 #include "reply.h"
 #include "session.h"
 #include "users.h"
 #include "vfs.h"
 #include "worker.h"
-
-/* After this many failures in one session the connection is closed. */
-#define MAX_FAILED_LOGINS 3
 
 static int
 is_anonymous_name(const char *name)
@@ -46,6 +44,11 @@ cmd_user(struct session *s, char *arg)
 {
 	if (s->login == LOGIN_DONE) {
 		session_reply(s, R_530_NOT_LOGGED_IN, "Can't change to another user.");
+		return;
+	}
+	if (limits_ip_blocked(&s->peer)) {
+		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
+		    limits_reason(LIMITS_TOO_MANY_FAILURES));
 		return;
 	}
 	if (strlen(arg) > USER_NAME_MAX) {
@@ -84,20 +87,45 @@ enter_home(struct session *s, const char *home)
 	return 0;
 }
 
+/* After the failure delay: answer, or give up on this session. */
 static void
-login_failed(struct session *s, const char *why)
+login_failed_reply(struct session *s)
 {
-	session_log(s, "login failed for %s: %s", s->user, why);
-	s->failed_logins++;
-	free(s->user);
-	s->user = NULL;
-	s->login = LOGIN_NEED_USER;
-	if (s->failed_logins >= MAX_FAILED_LOGINS) {
+	if (s->failed_logins >= s->cfg->max_login_failures) {
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
 		    "Too many failed logins; closing.");
 		return;
 	}
+	if (limits_ip_blocked(&s->peer)) {
+		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
+		    limits_reason(LIMITS_TOO_MANY_FAILURES));
+		return;
+	}
 	session_reply(s, R_530_NOT_LOGGED_IN, "Login incorrect.");
+}
+
+/*
+ * A failed login is answered only after a delay that doubles with each
+ * failure in the session (capped), and counts against the address.
+ */
+static void
+login_failed(struct session *s, const char *why)
+{
+	unsigned shift, ms;
+
+	session_log(s, "login failed for %s: %s", s->user, why);
+	s->failed_logins++;
+	(void)limits_login_failed(&s->peer);
+	free(s->user);
+	s->user = NULL;
+	s->login = LOGIN_NEED_USER;
+	shift = s->failed_logins - 1 < 4 ? s->failed_logins - 1 : 4;
+	ms = s->cfg->login_delay_ms << shift;
+	if (ms == 0) {
+		login_failed_reply(s);
+		return;
+	}
+	session_pause(s, ms, login_failed_reply);
 }
 
 void
@@ -117,6 +145,7 @@ cmd_pass(struct session *s, char *arg)
 		s->anonymous = 1;
 		s->writable = s->cfg->anonymous_write;
 		s->login = LOGIN_DONE;
+		session_logged_in(s);
 		session_log(s, "anonymous login%s", s->writable ? " (writable)" : "");
 		session_reply(s, R_230_LOGGED_IN, "Login successful.");
 		return;
@@ -147,7 +176,7 @@ cmd_pass(struct session *s, char *arg)
 	s->writable = info.writable;
 	users_info_free(&info);
 	s->login = LOGIN_DONE;
-	s->failed_logins = 0;
+	session_logged_in(s);
 	session_log(s, "login");
 	session_reply(s, R_230_LOGGED_IN, "Login successful.");
 }

@@ -298,12 +298,30 @@ list_args(const char *arg, int *show_hidden)
 	return arg;
 }
 
+/*
+ * NLST names come back usable from the client's cwd, as wu-ftpd and proftpd
+ * do: "NLST dir" gives "dir/a", "NLST dir/x*" gives "dir/x1", so a
+ * script can RETR each name it got. dir_len is how much of arg names the
+ * directory (all of it, or up to its last '/' for a pattern).
+ */
+static void
+nlst_prefix(struct listing_opts *o, const char *arg, size_t dir_len,
+    char *buf, size_t bufsz)
+{
+	if (o->style != LISTING_NAMES || dir_len == 0)
+		return;
+	if (xsnprintf(buf, bufsz, "%.*s%s", (int)dir_len, arg,
+	    arg[dir_len - 1] == '/' ? "" : "/") == 0)
+		o->prefix = buf;
+}
+
 struct listing *
 cmd_make_listing(struct session *s, const char *arg, struct listing_opts *o,
     char *path)
 {
+	char prefix[VPATH_MAX + 2];
 	struct listing *l;
-	const char *name;
+	const char *name, *slash;
 	struct stat st;
 	int fd, err;
 
@@ -311,6 +329,7 @@ cmd_make_listing(struct session *s, const char *arg, struct listing_opts *o,
 		return NULL;
 	fd = vfs_open(s->root_fd, path, O_RDONLY | O_DIRECTORY, 0);
 	if (fd >= 0) {
+		nlst_prefix(o, arg, strlen(arg), prefix, sizeof(prefix));
 		if ((l = listing_dir(fd, o)) == NULL)
 			session_reply_errno(s, errno, arg);
 		return l;
@@ -336,6 +355,9 @@ cmd_make_listing(struct session *s, const char *arg, struct listing_opts *o,
 		close(fd);
 		if (dfd >= 0) {
 			o->pattern = name;
+			slash = strrchr(arg, '/');
+			nlst_prefix(o, arg, slash != NULL ? (size_t)(slash - arg) + 1 : 0,
+			    prefix, sizeof(prefix));
 			if ((l = listing_dir(dfd, o)) != NULL)
 				return l;
 		}

@@ -134,8 +134,12 @@ cmd_runs_during_transfer(const char *line)
 	c = cmdtab_find(verb);
 	if (c == NULL || !(c->flags & CMD_DURING_XFER))
 		return 0;
-	/* STAT with a path lists over the control channel: wait for it. */
-	return !(strcmp(verb, "STAT") == 0 && line[n] == ' ');
+	/*
+	 * STAT with a path lists over the control channel: wait for it.
+	 * "STAT " has no path (cmd_split reads it as no argument).
+	 */
+	return !(strcmp(verb, "STAT") == 0 && line[n] == ' ' &&
+	    line[n + 1] != '\0');
 }
 
 /* Applies the table's rules; returns 0 when the handler may run. */
@@ -179,6 +183,22 @@ check_rules(struct session *s, const struct command *c, const char *arg)
 	return 0;
 }
 
+/* Verbs that make a first line an HTTP request, not FTP. */
+static int
+is_http_verb(const char *verb)
+{
+	static const char *const http[] = {
+		"GET", "POST", "HEAD", "PUT", "CONNECT", "OPTIONS", "DELETE",
+		"TRACE", "PATCH",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(http); i++)
+		if (strcmp(verb, http[i]) == 0)
+			return 1;
+	return 0;
+}
+
 void
 cmd_dispatch(struct session *s, char *line)
 {
@@ -187,6 +207,15 @@ cmd_dispatch(struct session *s, char *line)
 
 	if (cmd_split(line, &verb, &arg) < 0) {
 		session_reply(s, R_500_SYNTAX_ERROR, "Syntax error, command unrecognized.");
+		return;
+	}
+	if (s->commands++ == 0 && is_http_verb(verb)) {
+		/*
+		 * Cross-protocol attacks (ALPACA) make a browser talk HTTP to
+		 * an FTP port; answering could reflect attacker data. Close.
+		 */
+		session_log(s, "HTTP request on the control connection: closing");
+		session_close_after(s, 0, NULL);
 		return;
 	}
 	c = cmdtab_find(verb);

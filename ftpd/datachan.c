@@ -168,22 +168,48 @@ data_passive(struct session *s, int extended, int family)
 	session_reply(s, R_227_PASSIVE, "Entering Passive Mode (%s).", text);
 }
 
+/* Whether ss holds the unspecified address, 0.0.0.0 or "::". */
+static int
+is_unspecified(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr ==
+		    htonl(INADDR_ANY);
+	if (ss->ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(
+		    &((const struct sockaddr_in6 *)ss)->sin6_addr);
+	return 0;
+}
+
 void
 data_active(struct session *s, const struct sockaddr_storage *ss)
 {
+	struct sockaddr_storage to = *ss;
+
 	data_reset(s);
-	if (!s->cfg->allow_foreign_data && !addr_same_host(ss, &s->peer)) {
+	addr_unmap(&to);
+	/*
+	 * lftp sends "EPRT |2|::|port|" when its data socket listens on the
+	 * wildcard (it does on ::1). The only sensible reading is "my own
+	 * address", the one address we connect to anyway.
+	 */
+	if (is_unspecified(&to) && to.ss_family == s->peer.ss_family) {
+		unsigned port = addr_port(&to);
+
+		to = s->peer;
+		addr_set_port(&to, port);
+	}
+	if (!s->cfg->allow_foreign_data && !addr_same_host(&to, &s->peer)) {
 		session_reply(s, R_500_SYNTAX_ERROR,
 		    "Illegal PORT command: data connections go only to your own address.");
 		return;
 	}
-	if (addr_port(ss) < 1024) {
+	if (addr_port(&to) < 1024) {
 		session_reply(s, R_500_SYNTAX_ERROR,
 		    "Illegal PORT command: privileged port.");
 		return;
 	}
-	s->port_addr = *ss;
-	addr_unmap(&s->port_addr);
+	s->port_addr = to;
 	s->data_mode = DATA_ACTIVE;
 	session_reply(s, R_200_OK, "PORT command successful. Consider using EPSV.");
 }

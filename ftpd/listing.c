@@ -132,24 +132,42 @@ listing_single(const char *name, const struct stat *st, const char *link_target,
 	return l;
 }
 
+/*
+ * A name with CR or LF would end its listing line early and forge
+ * entries; such bytes are shown as '?'. Returns name or a copy in tmp.
+ */
+static const char *
+safe_name(const char *name, char *tmp, size_t tmpsz)
+{
+	size_t i;
+
+	if (strpbrk(name, "\r\n") == NULL || strlen(name) >= tmpsz)
+		return strpbrk(name, "\r\n") == NULL ? name : "?";
+	for (i = 0; name[i] != '\0'; i++)
+		tmp[i] = (name[i] == '\r' || name[i] == '\n') ? '?' : name[i];
+	tmp[i] = '\0';
+	return tmp;
+}
+
 /* Formats one entry; a vanished entry (deleted meanwhile) is skipped. */
 static int
-format_entry(struct listing *l, struct buf *out, const char *name)
+format_entry(struct listing *l, struct buf *out, const char *raw)
 {
-	char owner[16], group[16], target[1024];
+	char owner[16], group[16], target[1024], tmp[1024], tmp2[1024];
+	const char *name = safe_name(raw, tmp, sizeof(tmp));
 	const char *link = NULL;
 	struct stat st;
 	ssize_t n;
 
 	if (l->dir != NULL) {
-		if (fstatat(dirfd(l->dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fstatat(dirfd(l->dir), raw, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return 0;
 		if (S_ISLNK(st.st_mode) && l->o.style == LISTING_LONG) {
-			n = readlinkat(dirfd(l->dir), name, target,
+			n = readlinkat(dirfd(l->dir), raw, target,
 			    sizeof(target) - 1);
 			if (n >= 0) {
 				target[n] = '\0';
-				link = target;
+				link = safe_name(target, tmp2, sizeof(tmp2));
 			}
 		}
 	} else {

@@ -20,6 +20,7 @@
 #include "addr.h"
 #include "buf.h"
 #include "config.h"
+#include "limits.h"
 #include "log.h"
 #include "privs.h"
 #include "users.h"
@@ -355,6 +356,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (load_state() < 0)
 		return 1;
+	limits_init(&cfg);
 	if ((base = event_base_new()) == NULL || listen_all(base) < 0)
 		return 1;
 	if (cfg.run_as != NULL && privs_drop(cfg.run_as, err, sizeof(err)) < 0) {

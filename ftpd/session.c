@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "cmdtab.h"
 #include "config.h"
+#include "limits.h"
 #include "listfmt.h"
 #include "log.h"
 #include "reply.h"
@@ -41,17 +42,52 @@ session_idle_timeout(struct session *s, int on)
 	bufferevent_set_timeouts(s->ctrl, on ? &tv : NULL, NULL);
 }
 
+/* Refuses a connection with a 421 written straight to the socket. */
+static void
+refuse(int fd, const char *why)
+{
+	char line[256];
+	int n = snprintf(line, sizeof(line), "%d %s\r\n",
+	    R_421_SERVICE_UNAVAILABLE, why);
+
+	if (n > 0)
+		(void)send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+static void
+login_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+
+	(void)fd;
+	(void)what;
+	session_log(s, "no login within %u s", s->cfg->login_timeout);
+	session_close_after(s, R_421_SERVICE_UNAVAILABLE,
+	    "Login timeout: closing control connection.");
+}
+
 void
 session_start(struct worker *w, int fd, const struct sockaddr *sa,
     socklen_t salen)
 {
+	struct sockaddr_storage peer;
 	const struct config *cfg;
+	enum limits_verdict v;
 	struct session *s;
+	struct timeval tv;
 	socklen_t len;
 	int one = 1;
 
+	memset(&peer, 0, sizeof(peer));
+	memcpy(&peer, sa, salen < sizeof(peer) ? salen : sizeof(peer));
+	if ((v = limits_session_open(&peer)) != LIMITS_OK) {
+		refuse(fd, limits_reason(v));
+		return;
+	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		close(fd);
+		limits_session_closed(&peer);
+		refuse(fd, "Out of memory.");
 		return;
 	}
 	s->worker = w;
@@ -59,10 +95,11 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	s->setup_fd = -1;
 	s->data_fd = -1;
 	s->mlst_facts = FACT_ALL;
-	memcpy(&s->peer, sa, salen < sizeof(s->peer) ? salen : sizeof(s->peer));
+	s->peer = peer;
 	addr_unmap(&s->peer);
 	len = sizeof(s->local);
 	if (getsockname(fd, (struct sockaddr *)&s->local, &len) < 0) {
+		limits_session_closed(&peer);
 		free(s);
 		close(fd);
 		return;
@@ -76,12 +113,18 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	s->ctrl = bufferevent_socket_new(worker_base(w), fd,
 	    BEV_OPT_CLOSE_ON_FREE);
 	if (s->ctrl == NULL) {
+		limits_session_closed(&peer);
 		free(s);
 		close(fd);
 		return;
 	}
 	worker_add_session(w, s);
 	cfg = s->cfg;
+	tv.tv_sec = (time_t)cfg->login_timeout;
+	tv.tv_usec = 0;
+	s->login_ev = evtimer_new(worker_base(w), login_timeout_cb, s);
+	if (s->login_ev != NULL)
+		evtimer_add(s->login_ev, &tv);
 	ctrl_reader_init(&s->reader, CTRL_LINE_MAX, 1);
 	bufferevent_setcb(s->ctrl, ctrl_read_cb, ctrl_write_cb, ctrl_event_cb, s);
 	session_idle_timeout(s, 1);
@@ -127,7 +170,8 @@ session_close_after(struct session *s, int code, const char *text)
 {
 	if (s->closing)
 		return;
-	session_reply_text(s, code, text);
+	if (code != 0)
+		session_reply_text(s, code, text);
 	s->closing = 1;
 	bufferevent_disable(s->ctrl, EV_READ);
 	/*
@@ -147,6 +191,11 @@ session_free(struct session *s)
 	data_reset(s);
 	session_log(s, "disconnect (%llu bytes in, %llu bytes out)",
 	    s->bytes_in, s->bytes_out);
+	if (s->login_ev != NULL)
+		event_free(s->login_ev);
+	if (s->pause_ev != NULL)
+		event_free(s->pause_ev);
+	limits_session_closed(&s->peer);
 	worker_remove_session(s->worker, s);
 	bufferevent_free(s->ctrl);
 	ctrl_reader_free(&s->reader);
@@ -214,7 +263,7 @@ process_input(struct session *s)
 	struct evbuffer *in = bufferevent_get_input(s->ctrl);
 	struct evbuffer *out = bufferevent_get_output(s->ctrl);
 
-	while (!s->closing && s->held_line == NULL &&
+	while (!s->closing && !s->paused && s->held_line == NULL &&
 	    evbuffer_get_length(in) > 0) {
 		struct evbuffer_iovec v;
 		size_t used;
@@ -269,7 +318,7 @@ ctrl_write_cb(struct bufferevent *bev, void *arg)
 		return;
 	}
 	/* Output drained below the mark: take commands again. */
-	if (s->xfer == NULL && s->held_line == NULL &&
+	if (s->xfer == NULL && s->held_line == NULL && !s->paused &&
 	    !(bufferevent_get_enabled(s->ctrl) & EV_READ)) {
 		bufferevent_enable(s->ctrl, EV_READ);
 		process_input(s);
@@ -290,6 +339,51 @@ ctrl_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		session_free(s);
+}
+
+void
+session_logged_in(struct session *s)
+{
+	if (s->login_ev != NULL) {
+		event_free(s->login_ev);
+		s->login_ev = NULL;
+	}
+}
+
+static void
+pause_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+	void (*done)(struct session *) = s->pause_done;
+
+	(void)fd;
+	(void)what;
+	s->paused = 0;
+	s->pause_done = NULL;
+	if (done != NULL)
+		done(s);
+	if (!s->closing && s->xfer == NULL) {
+		bufferevent_enable(s->ctrl, EV_READ);
+		process_input(s);
+	}
+}
+
+void
+session_pause(struct session *s, unsigned ms, void (*done)(struct session *))
+{
+	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
+
+	if (s->pause_ev == NULL)
+		s->pause_ev = evtimer_new(worker_base(s->worker), pause_cb, s);
+	if (s->pause_ev == NULL) {
+		if (done != NULL)
+			done(s);
+		return;
+	}
+	s->pause_done = done;
+	s->paused = 1;
+	bufferevent_disable(s->ctrl, EV_READ);
+	evtimer_add(s->pause_ev, &tv);
 }
 
 int

@@ -47,7 +47,11 @@ struct session {
 	struct ctrl_reader reader;
 	char *held_line;		/* a command waiting for a transfer to end */
 	unsigned closing : 1;		/* close once the output is flushed */
-	unsigned freed : 1;
+	unsigned paused : 1;		/* no commands read (login delay) */
+	unsigned long commands;		/* command lines seen */
+	struct event *login_ev;		/* login timeout, until logged in */
+	struct event *pause_ev;		/* failed-login delay */
+	void (*pause_done)(struct session *);
 
 	enum login_state login;
 	char *user;			/* name given to USER */
@@ -90,8 +94,20 @@ void session_reply(struct session *s, int code, const char *fmt, ...) PRINTF_LIK
 /* Queues a reply whose text is given as-is (no format processing). */
 void session_reply_text(struct session *s, int code, const char *text);
 
-/* Replies code, then closes the session once the reply is sent. */
+/*
+ * Replies code (none when code is 0), then closes the session once the
+ * output is sent. The session stays valid until the event loop runs.
+ */
 void session_close_after(struct session *s, int code, const char *text);
+
+/*
+ * Stops reading commands for ms milliseconds, then calls done(s) and reads
+ * on (unless done closed the session). Used to slow down password guessing.
+ */
+void session_pause(struct session *s, unsigned ms, void (*done)(struct session *));
+
+/* Ends the login timeout (the session logged in). */
+void session_logged_in(struct session *s);
 
 /* Closes the session at once and frees it. */
 void session_free(struct session *s);

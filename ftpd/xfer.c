@@ -164,8 +164,7 @@ complete(struct session *s)
 		    R_451_LOCAL_ERROR, text, 0);
 		return;
 	}
-	if (x->kind == XFER_SEND_LIST && x->list != NULL &&
-	    listing_truncated(x->list) > 0) {
+	if (x->kind == XFER_SEND_LIST && x->list_truncated > 0) {
 		snprintf(text, sizeof(text),
 		    "Transfer complete (listing cut at %u entries).",
 		    s->cfg->max_list_entries);
@@ -288,6 +287,7 @@ send_listing(struct xfer *x, int *local_err)
 			return -1;
 		}
 		if (more == 0) {
+			x->list_truncated = listing_truncated(x->list);
 			listing_free(x->list);
 			x->list = NULL;
 		}

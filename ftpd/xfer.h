@@ -37,6 +37,7 @@ struct xfer {
 	int ascii;
 	struct ascii_state as;
 	struct listing *list;
+	size_t list_truncated;	/* entries the listing cap left out */
 	struct buf out;		/* wire bytes not yet sent */
 	char *iobuf;
 	/* Safe upload: write temp_name, then rename it to target_name. */

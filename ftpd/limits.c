@@ -1,0 +1,208 @@
+/*
+ * limits.c: per-address session and failure counts; see limits.h.
+ *
+ * A small open hash table under one mutex: entries exist while an address
+ * holds sessions or has failures inside the window, so its size follows
+ * the number of distinct live clients, bounded by max_sessions plus the
+ * addresses that failed recently (capped at MAX_ENTRIES).
+ */
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "addr.h"
+#include "config.h"
+#include "limits.h"
+
+#define NBUCKETS 4096
+#define MAX_ENTRIES 200000
+
+struct ip_entry {
+	struct ip_entry *next;
+	unsigned char key[16];	/* IPv4 mapped into IPv6 form */
+	unsigned sessions;
+	unsigned failures;
+	time_t window_start;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ip_entry *buckets[NBUCKETS];
+static unsigned long entries, total_sessions;
+static const struct config *cfg;
+
+void
+limits_init(const struct config *c)
+{
+	cfg = c;
+}
+
+static void
+make_key(const struct sockaddr_storage *ss, unsigned char key[16])
+{
+	struct sockaddr_storage a = *ss;
+
+	addr_unmap(&a);
+	memset(key, 0, 16);
+	if (a.ss_family == AF_INET) {
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &((struct sockaddr_in *)&a)->sin_addr, 4);
+	} else if (a.ss_family == AF_INET6) {
+		memcpy(key, &((struct sockaddr_in6 *)&a)->sin6_addr, 16);
+	}
+}
+
+static unsigned
+hash_key(const unsigned char key[16])
+{
+	uint32_t h = 2166136261u;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ key[i]) * 16777619u;
+	return h % NBUCKETS;
+}
+
+/* Finds (and with create, makes) the entry for key. Lock held. */
+static struct ip_entry *
+lookup(const unsigned char key[16], int create)
+{
+	struct ip_entry *e;
+	unsigned h = hash_key(key);
+
+	for (e = buckets[h]; e != NULL; e = e->next)
+		if (memcmp(e->key, key, 16) == 0)
+			return e;
+	if (!create || entries >= MAX_ENTRIES || (e = calloc(1, sizeof(*e))) == NULL)
+		return NULL;
+	memcpy(e->key, key, 16);
+	e->next = buckets[h];
+	buckets[h] = e;
+	entries++;
+	return e;
+}
+
+/* Forgets old failures; frees the entry when nothing is left. Lock held. */
+static int
+expire(struct ip_entry *e, time_t now)
+{
+	struct ip_entry **pp;
+
+	if (e->failures > 0 && now - e->window_start >= (time_t)cfg->ip_failure_window)
+		e->failures = 0;
+	if (e->sessions > 0 || e->failures > 0)
+		return 0;
+	for (pp = &buckets[hash_key(e->key)]; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == e) {
+			*pp = e->next;
+			free(e);
+			entries--;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+enum limits_verdict
+limits_session_open(const struct sockaddr_storage *addr)
+{
+	enum limits_verdict v = LIMITS_OK;
+	unsigned char key[16];
+	struct ip_entry *e;
+	time_t now = time(NULL);
+
+	make_key(addr, key);
+	pthread_mutex_lock(&lock);
+	e = lookup(key, 1);
+	if (e != NULL && expire(e, now))
+		e = lookup(key, 1);
+	if (total_sessions >= cfg->max_sessions)
+		v = LIMITS_TOO_MANY_SESSIONS;
+	else if (e == NULL)
+		v = LIMITS_TOO_MANY_SESSIONS;	/* table full or no memory */
+	else if (e->sessions >= cfg->max_sessions_per_ip)
+		v = LIMITS_TOO_MANY_FROM_IP;
+	else if (e->failures >= cfg->max_ip_failures)
+		v = LIMITS_TOO_MANY_FAILURES;
+	if (v == LIMITS_OK) {
+		e->sessions++;
+		total_sessions++;
+	} else if (e != NULL) {
+		expire(e, now);
+	}
+	pthread_mutex_unlock(&lock);
+	return v;
+}
+
+void
+limits_session_closed(const struct sockaddr_storage *addr)
+{
+	unsigned char key[16];
+	struct ip_entry *e;
+
+	make_key(addr, key);
+	pthread_mutex_lock(&lock);
+	if ((e = lookup(key, 0)) != NULL && e->sessions > 0) {
+		e->sessions--;
+		total_sessions--;
+		expire(e, time(NULL));
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+unsigned
+limits_login_failed(const struct sockaddr_storage *addr)
+{
+	unsigned char key[16];
+	struct ip_entry *e;
+	unsigned n = 0;
+	time_t now = time(NULL);
+
+	make_key(addr, key);
+	pthread_mutex_lock(&lock);
+	if ((e = lookup(key, 1)) != NULL) {
+		if (e->failures == 0 ||
+		    now - e->window_start >= (time_t)cfg->ip_failure_window) {
+			e->failures = 0;
+			e->window_start = now;
+		}
+		n = ++e->failures;
+	}
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+int
+limits_ip_blocked(const struct sockaddr_storage *addr)
+{
+	unsigned char key[16];
+	struct ip_entry *e;
+	int blocked = 0;
+
+	make_key(addr, key);
+	pthread_mutex_lock(&lock);
+	if ((e = lookup(key, 0)) != NULL) {
+		if (!expire(e, time(NULL)))
+			blocked = e->failures >= cfg->max_ip_failures;
+	}
+	pthread_mutex_unlock(&lock);
+	return blocked;
+}
+
+const char *
+limits_reason(enum limits_verdict v)
+{
+	switch (v) {
+	case LIMITS_TOO_MANY_SESSIONS:
+		return "Too many users: server full, try again later.";
+	case LIMITS_TOO_MANY_FROM_IP:
+		return "Too many connections from your address.";
+	case LIMITS_TOO_MANY_FAILURES:
+		return "Too many failed logins from your address; try again later.";
+	case LIMITS_OK:
+		break;
+	}
+	return "Service not available.";
+}

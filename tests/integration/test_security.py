@@ -1,0 +1,489 @@
+"""Attacks on ftpd, each of which must be refused with the right reply,
+after which the server must still serve a normal client: cross-protocol
+(ALPACA) requests, session floods (in all and per address), slow logins,
+password guessing (growing delay, per-session and per-address limits),
+idle and stalled connections, FTP bounce (PORT/EPRT to a third host or a
+privileged port), PASV port theft, over-long lines split across TCP
+segments, exponential globs, listing caps, and uploads that die midway."""
+import ftplib
+import io
+import os
+import socket
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ftpharness as H  # noqa: E402
+
+
+class Raw:
+    """A bare control connection: send lines, read whole replies."""
+
+    def __init__(self, port, host='127.0.0.1', source=None, timeout=10):
+        self.sock = socket.create_connection((host, port), timeout=timeout,
+                                             source_address=source)
+        self.f = self.sock.makefile('rb')
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendall(data)
+
+    def reply(self):
+        """Returns (code, text) of one reply; ('', '') at EOF."""
+        line = self.f.readline()
+        if not line:
+            return '', ''
+        text = [line.decode(errors='replace').rstrip('\r\n')]
+        code = text[0][:3]
+        if text[0][3:4] == '-':
+            while True:
+                line = self.f.readline()
+                if not line:
+                    break
+                t = line.decode(errors='replace').rstrip('\r\n')
+                text.append(t)
+                if t[:3] == code and t[3:4] == ' ':
+                    break
+        return code, '\n'.join(text)
+
+    def cmd(self, line):
+        self.send(line + '\r\n')
+        return self.reply()
+
+    def login(self, user='alice'):
+        self.cmd('USER ' + user)
+        return self.cmd('PASS ' + H.PASSWORD)
+
+    def closed(self, wait=5):
+        """Whether the server closed the connection (EOF) within wait s."""
+        self.sock.settimeout(wait)
+        try:
+            return self.sock.recv(4096) == b''
+        except ConnectionResetError:
+            return True
+        except socket.timeout:
+            return False
+
+    def close(self):
+        self.f.close()
+        self.sock.close()
+
+
+def still_serves(test, srv):
+    """A normal client can log in and list after the attack."""
+    ftp = ftplib.FTP()
+    ftp.connect('127.0.0.1', srv.port, timeout=10)
+    ftp.login('alice', H.PASSWORD)
+    test.assertIsInstance(ftp.nlst(), list)
+    ftp.quit()
+
+
+class ServerCase(unittest.TestCase):
+    extra = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = H.start_ftpd(extra=list(cls.extra))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+
+    def raw(self, **kw):
+        r = Raw(self.srv.port, **kw)
+        code, _ = r.reply()
+        self.assertEqual(code, '220')
+        return r
+
+    def tearDown(self):
+        if any(e for e in (self._outcome.errors if hasattr(self._outcome, 'errors') else [])):
+            self.srv.dump_log()
+
+
+class CrossProtocol(ServerCase):
+    def test_http_get_first_closes(self):
+        r = self.raw()
+        r.send('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+        self.assertTrue(r.closed())
+        r.close()
+        still_serves(self, self.srv)
+
+    def test_http_post_connect_closes(self):
+        for verb in ('POST /x HTTP/1.1', 'CONNECT a:443 HTTP/1.1', 'put / HTTP/1.0'):
+            r = self.raw()
+            r.send(verb + '\r\n')
+            self.assertTrue(r.closed(), verb)
+            r.close()
+
+    def test_http_verb_later_is_just_unknown(self):
+        r = self.raw()
+        self.assertEqual(r.cmd('NOOP')[0], '200')
+        self.assertEqual(r.cmd('GET / HTTP/1.1')[0], '500')
+        self.assertEqual(r.cmd('NOOP')[0], '200')
+        r.close()
+
+
+class LongLines(ServerCase):
+    def test_tail_in_second_segment_never_runs(self):
+        self.srv.write('alice/victim.txt', b'keep me')
+        r = self.raw()
+        r.login()
+        r.send('NOOP ' + 'x' * 5000)
+        time.sleep(0.3)  # a separate TCP segment
+        r.send('\r\n')
+        r.send('STAT ' + 'y' * 4100)
+        time.sleep(0.3)
+        r.send('DELE victim.txt\r\n')  # still the same long line...
+        code1, text1 = r.reply()
+        code2, text2 = r.reply()
+        self.assertEqual((code1, code2), ('500', '500'), (text1, text2))
+        self.assertIn('too long', text1)
+        # ...so only NOOP answers next, and the file is untouched.
+        self.assertEqual(r.cmd('NOOP')[0], '200')
+        self.assertEqual(self.srv.read('alice/victim.txt'), b'keep me')
+        r.close()
+
+    def test_tail_after_split_crlf(self):
+        r = self.raw()
+        r.send('NOOP ' + 'x' * 4200 + '\r')
+        time.sleep(0.2)
+        r.send('\nNOOP\r\n')
+        self.assertEqual(r.reply()[0], '500')
+        self.assertEqual(r.reply()[0], '200')
+        r.close()
+
+    def test_nul_byte_refused(self):
+        r = self.raw()
+        r.send(b'NOOP\x00DELE x\r\n')
+        self.assertEqual(r.reply()[0], '500')
+        self.assertEqual(r.cmd('NOOP')[0], '200')
+        r.close()
+
+
+class Bounce(ServerCase):
+    def test_port_to_other_host_refused(self):
+        r = self.raw()
+        r.login()
+        code, text = r.cmd('PORT 127,0,0,2,200,10')
+        self.assertEqual(code, '500', text)
+        code, text = r.cmd('EPRT |1|10.0.0.1|2000|')
+        self.assertEqual(code, '500', text)
+        # A transfer now has no data connection at all.
+        self.assertEqual(r.cmd('LIST')[0], '425')
+        r.close()
+
+    def test_port_to_privileged_port_refused(self):
+        r = self.raw()
+        r.login()
+        self.assertEqual(r.cmd('PORT 127,0,0,1,0,25')[0], '500')
+        self.assertEqual(r.cmd('EPRT |1|127.0.0.1|21|')[0], '500')
+        r.close()
+
+    def test_malformed_port(self):
+        r = self.raw()
+        r.login()
+        for arg in ('1,2,3', '256,0,0,1,4,1', '127,0,0,1,4,1,9', 'abc'):
+            self.assertEqual(r.cmd('PORT ' + arg)[0], '501', arg)
+        self.assertEqual(r.cmd('EPRT |3|x|1|')[0], '522')
+        self.assertEqual(r.cmd('EPRT |1|127.0.0.1|99999|')[0], '501')
+        r.close()
+
+
+class PasvTheft(ServerCase):
+    def test_thief_gets_nothing_and_client_gets_all(self):
+        data = os.urandom(300000)
+        self.srv.write('alice/secret.bin', data)
+        r = self.raw()
+        r.login()
+        r.cmd('TYPE I')
+        code, text = r.cmd('EPSV')
+        self.assertEqual(code, '229')
+        port = int(text.split('|||')[1].split('|')[0])
+        # The thief comes from another address and races the client.
+        thief = socket.create_connection(('127.0.0.1', port), timeout=5,
+                                         source_address=('127.0.0.2', 0))
+        thief.settimeout(2)
+        time.sleep(0.2)
+        data_sock = socket.create_connection(('127.0.0.1', port), timeout=10)
+        r.send('RETR secret.bin\r\n')
+        self.assertEqual(r.reply()[0], '150')
+        got = bytearray()
+        while True:
+            b = data_sock.recv(65536)
+            if not b:
+                break
+            got.extend(b)
+        self.assertEqual(r.reply()[0], '226')
+        self.assertEqual(H.sha256(bytes(got)), H.sha256(data))
+        try:
+            stolen = thief.recv(65536)
+        except (ConnectionResetError, socket.timeout):
+            stolen = b''
+        self.assertEqual(stolen, b'')
+        thief.close()
+        data_sock.close()
+        r.close()
+
+    def test_listener_closes_after_one_connection(self):
+        r = self.raw()
+        r.login()
+        code, text = r.cmd('EPSV')
+        port = int(text.split('|||')[1].split('|')[0])
+        first = socket.create_connection(('127.0.0.1', port), timeout=5)
+        time.sleep(0.2)
+        with self.assertRaises(OSError):
+            socket.create_connection(('127.0.0.1', port), timeout=2).recv(1)
+        first.close()
+        r.close()
+
+
+class Globs(ServerCase):
+    extra = ['--set', 'max_list_entries=10']
+
+    def test_exponential_glob_is_fast(self):
+        self.srv.write('alice/g/' + 'a' * 200, b'')
+        r = self.raw()
+        r.login()
+        code, text = r.cmd('EPSV')
+        port = int(text.split('|||')[1].split('|')[0])
+        d = socket.create_connection(('127.0.0.1', port), timeout=10)
+        start = time.monotonic()
+        r.send('NLST g/' + '*a' * 60 + '*b\r\n')
+        code, _ = r.reply()
+        if code == '150':
+            while d.recv(65536):
+                pass
+            code, _ = r.reply()
+        self.assertLess(time.monotonic() - start, 2.0)
+        self.assertIn(code, ('226', '550'))
+        d.close()
+        r.close()
+
+    def test_listing_is_capped(self):
+        for i in range(25):
+            self.srv.write('alice/many/f%02d' % i, b'')
+        ftp = ftplib.FTP()
+        ftp.connect('127.0.0.1', self.srv.port, timeout=10)
+        ftp.login('alice', H.PASSWORD)
+        names = []
+        resp = ftp.retrlines('NLST many', names.append)
+        self.assertEqual(len(names), 10)
+        self.assertTrue(resp.startswith('226'), resp)
+        self.assertIn('cut at 10 entries', resp)
+        ftp.quit()
+
+    def test_newline_in_name_cannot_forge_entries(self):
+        self.srv.write('alice/nl/evil\r\n-rw-r--r-- 1 0 0 1 Jan 1 2020 forged', b'x')
+        ftp = ftplib.FTP()
+        ftp.connect('127.0.0.1', self.srv.port, timeout=10)
+        ftp.login('alice', H.PASSWORD)
+        lines = []
+        ftp.retrlines('LIST nl', lines.append)
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn('evil??-rw-r--r--', lines[0])
+        names = []
+        ftp.retrlines('MLSD nl', names.append)
+        self.assertEqual(len([n for n in names if 'type=file' in n]), 1, names)
+        ftp.quit()
+
+    def test_list_dash_r_does_not_recurse(self):
+        self.srv.write('alice/tree/sub/deep/file', b'x')
+        ftp = ftplib.FTP()
+        ftp.connect('127.0.0.1', self.srv.port, timeout=10)
+        ftp.login('alice', H.PASSWORD)
+        lines = []
+        ftp.retrlines('LIST -R tree', lines.append)
+        self.assertEqual(len(lines), 1, lines)
+        self.assertTrue(lines[0].endswith(' sub'), lines)
+        ftp.quit()
+
+
+class SessionLimits(ServerCase):
+    extra = ['--set', 'max_sessions_per_ip=3', '--set', 'max_sessions=5']
+
+    def test_per_ip_limit_says_421(self):
+        held = [self.raw() for _ in range(3)]
+        extra = Raw(self.srv.port)
+        code, text = extra.reply()
+        self.assertEqual(code, '421', text)
+        self.assertIn('Too many connections from your address', text)
+        self.assertTrue(extra.closed())
+        extra.close()
+        # Another address still gets in, up to the server-wide cap.
+        other = Raw(self.srv.port, source=('127.0.0.3', 0))
+        self.assertEqual(other.reply()[0], '220')
+        other2 = Raw(self.srv.port, source=('127.0.0.4', 0))
+        self.assertEqual(other2.reply()[0], '220')
+        full = Raw(self.srv.port, source=('127.0.0.5', 0))
+        code, text = full.reply()
+        self.assertEqual(code, '421')
+        self.assertIn('server full', text)
+        for r in held + [other, other2, full]:
+            r.close()
+        time.sleep(0.3)
+        still_serves(self, self.srv)
+
+
+class Timeouts(ServerCase):
+    extra = ['--set', 'login_timeout=1', '--set', 'idle_timeout=2',
+             '--set', 'data_timeout=1']
+
+    def test_login_timeout(self):
+        r = self.raw()
+        start = time.monotonic()
+        code, text = r.reply()
+        self.assertEqual(code, '421', text)
+        self.assertIn('Login timeout', text)
+        self.assertLess(time.monotonic() - start, 5)
+        self.assertTrue(r.closed())
+        r.close()
+
+    def test_idle_timeout_after_login(self):
+        r = self.raw()
+        self.assertEqual(r.login()[0], '230')
+        time.sleep(1.5)  # past the login timeout: logged in, so no effect
+        self.assertEqual(r.cmd('NOOP')[0], '200')
+        code, text = r.reply()  # then idle for 2 s
+        self.assertEqual(code, '421', text)
+        r.close()
+
+    def test_data_connection_never_made(self):
+        self.srv.write('alice/f.txt', b'data')
+        r = self.raw()
+        r.login()
+        self.assertEqual(r.cmd('EPSV')[0], '229')
+        self.assertEqual(r.cmd('RETR f.txt')[0], '150')
+        code, text = r.reply()
+        self.assertEqual(code, '425', text)
+        self.assertEqual(r.cmd('NOOP')[0], '200')
+        r.close()
+
+    def test_stalled_upload(self):
+        self.srv.write('alice/keep.txt', b'original')
+        r = self.raw()
+        r.login()
+        code, text = r.cmd('EPSV')
+        port = int(text.split('|||')[1].split('|')[0])
+        d = socket.create_connection(('127.0.0.1', port), timeout=5)
+        self.assertEqual(r.cmd('STOR keep.txt')[0], '150')
+        d.sendall(b'partial')
+        code, text = r.reply()  # nothing more arrives: stalled
+        self.assertEqual(code, '426', text)
+        self.assertEqual(self.srv.read('alice/keep.txt'), b'original')
+        left = [n for n in os.listdir(self.srv.path('alice')) if n.startswith('.ftpd-upload')]
+        self.assertEqual(left, [])
+        d.close()
+        r.close()
+
+
+class PasswordGuessing(ServerCase):
+    extra = ['--set', 'login_delay_ms=200', '--set', 'max_ip_failures=5',
+             '--set', 'ip_failure_window=3']
+
+    def test_delay_grows_then_421(self):
+        r = self.raw(source=('127.0.0.6', 0))
+        times = []
+        for _ in range(2):
+            r.cmd('USER alice')
+            start = time.monotonic()
+            code, _ = r.cmd('PASS wrong')
+            times.append(time.monotonic() - start)
+            self.assertEqual(code, '530')
+        self.assertGreaterEqual(times[0], 0.18)
+        self.assertGreaterEqual(times[1], 0.38)
+        r.cmd('USER alice')
+        code, text = r.cmd('PASS wrong')
+        self.assertEqual(code, '421', text)
+        self.assertTrue(r.closed())
+        r.close()
+
+    def test_commands_during_delay_wait(self):
+        r = self.raw(source=('127.0.0.7', 0))
+        r.cmd('USER alice')
+        r.send('PASS wrong\r\nUSER alice\r\nPASS %s\r\n' % H.PASSWORD)
+        self.assertEqual(r.reply()[0], '530')
+        self.assertEqual(r.reply()[0], '331')
+        self.assertEqual(r.reply()[0], '230')
+        r.close()
+
+    def test_address_blocked_after_window_failures(self):
+        src = ('127.0.0.8', 0)
+        for _ in range(2):
+            r = self.raw(source=src)
+            for _ in range(3):
+                r.cmd('USER alice')
+                code, _ = r.cmd('PASS nope')
+                if code == '421':
+                    break
+            r.close()
+        blocked = Raw(self.srv.port, source=src)
+        code, text = blocked.reply()
+        self.assertEqual(code, '421', text)
+        self.assertIn('failed logins', text)
+        blocked.close()
+        # Others are unaffected, and the block ends with the window.
+        still_serves(self, self.srv)
+        time.sleep(3.2)
+        again = Raw(self.srv.port, source=src)
+        self.assertEqual(again.reply()[0], '220')
+        self.assertEqual(again.login()[0], '230')
+        again.close()
+
+    def test_unknown_user_indistinguishable(self):
+        r = self.raw(source=('127.0.0.9', 0))
+        self.assertEqual(r.cmd('USER nosuchuser')[0], '331')
+        self.assertEqual(r.cmd('PASS x')[0], '530')
+        r.close()
+
+
+class SafeUploads(ServerCase):
+    def test_abor_midway_keeps_old_file(self):
+        self.srv.write('alice/doc.bin', b'complete old content')
+        r = self.raw()
+        r.login()
+        code, text = r.cmd('EPSV')
+        port = int(text.split('|||')[1].split('|')[0])
+        d = socket.create_connection(('127.0.0.1', port), timeout=5)
+        self.assertEqual(r.cmd('STOR doc.bin')[0], '150')
+        d.sendall(b'half of the new')
+        time.sleep(0.2)
+        r.send(b'\xff\xf4\xff\xf2ABOR\r\n')  # IAC IP IAC DM ABOR
+        codes = [r.reply()[0], r.reply()[0]]
+        self.assertEqual(codes, ['426', '226'])
+        self.assertEqual(self.srv.read('alice/doc.bin'), b'complete old content')
+        self.assertEqual(r.cmd('NOOP')[0], '200')
+        d.close()
+        r.close()
+
+    def test_reset_midway_keeps_old_file(self):
+        self.srv.write('alice/doc2.bin', b'old')
+        r = self.raw()
+        r.login()
+        code, text = r.cmd('EPSV')
+        port = int(text.split('|||')[1].split('|')[0])
+        d = socket.create_connection(('127.0.0.1', port), timeout=5)
+        self.assertEqual(r.cmd('STOR doc2.bin')[0], '150')
+        d.sendall(b'new bytes')
+        time.sleep(0.1)
+        # An abortive close (RST) is a failed upload, not an end of file.
+        d.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\x01\x00\x00\x00\x00\x00\x00\x00')
+        d.close()
+        code, text = r.reply()
+        self.assertEqual(code, '426', text)
+        self.assertEqual(self.srv.read('alice/doc2.bin'), b'old')
+        r.close()
+
+    def test_complete_upload_replaces(self):
+        self.srv.write('alice/doc3.bin', b'old')
+        ftp = ftplib.FTP()
+        ftp.connect('127.0.0.1', self.srv.port, timeout=10)
+        ftp.login('alice', H.PASSWORD)
+        ftp.storbinary('STOR doc3.bin', io.BytesIO(b'new complete'))
+        ftp.quit()
+        self.assertEqual(self.srv.read('alice/doc3.bin'), b'new complete')
+
+
+if __name__ == '__main__':
+    H.run_suite('test_security')
