@@ -1,0 +1,165 @@
+"""The interactive shell, driven for real through a pseudo-terminal.
+
+ftpc runs on the slave side of a pty (stdin, stdout and stderr are a
+terminal, as for a person), against pyftpdlib on loopback. The test types
+keys, tab included, and reads the screen: command and path completion
+(remote from the cached listing, local from the disk), the prompt with
+user@host:cwd, the progress bar on a terminal, history in ~/.ftpc_history.
+"""
+import fcntl
+import os
+import re
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ftpharness  # noqa: E402
+import pyftpd_helper  # noqa: E402
+from ftpc_cases import FTPC, blob, sha_file  # noqa: E402
+
+ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]')
+
+
+class Terminal:
+    """ftpc on a pty; type() sends keys, expect() waits for screen text."""
+
+    def __init__(self, args, cwd, home):
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 30, 120, 0, 0))
+        env = dict(os.environ, HOME=home, TERM='xterm')
+        self.proc = subprocess.Popen([FTPC] + args, cwd=cwd, stdin=slave,
+                                     stdout=slave, stderr=slave, env=env,
+                                     start_new_session=True)
+        os.close(slave)
+        self.screen = ''
+
+    def type(self, keys):
+        os.write(self.master, keys.encode())
+
+    def expect(self, pattern, timeout=15):
+        """Waits until pattern appears in the output since the last match."""
+        deadline = time.monotonic() + timeout
+        rx = re.compile(pattern)
+        while True:
+            clean = ANSI.sub('', self.screen).replace('\r', '')
+            m = rx.search(clean)
+            if m:
+                self.screen = clean[m.end():]
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError('timed out waiting for %r; screen: %r'
+                                     % (pattern, clean[-1500:]))
+            r, _, _ = select.select([self.master], [], [], left)
+            if r:
+                try:
+                    data = os.read(self.master, 65536)
+                except OSError:
+                    data = b''
+                if not data:
+                    raise AssertionError('ftpc ended; screen: %r' % clean[-1500:])
+                self.screen += data.decode('utf-8', 'replace')
+
+    def close(self):
+        if self.master < 0:
+            return self.proc.returncode
+        if self.proc.poll() is None:
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.send_signal(signal.SIGKILL)
+                self.proc.wait()
+        os.close(self.master)
+        self.master = -1
+        return self.proc.returncode
+
+
+class Shell(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix='ftpc-pty.')
+        cls.root = os.path.join(cls.dir, 'root')
+        os.makedirs(os.path.join(cls.root, 'subdir'))
+        with open(os.path.join(cls.root, 'completion-target.bin'), 'wb') as f:
+            f.write(blob(3 * 1024 * 1024, 1))
+        for name in ('alpha.txt', 'apple.txt'):
+            with open(os.path.join(cls.root, name), 'w') as f:
+                f.write(name)
+        with open(os.path.join(cls.root, 'subdir', 'inner.txt'), 'w') as f:
+            f.write('inner')
+        cls.server = pyftpd_helper.start(cls.root)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def setUp(self):
+        self.cwd = tempfile.mkdtemp(prefix='cwd.', dir=self.dir)
+        os.makedirs(os.path.join(self.cwd, 'localdir'))
+        self.term = Terminal([self.server.url()], self.cwd, self.cwd)
+        self.term.expect(r'alice@127\.0\.0\.1:/> ')
+
+    def tearDown(self):
+        if self.term.proc.poll() is None:
+            self.term.type('bye\r')
+        self.term.close()
+
+    def test_command_completion_and_help(self):
+        self.term.type('mkd\t')
+        self.term.expect(r'mkdir ')
+        self.term.type('\x15')          # ^U: kill the line
+        self.term.type('hel\tmirror\r')
+        self.term.expect(r'usage: mirror .*--only-newer')
+        self.term.expect(r'alice@127\.0\.0\.1:/> ')
+
+    def test_remote_completion_and_progress_bar(self):
+        self.term.type('get compl\t')
+        self.term.expect(r'get completion-target\.bin ')
+        self.term.type('\r')
+        # The bar: name, percent, size, rate; the final state at 100%.
+        self.term.expect(r'completion-target\.bin.*\[#+\].*100%.*MiB.*/s')
+        self.term.expect(r'alice@127\.0\.0\.1:/> ')
+        self.assertEqual(sha_file(os.path.join(self.cwd, 'completion-target.bin')),
+                         sha_file(os.path.join(self.root, 'completion-target.bin')))
+
+    def test_ambiguous_remote_lists_candidates(self):
+        self.term.type('get a\t')
+        self.term.expect(r'alpha\.txt.*apple\.txt|apple\.txt.*alpha\.txt')
+        self.term.type('\x15bye\r')
+        self.assertEqual(self.term.close(), 0)
+
+    def test_directory_completion_and_prompt(self):
+        self.term.type('cd sub\t')
+        self.term.expect(r'cd subdir/')
+        self.term.type('\r')
+        self.term.expect(r'alice@127\.0\.0\.1:/subdir> ')
+        self.term.type('get in\t')
+        self.term.expect(r'get inner\.txt ')
+        self.term.type('\r')
+        self.term.expect(r'/subdir> ')
+        self.assertTrue(os.path.exists(os.path.join(self.cwd, 'inner.txt')))
+
+    def test_local_completion_and_history(self):
+        self.term.type('lcd loc\t')
+        self.term.expect(r'lcd localdir/')
+        self.term.type('\r')
+        self.term.expect(r'Local directory now .*localdir')
+        self.term.expect(r'> ')
+        self.term.type('bye\r')
+        self.assertEqual(self.term.close(), 0)
+        with open(os.path.join(self.cwd, '.ftpc_history')) as f:
+            # libedit stores lines vis(3)-encoded: a space is \040.
+            self.assertIn('lcd\\040localdir/', f.read())
+
+
+if __name__ == '__main__':
+    ftpharness.run_suite('test_ftpc_pty')
