@@ -415,6 +415,18 @@ dispatch(struct client *c, struct args *a, int n, char **v)
 	return form_host(c, a, n, v);
 }
 
+/*
+ * Under LeakSanitizer (asan=1 builds): libedit keeps the wide-string
+ * copies of the names given to EL_ADDFN past el_end(). That memory is
+ * libedit's, allocated once per shell; it is not a leak of ours.
+ */
+const char *__lsan_default_suppressions(void);
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:wcsdup\nleak:libedit.so\n";
+}
+
 int
 main(int argc, char **argv)
 {
