@@ -146,12 +146,11 @@ ftpc_cmd_print_help(FILE *out, const char *name)
 	fprintf(out, "Commands (\"help COMMAND\" explains one; any unique "
 	    "prefix works):\n");
 	for (i = 0; i < ftpc_ncmds; i++) {
-		fprintf(out, "  %-10s", ftpc_cmds[i].name);
-		if (++col % 6 == 0)
-			fputc('\n', out);
+		if (++col % 6 == 0 || i + 1 == ftpc_ncmds)
+			fprintf(out, "  %s\n", ftpc_cmds[i].name);
+		else
+			fprintf(out, "  %-10s", ftpc_cmds[i].name);
 	}
-	if (col % 6 != 0)
-		fputc('\n', out);
 	return FC_OK;
 }
 
