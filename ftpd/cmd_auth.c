@@ -10,7 +10,7 @@
 
 #include "cmds.h"
 #include "config.h"
-#include "limits.h"
+#include "connlimit.h"
 #include "reply.h"
 #include "session.h"
 #include "users.h"
@@ -46,9 +46,14 @@ cmd_user(struct session *s, char *arg)
 		session_reply(s, R_530_NOT_LOGGED_IN, "Can't change to another user.");
 		return;
 	}
-	if (limits_ip_blocked(&s->peer)) {
+	if (connlimit_ip_blocked(&s->peer)) {
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
-		    limits_reason(LIMITS_TOO_MANY_FAILURES));
+		    connlimit_reason(CONNLIMIT_TOO_MANY_FAILURES));
+		return;
+	}
+	if (config_tls_mode(s->cfg) == TLS_REQUIRED && !s->tls_active) {
+		session_reply(s, R_530_NOT_LOGGED_IN,
+		    "This server requires encryption: use AUTH TLS first.");
 		return;
 	}
 	if (strlen(arg) > USER_NAME_MAX) {
@@ -96,9 +101,9 @@ login_failed_reply(struct session *s)
 		    "Too many failed logins; closing.");
 		return;
 	}
-	if (limits_ip_blocked(&s->peer)) {
+	if (connlimit_ip_blocked(&s->peer)) {
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
-		    limits_reason(LIMITS_TOO_MANY_FAILURES));
+		    connlimit_reason(CONNLIMIT_TOO_MANY_FAILURES));
 		return;
 	}
 	session_reply(s, R_530_NOT_LOGGED_IN, "Login incorrect.");
@@ -115,7 +120,7 @@ login_failed(struct session *s, const char *why)
 
 	session_log(s, "login failed for %s: %s", s->user, why);
 	s->failed_logins++;
-	(void)limits_login_failed(&s->peer);
+	(void)connlimit_login_failed(&s->peer);
 	free(s->user);
 	s->user = NULL;
 	s->login = LOGIN_NEED_USER;

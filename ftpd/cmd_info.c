@@ -20,6 +20,7 @@
 #include "listing.h"
 #include "reply.h"
 #include "session.h"
+#include "tls.h"
 #include "vfs.h"
 #include "xfer.h"
 
@@ -50,7 +51,8 @@ cmd_feat(struct session *s, char *arg)
 	buf_init(&t, TEXT_MAX);
 	rc |= buf_puts(&t, "Features:\n");
 	for (i = 0; i < cmdtab_len; i++) {
-		if (cmdtab[i].feat == NULL)
+		if (cmdtab[i].feat == NULL ||
+		    ((cmdtab[i].flags & CMD_NEEDS_TLS) && !tls_enabled()))
 			continue;
 		rc |= buf_puts(&t, cmdtab[i].feat);
 		if (strcmp(cmdtab[i].feat, "MLST") == 0) {
@@ -187,7 +189,8 @@ cmd_help(struct session *s, char *arg)
 		for (i = 0; name[i]; i++)
 			name[i] = (char)toupper((unsigned char)name[i]);
 		c = cmdtab_find(name);
-		if (c == NULL || (c->flags & CMD_UNIMPLEMENTED))
+		if (c == NULL || (c->flags & CMD_UNIMPLEMENTED) ||
+		    ((c->flags & CMD_NEEDS_TLS) && !tls_enabled()))
 			session_reply(s, R_502_NOT_IMPLEMENTED, "Unknown command %s.", name);
 		else
 			session_reply(s, R_214_HELP, "Syntax: %s %s", c->name, c->help);
@@ -196,7 +199,8 @@ cmd_help(struct session *s, char *arg)
 	buf_init(&t, TEXT_MAX);
 	rc |= buf_puts(&t, "The following commands are recognized:\n");
 	for (i = 0; i < cmdtab_len; i++) {
-		if (cmdtab[i].flags & CMD_UNIMPLEMENTED)
+		if ((cmdtab[i].flags & CMD_UNIMPLEMENTED) ||
+		    ((cmdtab[i].flags & CMD_NEEDS_TLS) && !tls_enabled()))
 			continue;
 		rc |= buf_printf(&t, "%-5s", cmdtab[i].name);
 		rc |= buf_puts(&t, (i + 1) % 8 == 0 ? "\n" : " ");

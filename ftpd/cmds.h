@@ -14,6 +14,12 @@ void cmd_pass(struct session *s, char *arg);
 void cmd_quit(struct session *s, char *arg);
 void cmd_rein(struct session *s, char *arg);
 
+/* cmd_tls.c */
+void cmd_auth(struct session *s, char *arg);
+void cmd_pbsz(struct session *s, char *arg);
+void cmd_prot(struct session *s, char *arg);
+void cmd_ccc(struct session *s, char *arg);
+
 /* cmd_nav.c */
 void cmd_pwd(struct session *s, char *arg);
 void cmd_cwd(struct session *s, char *arg);

@@ -9,6 +9,7 @@
 #include "cmdtab.h"
 #include "reply.h"
 #include "session.h"
+#include "tls.h"
 
 #define L CMD_NEEDS_LOGIN
 #define REQ CMD_ARG_REQUIRED
@@ -20,6 +21,8 @@
 const struct command cmdtab[] = {
 	{ "ABOR", cmd_abor, NONE | X, NULL, "(abort transfer)" },
 	{ "ALLO", cmd_allo, L | REQ, NULL, "<sp> size" },
+	{ "AUTH", cmd_auth, REQ | CMD_NEEDS_TLS, "AUTH TLS", "<sp> TLS" },
+	{ "CCC", cmd_ccc, NONE | CMD_NEEDS_TLS, NULL, "(refused)" },
 	{ "APPE", cmd_appe, L | REQ | W, NULL, "<sp> path" },
 	{ "CDUP", cmd_cdup, L | NONE, NULL, "(go up)" },
 	{ "CWD", cmd_cwd, L, NULL, "[<sp> path]" },
@@ -40,7 +43,9 @@ const struct command cmdtab[] = {
 	{ "OPTS", cmd_opts, REQ, NULL, "<sp> UTF8 ON | MLST facts" },
 	{ "PASS", cmd_pass, CMD_AFTER_USER, NULL, "<sp> password" },
 	{ "PASV", cmd_pasv, L | NONE, "PASV", "(passive mode)" },
+	{ "PBSZ", cmd_pbsz, REQ | CMD_NEEDS_TLS, "PBSZ", "<sp> 0" },
 	{ "PORT", cmd_port, L | REQ, NULL, "<sp> h1,h2,h3,h4,p1,p2" },
+	{ "PROT", cmd_prot, REQ | CMD_NEEDS_TLS, "PROT", "<sp> C | P" },
 	{ "PWD", cmd_pwd, L | NONE, NULL, "(print directory)" },
 	{ "QUIT", cmd_quit, NONE, NULL, "(log out)" },
 	{ "REIN", cmd_rein, NONE, NULL, "(log out, keep connection)" },
@@ -146,7 +151,8 @@ cmd_runs_during_transfer(const char *line)
 static int
 check_rules(struct session *s, const struct command *c, const char *arg)
 {
-	if (c->flags & CMD_UNIMPLEMENTED) {
+	if ((c->flags & CMD_UNIMPLEMENTED) ||
+	    ((c->flags & CMD_NEEDS_TLS) && !tls_enabled())) {
 		session_reply(s, R_502_NOT_IMPLEMENTED,
 		    "%s not implemented.", c->name);
 		return -1;

@@ -26,6 +26,7 @@ enum cmd_flags {
 	CMD_AFTER_USER = 1 << 5,	/* 503 unless USER came just before */
 	CMD_AFTER_RNFR = 1 << 6,	/* 503 unless RNFR came just before */
 	CMD_UNIMPLEMENTED = 1 << 7,	/* 502: known but not offered */
+	CMD_NEEDS_TLS = 1 << 8,		/* 502 (and no FEAT line) without TLS */
 };
 
 struct command {

@@ -12,7 +12,7 @@
 #include "buf.h"
 #include "config.h"
 
-enum kind { K_STR, K_UINT, K_BOOL, K_RANGE, K_MODE };
+enum kind { K_STR, K_UINT, K_BOOL, K_RANGE, K_MODE, K_PORT_OR_OFF };
 
 /* One row per key: its name, kind, where it lives, and the allowed range. */
 static const struct option_def {
@@ -53,6 +53,11 @@ static const struct option_def {
 	{ "ip_failure_window", K_UINT, OFF(ip_failure_window), 1, 86400 },
 	{ "max_ip_failures", K_UINT, OFF(max_ip_failures), 1, 1000000 },
 	{ "login_delay_ms", K_UINT, OFF(login_delay_ms), 0, 60000 },
+	{ "tls", K_STR, OFF(tls), 0, 0 },
+	{ "tls_cert", K_STR, OFF(tls_cert), 0, 0 },
+	{ "tls_key", K_STR, OFF(tls_key), 0, 0 },
+	{ "implicit_tls_port", K_PORT_OR_OFF, OFF(implicit_tls_port), 0, 65535 },
+	{ "tls_require_reuse", K_BOOL, OFF(tls_require_reuse), 0, 1 },
 #undef OFF
 };
 
@@ -79,6 +84,19 @@ config_defaults(struct config *cfg)
 	cfg->ip_failure_window = 600;
 	cfg->max_ip_failures = 20;
 	cfg->login_delay_ms = 500;
+	cfg->tls = strdup("off");
+	cfg->tls_require_reuse = 1;
+	cfg->implicit_tls_port = -1;
+}
+
+enum tls_mode
+config_tls_mode(const struct config *cfg)
+{
+	if (strcmp(cfg->tls, "required") == 0)
+		return TLS_REQUIRED;
+	if (strcmp(cfg->tls, "optional") == 0)
+		return TLS_OPTIONAL;
+	return TLS_OFF;
 }
 
 static int
@@ -146,6 +164,15 @@ config_set(struct config *cfg, const char *key, const char *value, char *err,
 	case K_BOOL:
 		if (parse_bool(value, (int *)(p + o->offset)) < 0)
 			goto bad;
+		return 0;
+	case K_PORT_OR_OFF:
+		if (strcasecmp(value, "off") == 0 || strcasecmp(value, "no") == 0) {
+			*(int *)(p + o->offset) = -1;
+			return 0;
+		}
+		if (parse_uint(value, o->max, &a, 10) < 0)
+			goto bad;
+		*(int *)(p + o->offset) = (int)a;
 		return 0;
 	case K_RANGE:
 		if ((dash = strchr(value, '-')) == NULL ||
@@ -232,6 +259,21 @@ config_validate(const struct config *cfg, char *err, size_t errsz)
 		    "no users file and no anonymous access: nobody could log in");
 		return -1;
 	}
+	if (strcmp(cfg->tls, "off") != 0 && strcmp(cfg->tls, "optional") != 0 &&
+	    strcmp(cfg->tls, "required") != 0) {
+		snprintf(err, errsz, "tls must be off, optional or required");
+		return -1;
+	}
+	if ((strcmp(cfg->tls, "off") != 0 || cfg->implicit_tls_port >= 0) &&
+	    (cfg->tls_cert == NULL || cfg->tls_key == NULL)) {
+		snprintf(err, errsz, "TLS needs a certificate and a key "
+		    "(--tls-cert FILE --tls-key FILE; tools/make-cert makes a pair)");
+		return -1;
+	}
+	if (cfg->implicit_tls_port >= 0 && strcmp(cfg->tls, "off") == 0) {
+		snprintf(err, errsz, "an implicit TLS port needs tls optional or required");
+		return -1;
+	}
 	if (cfg->anonymous_write && !cfg->anonymous) {
 		snprintf(err, errsz, "anonymous_write needs anonymous");
 		return -1;
@@ -251,5 +293,8 @@ config_free(struct config *cfg)
 	free(cfg->xferlog_file);
 	free(cfg->banner);
 	free(cfg->run_as);
+	free(cfg->tls);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
 	memset(cfg, 0, sizeof(*cfg));
 }

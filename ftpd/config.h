@@ -43,7 +43,17 @@ struct config {
 	unsigned ip_failure_window;	/* seconds a per-IP failure counts */
 	unsigned max_ip_failures;	/* within the window, then refuse */
 	unsigned login_delay_ms;	/* first failed-login delay; doubles */
+	/* FTPS (RFC 4217). */
+	char *tls;			/* "off", "optional" or "required" */
+	char *tls_cert;			/* PEM certificate chain */
+	char *tls_key;			/* PEM private key */
+	int implicit_tls_port;		/* -1: none; 0: any free port */
+	int tls_require_reuse;		/* data TLS must resume the control's */
 };
+
+/* The tls setting as a value. */
+enum tls_mode { TLS_OFF, TLS_OPTIONAL, TLS_REQUIRED };
+enum tls_mode config_tls_mode(const struct config *cfg);
 
 /* Fills in the defaults. */
 void config_defaults(struct config *cfg);

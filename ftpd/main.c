@@ -20,14 +20,15 @@
 #include "addr.h"
 #include "buf.h"
 #include "config.h"
-#include "limits.h"
+#include "connlimit.h"
 #include "log.h"
 #include "privs.h"
+#include "tls.h"
 #include "users.h"
 #include "vfs.h"
 #include "worker.h"
 
-#define MAX_LISTENERS 8
+#define MAX_LISTENERS 16
 
 static struct config cfg;
 static struct evconnlistener *listeners[MAX_LISTENERS];
@@ -71,6 +72,10 @@ usage(FILE *f)
 "      --log FILE          session log file (default: stderr)\n"
 "      --xferlog FILE      transfer log file (default: the session log)\n"
 "      --run-as USER       become USER after binding (required as root)\n"
+"      --tls off|optional|required  FTPS with AUTH TLS (RFC 4217)\n"
+"      --tls-cert FILE     PEM certificate chain\n"
+"      --tls-key FILE      PEM private key\n"
+"      --implicit-tls-port N  also listen for implicit FTPS on port N\n"
 "      --set KEY=VALUE     any config file setting\n"
 "  -h, --help              this text\n"
 "\n"
@@ -116,13 +121,13 @@ hash_password(const char *method)
 	return 0;
 }
 
+/* arg is non-NULL on the implicit-TLS listeners. */
 static void
 accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
 {
 	(void)l;
-	(void)arg;
-	workers_hand_off(fd, sa, (socklen_t)salen);
+	workers_hand_off(fd, sa, (socklen_t)salen, arg != NULL);
 }
 
 static void
@@ -134,10 +139,12 @@ accept_error_cb(struct evconnlistener *l, void *arg)
 	log_msg("accept: %s", strerror(errno));
 }
 
-/* Binds one listening socket on host:cfg.port and prints the ready line. */
+/* Binds one listening socket on host:port; implicit: FTPS from byte one. */
 static int
-listen_on(struct event_base *base, const char *host)
+listen_on(struct event_base *base, const char *host, unsigned port,
+    int implicit)
 {
+	static int implicit_marker;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	char shown[64];
@@ -147,7 +154,7 @@ listen_on(struct event_base *base, const char *host)
 		fprintf(stderr, "ftpd: too many listen addresses\n");
 		return -1;
 	}
-	if (addr_pton(host, cfg.port, &ss) < 0) {
+	if (addr_pton(host, port, &ss) < 0) {
 		fprintf(stderr, "ftpd: listen: '%s' is not a numeric IP address\n", host);
 		return -1;
 	}
@@ -161,20 +168,21 @@ listen_on(struct event_base *base, const char *host)
 	    listen(fd, 1024) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		goto fail;
-	listeners[nlisteners] = evconnlistener_new(base, accept_cb, NULL,
-	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	listeners[nlisteners] = evconnlistener_new(base, accept_cb,
+	    implicit ? &implicit_marker : NULL, LEV_OPT_CLOSE_ON_FREE, -1, fd);
 	if (listeners[nlisteners] == NULL)
 		goto fail;
 	evconnlistener_set_error_cb(listeners[nlisteners], accept_error_cb);
 	if (addr_ntop(&ss, shown, sizeof(shown)) < 0)
 		snprintf(shown, sizeof(shown), "%s", host);
 	snprintf(ready_lines[nlisteners], sizeof(ready_lines[0]),
-	    "ready on %s port %u", shown, addr_port(&ss));
+	    "ready on %s port %u%s", shown, addr_port(&ss),
+	    implicit ? " (implicit TLS)" : "");
 	nlisteners++;
 	return 0;
 fail:
 	fprintf(stderr, "ftpd: cannot listen on %s port %u: %s\n", host,
-	    cfg.port, strerror(errno));
+	    port, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return -1;
@@ -190,8 +198,17 @@ listen_all(struct event_base *base)
 		return -1;
 	for (tok = strtok_r(list, ", ", &save); tok != NULL && rc == 0;
 	    tok = strtok_r(NULL, ", ", &save))
-		rc = listen_on(base, tok);
+		rc = listen_on(base, tok, cfg.port, 0);
 	free(list);
+	/* The implicit-TLS listeners come last: the first ready line names
+	 * the plain port. */
+	if (rc == 0 && cfg.implicit_tls_port >= 0 &&
+	    (list = strdup(cfg.listen)) != NULL) {
+		for (tok = strtok_r(list, ", ", &save); tok != NULL && rc == 0;
+		    tok = strtok_r(NULL, ", ", &save))
+			rc = listen_on(base, tok, (unsigned)cfg.implicit_tls_port, 1);
+		free(list);
+	}
 	return nlisteners > 0 ? rc : -1;
 }
 
@@ -227,7 +244,7 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 	enum {
 		O_PASV_PORTS = 256, O_PASV_ADDRESS, O_ANON, O_ANON_WRITE,
 		O_WORKERS, O_LOG, O_XFERLOG, O_SET, O_HASH, O_HASH_METHOD,
-		O_RUN_AS,
+		O_RUN_AS, O_TLS, O_TLS_CERT, O_TLS_KEY, O_IMPLICIT,
 	};
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -245,6 +262,10 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 		{ "xferlog", required_argument, NULL, O_XFERLOG },
 		{ "set", required_argument, NULL, O_SET },
 		{ "run-as", required_argument, NULL, O_RUN_AS },
+		{ "tls", required_argument, NULL, O_TLS },
+		{ "tls-cert", required_argument, NULL, O_TLS_CERT },
+		{ "tls-key", required_argument, NULL, O_TLS_KEY },
+		{ "implicit-tls-port", required_argument, NULL, O_IMPLICIT },
 		{ "hash-password", no_argument, NULL, O_HASH },
 		{ "hash-method", required_argument, NULL, O_HASH_METHOD },
 		{ "help", no_argument, NULL, 'h' },
@@ -283,6 +304,10 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 		case O_LOG: set_or_die("log_file", optarg); break;
 		case O_XFERLOG: set_or_die("xferlog_file", optarg); break;
 		case O_RUN_AS: set_or_die("run_as", optarg); break;
+		case O_TLS: set_or_die("tls", optarg); break;
+		case O_TLS_CERT: set_or_die("tls_cert", optarg); break;
+		case O_TLS_KEY: set_or_die("tls_key", optarg); break;
+		case O_IMPLICIT: set_or_die("implicit_tls_port", optarg); break;
 		case O_SET:
 			if ((eq = strchr(optarg, '=')) == NULL) {
 				fprintf(stderr, "ftpd: --set wants KEY=VALUE\n");
@@ -327,6 +352,10 @@ load_state(void)
 		fprintf(stderr, "ftpd: cannot open log: %s\n", strerror(errno));
 		return -1;
 	}
+	if (tls_init(&cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -356,7 +385,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (load_state() < 0)
 		return 1;
-	limits_init(&cfg);
+	connlimit_init(&cfg);
 	if ((base = event_base_new()) == NULL || listen_all(base) < 0)
 		return 1;
 	if (cfg.run_as != NULL && privs_drop(cfg.run_as, err, sizeof(err)) < 0) {
@@ -383,6 +412,7 @@ main(int argc, char **argv)
 		event_free(sigs[i]);
 	event_base_free(base);
 	users_unload();
+	tls_free();
 	close(server_root_fd);
 	log_msg("stopped");
 	config_free(&cfg);

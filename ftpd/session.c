@@ -6,6 +6,9 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <limits.h>
+#include <openssl/err.h>
 #include <event2/event.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
@@ -17,10 +20,11 @@
 #include "buf.h"
 #include "cmdtab.h"
 #include "config.h"
-#include "limits.h"
+#include "connlimit.h"
 #include "listfmt.h"
 #include "log.h"
 #include "reply.h"
+#include "tls.h"
 #include "session.h"
 #include "worker.h"
 #include "xfer.h"
@@ -69,11 +73,12 @@ login_timeout_cb(evutil_socket_t fd, short what, void *arg)
 
 void
 session_start(struct worker *w, int fd, const struct sockaddr *sa,
-    socklen_t salen)
+    socklen_t salen, int implicit_tls)
 {
+	SSL *ssl = NULL;
 	struct sockaddr_storage peer;
 	const struct config *cfg;
-	enum limits_verdict v;
+	enum connlimit_verdict v;
 	struct session *s;
 	struct timeval tv;
 	socklen_t len;
@@ -81,12 +86,12 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 
 	memset(&peer, 0, sizeof(peer));
 	memcpy(&peer, sa, salen < sizeof(peer) ? salen : sizeof(peer));
-	if ((v = limits_session_open(&peer)) != LIMITS_OK) {
-		refuse(fd, limits_reason(v));
+	if ((v = connlimit_session_open(&peer)) != CONNLIMIT_OK) {
+		refuse(fd, connlimit_reason(v));
 		return;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		limits_session_closed(&peer);
+		connlimit_session_closed(&peer);
 		refuse(fd, "Out of memory.");
 		return;
 	}
@@ -99,7 +104,7 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	addr_unmap(&s->peer);
 	len = sizeof(s->local);
 	if (getsockname(fd, (struct sockaddr *)&s->local, &len) < 0) {
-		limits_session_closed(&peer);
+		connlimit_session_closed(&peer);
 		free(s);
 		close(fd);
 		return;
@@ -110,10 +115,24 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	/* Urgent data (TELNET Synch before ABOR) stays in the stream. */
 	(void)setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	s->ctrl = bufferevent_socket_new(worker_base(w), fd,
-	    BEV_OPT_CLOSE_ON_FREE);
+	tls_new_sid(s->tls_sid);
+	if (implicit_tls) {
+		/* Implicit FTPS: TLS from the first byte, data private. */
+		if ((ssl = tls_new(s->tls_sid)) != NULL)
+			s->ctrl = bufferevent_openssl_socket_new(worker_base(w),
+			    fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+			    BEV_OPT_CLOSE_ON_FREE);
+		s->tls_active = 1;
+		s->pbsz_done = 1;
+		s->prot_private = 1;
+	} else {
+		s->ctrl = bufferevent_socket_new(worker_base(w), fd,
+		    BEV_OPT_CLOSE_ON_FREE);
+	}
 	if (s->ctrl == NULL) {
-		limits_session_closed(&peer);
+		if (ssl != NULL)
+			SSL_free(ssl);
+		connlimit_session_closed(&peer);
 		free(s);
 		close(fd);
 		return;
@@ -195,7 +214,7 @@ session_free(struct session *s)
 		event_free(s->login_ev);
 	if (s->pause_ev != NULL)
 		event_free(s->pause_ev);
-	limits_session_closed(&s->peer);
+	connlimit_session_closed(&s->peer);
 	worker_remove_session(s->worker, s);
 	bufferevent_free(s->ctrl);
 	ctrl_reader_free(&s->reader);
@@ -260,16 +279,16 @@ handle_line(struct session *s, char *line)
 static void
 process_input(struct session *s)
 {
-	struct evbuffer *in = bufferevent_get_input(s->ctrl);
-	struct evbuffer *out = bufferevent_get_output(s->ctrl);
-
+	/* s->ctrl changes under us when AUTH TLS wraps it: re-read it. */
 	while (!s->closing && !s->paused && s->held_line == NULL &&
-	    evbuffer_get_length(in) > 0) {
+	    evbuffer_get_length(bufferevent_get_input(s->ctrl)) > 0) {
+		struct evbuffer *in = bufferevent_get_input(s->ctrl);
 		struct evbuffer_iovec v;
 		size_t used;
 		enum ctrl_result r;
 
-		if (evbuffer_get_length(out) > OUTPUT_HIGH_WATER) {
+		if (evbuffer_get_length(bufferevent_get_output(s->ctrl)) >
+		    OUTPUT_HIGH_WATER) {
 			/* The peer is not reading replies: wait for it. */
 			bufferevent_disable(s->ctrl, EV_READ);
 			return;
@@ -305,6 +324,50 @@ ctrl_read_cb(struct bufferevent *bev, void *arg)
 	process_input(arg);
 }
 
+/*
+ * With AUTH TLS the control connection is a filter over the socket's
+ * bufferevent: our output can be empty while the encrypted bytes still
+ * wait below it. Returns whether any do.
+ */
+static int
+output_pending(struct session *s)
+{
+	struct bufferevent *under = bufferevent_get_underlying(s->ctrl);
+
+	if (evbuffer_get_length(bufferevent_get_output(s->ctrl)) > 0)
+		return 1;
+	return under != NULL &&
+	    evbuffer_get_length(bufferevent_get_output(under)) > 0;
+}
+
+static void close_when_flushed(struct session *s);
+
+static void
+close_poll_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	close_when_flushed(arg);
+}
+
+/* Frees a closing session once its last reply has left, or after ~2 s. */
+static void
+close_when_flushed(struct session *s)
+{
+	struct timeval tv = { 0, 10 * 1000 };
+
+	if (!output_pending(s) || s->close_polls >= 200) {
+		session_free(s);
+		return;
+	}
+	s->close_polls++;
+	if (s->pause_ev != NULL)
+		event_free(s->pause_ev);
+	s->pause_ev = evtimer_new(worker_base(s->worker), close_poll_cb, s);
+	if (s->pause_ev == NULL || evtimer_add(s->pause_ev, &tv) < 0)
+		session_free(s);
+}
+
 static void
 ctrl_write_cb(struct bufferevent *bev, void *arg)
 {
@@ -314,7 +377,7 @@ ctrl_write_cb(struct bufferevent *bev, void *arg)
 	if (s->closing) {
 		if (evbuffer_get_length(bufferevent_get_output(s->ctrl)) > 0)
 			return;
-		session_free(s);
+		close_when_flushed(s);
 		return;
 	}
 	/* Output drained below the mark: take commands again. */
@@ -337,8 +400,49 @@ ctrl_event_cb(struct bufferevent *bev, short what, void *arg)
 		    "Timeout: closing control connection.");
 		return;
 	}
+	if (what & BEV_EVENT_ERROR) {
+		unsigned long e = bufferevent_get_openssl_error(s->ctrl);
+
+		if (e != 0) {
+			char buf[256];
+
+			ERR_error_string_n(e, buf, sizeof(buf));
+			session_log(s, "TLS error on the control connection: %s", buf);
+		}
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		session_free(s);
+}
+
+int
+session_start_tls(struct session *s)
+{
+	struct bufferevent *under = s->ctrl, *tls;
+	struct evbuffer *in = bufferevent_get_input(under);
+	SSL *ssl;
+
+	/* Anything after "AUTH TLS" came in plaintext: never run it. */
+	evbuffer_drain(in, evbuffer_get_length(in));
+	bufferevent_set_timeouts(under, NULL, NULL);
+	if ((ssl = tls_new(s->tls_sid)) == NULL)
+		goto fail;
+	tls = bufferevent_openssl_filter_new(worker_base(s->worker), under, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (tls == NULL) {
+		SSL_free(ssl);
+		goto fail;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(tls, 1);
+	s->ctrl = tls;
+	s->tls_active = 1;
+	bufferevent_setcb(s->ctrl, ctrl_read_cb, ctrl_write_cb, ctrl_event_cb, s);
+	session_idle_timeout(s, 1);
+	bufferevent_enable(s->ctrl, EV_READ | EV_WRITE);
+	return 0;
+fail:
+	session_log(s, "cannot start TLS");
+	session_close_after(s, 0, NULL);
+	return -1;
 }
 
 void

@@ -48,6 +48,7 @@ struct session {
 	char *held_line;		/* a command waiting for a transfer to end */
 	unsigned closing : 1;		/* close once the output is flushed */
 	unsigned paused : 1;		/* no commands read (login delay) */
+	unsigned char close_polls;	/* waits for TLS output to drain */
 	unsigned long commands;		/* command lines seen */
 	struct event *login_ev;		/* login timeout, until logged in */
 	struct event *pause_ev;		/* failed-login delay */
@@ -75,6 +76,12 @@ struct session {
 	struct sockaddr_storage port_addr;
 	struct xfer *xfer;		/* the transfer in progress */
 
+	/* FTPS (RFC 4217) */
+	unsigned tls_active : 1;	/* the control connection is encrypted */
+	unsigned pbsz_done : 1;
+	unsigned prot_private : 1;	/* PROT P: data connections use TLS */
+	unsigned char tls_sid[16];	/* session-id context, see tls.h */
+
 	unsigned long long bytes_in, bytes_out;
 	unsigned files_in, files_out;
 };
@@ -84,7 +91,14 @@ struct session {
  * greeting and registers it with the worker. Closes fd on failure.
  */
 void session_start(struct worker *w, int fd, const struct sockaddr *sa,
-    socklen_t salen);
+    socklen_t salen, int implicit_tls);
+
+/*
+ * After "234" to AUTH TLS: throws away whatever the client sent after the
+ * AUTH command (it arrived in plaintext and could be injected), then runs
+ * the control connection through TLS. Returns 0, or -1 (session closing).
+ */
+int session_start_tls(struct session *s);
 
 /*
  * Queues a reply (text may hold '\n' for a multi-line reply). printf-style.

@@ -19,7 +19,11 @@ openat2_beneath(int dirfd, const char *rel, int flags, mode_t mode)
 
 	memset(&how, 0, sizeof(how));
 	how.flags = (unsigned long long)(flags | O_CLOEXEC);
-	if (flags & (O_CREAT | O_TMPFILE))
+	/*
+	 * openat2 refuses a mode without O_CREAT or O_TMPFILE, and O_TMPFILE
+	 * includes the O_DIRECTORY bit: test for all of its bits.
+	 */
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
 		how.mode = mode;
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
 	do

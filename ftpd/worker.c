@@ -22,6 +22,7 @@ struct pending_conn {
 	int fd;
 	struct sockaddr_storage addr;
 	socklen_t len;
+	int implicit_tls;
 	struct pending_conn *next;
 };
 
@@ -116,7 +117,8 @@ inbox_cb(evutil_socket_t fd, short what, void *arg)
 		if (w->stopping)
 			close(p->fd);
 		else
-			session_start(w, p->fd, (struct sockaddr *)&p->addr, p->len);
+			session_start(w, p->fd, (struct sockaddr *)&p->addr,
+			    p->len, p->implicit_tls);
 		free(p);
 	}
 }
@@ -190,7 +192,8 @@ workers_start(const struct config *cfg, unsigned n)
 }
 
 void
-workers_hand_off(int fd, const struct sockaddr *sa, socklen_t salen)
+workers_hand_off(int fd, const struct sockaddr *sa, socklen_t salen,
+    int implicit_tls)
 {
 	struct pending_conn *p;
 	struct worker *w;
@@ -201,6 +204,7 @@ workers_hand_off(int fd, const struct sockaddr *sa, socklen_t salen)
 	}
 	w = &workers[next_worker++ % nworkers];
 	p->fd = fd;
+	p->implicit_tls = implicit_tls;
 	p->len = salen < sizeof(p->addr) ? salen : sizeof(p->addr);
 	memcpy(&p->addr, sa, p->len);
 	pthread_mutex_lock(&w->lock);

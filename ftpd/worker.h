@@ -23,7 +23,8 @@ int workers_start(const struct config *cfg, unsigned n) WARN_UNUSED;
  * Hands an accepted connection to the next worker (round robin). Called
  * from the acceptor thread; closes fd if no worker can take it.
  */
-void workers_hand_off(int fd, const struct sockaddr *sa, socklen_t salen);
+void workers_hand_off(int fd, const struct sockaddr *sa, socklen_t salen,
+    int implicit_tls);
 
 /*
  * Asks every worker to stop: idle sessions get 421 and close, running

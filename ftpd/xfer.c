@@ -2,6 +2,8 @@
  * xfer.c: running transfers over the data connection; see xfer.h.
  */
 #include <errno.h>
+#include <limits.h>
+#include <openssl/err.h>
 #include <stdint.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 #include "log.h"
 #include "reply.h"
 #include "session.h"
+#include "tls.h"
 #include "worker.h"
 #include "xfer.h"
 
@@ -28,6 +31,33 @@
 #define SENDFILE_CHUNK (1024 * 1024)
 
 static void xfer_io_cb(evutil_socket_t fd, short what, void *arg);
+
+/*
+ * Turns an SSL_read/SSL_write/handshake failure into errno: EAGAIN with
+ * x->want set when TLS waits for the socket, else EPROTO or ECONNRESET.
+ */
+static ssize_t
+tls_io_error(struct xfer *x, int r)
+{
+	switch (SSL_get_error(x->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		x->want = EV_READ;
+		errno = EAGAIN;
+		break;
+	case SSL_ERROR_WANT_WRITE:
+		x->want = EV_WRITE;
+		errno = EAGAIN;
+		break;
+	case SSL_ERROR_SYSCALL:
+		if (errno == 0 || errno == EAGAIN)
+			errno = ECONNRESET;
+		break;
+	default:
+		errno = EPROTO;
+		break;
+	}
+	return -1;
+}
 
 struct xfer *
 xfer_new(enum xfer_kind kind, const char *verb)
@@ -52,6 +82,8 @@ xfer_free(struct xfer *x, int keep_temp)
 {
 	if (x->ev != NULL)
 		event_free(x->ev);
+	if (x->ssl != NULL)
+		SSL_free(x->ssl);
 	if (x->data_fd >= 0)
 		close(x->data_fd);
 	if (x->file_fd >= 0)
@@ -194,13 +226,47 @@ fail_local(struct session *s, int err)
 	    R_451_LOCAL_ERROR, text, 0);
 }
 
+/*
+ * Sends up to n bytes over the data connection, through TLS with PROT P.
+ * Returns the bytes sent, or -1 with errno (EAGAIN: wait for x->want).
+ */
+static ssize_t
+data_send(struct xfer *x, const void *p, size_t n)
+{
+	int r;
+
+	if (x->ssl == NULL)
+		return send(x->data_fd, p, n, MSG_NOSIGNAL);
+	ERR_clear_error();
+	r = SSL_write(x->ssl, p, n > INT32_MAX ? INT32_MAX : (int)n);
+	if (r > 0)
+		return r;
+	return tls_io_error(x, r);
+}
+
+/* Receives up to n bytes; 0 at the end of the data; -1 with errno. */
+static ssize_t
+data_recv(struct xfer *x, void *p, size_t n)
+{
+	int r;
+
+	if (x->ssl == NULL)
+		return recv(x->data_fd, p, n, 0);
+	ERR_clear_error();
+	r = SSL_read(x->ssl, p, n > INT32_MAX ? INT32_MAX : (int)n);
+	if (r > 0)
+		return r;
+	if (SSL_get_error(x->ssl, r) == SSL_ERROR_ZERO_RETURN)
+		return 0;	/* close_notify: a clean end */
+	return tls_io_error(x, r);
+}
+
 /* Sends pending bytes of x->out. 1 when all sent, 0 when blocked, -1 error. */
 static int
 flush_out(struct xfer *x)
 {
 	while (x->out.len > 0) {
-		ssize_t n = send(x->data_fd, x->out.data, x->out.len,
-		    MSG_NOSIGNAL);
+		ssize_t n = data_send(x, x->out.data, x->out.len);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -236,9 +302,12 @@ send_file_binary(struct xfer *x)
 	return 1;
 }
 
-/* RETR in ASCII: read, convert LF to CRLF, send. */
+/*
+ * RETR through a buffer, for TYPE A (LF to CRLF) or TLS (no sendfile):
+ * read a slice, convert it if needed, send it.
+ */
 static int
-send_file_ascii(struct xfer *x, int *local_err)
+send_file_buffered(struct xfer *x, int *local_err)
 {
 	size_t sent = 0;
 	int rc;
@@ -250,7 +319,7 @@ send_file_ascii(struct xfer *x, int *local_err)
 
 		if ((rc = flush_out(x)) <= 0)
 			return rc < 0 ? -1 : 1;
-		/* Read a quarter of iobuf; its CRLF form fits in the upper half. */
+		/* A quarter of iobuf: its CRLF form fits in the upper half. */
 		n = read(x->file_fd, x->iobuf, IOBUF_SIZE / 4);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -260,7 +329,12 @@ send_file_ascii(struct xfer *x, int *local_err)
 		}
 		if (n == 0)
 			return 0;
-		m = ascii_to_net(&x->as, x->iobuf, (size_t)n, conv);
+		if (x->ascii)
+			m = ascii_to_net(&x->as, x->iobuf, (size_t)n, conv);
+		else {
+			conv = x->iobuf;
+			m = (size_t)n;
+		}
 		if (buf_append(&x->out, conv, m) < 0) {
 			*local_err = 1;
 			return -1;
@@ -320,7 +394,7 @@ recv_file(struct xfer *x, int *local_err)
 	size_t got = 0;
 
 	while (got < SEND_BUDGET) {
-		ssize_t n = recv(x->data_fd, x->iobuf, IOBUF_SIZE / 2, 0);
+		ssize_t n = data_recv(x, x->iobuf, IOBUF_SIZE / 2);
 		const char *p = x->iobuf;
 		size_t len;
 
@@ -347,6 +421,61 @@ recv_file(struct xfer *x, int *local_err)
 	return 1;
 }
 
+/* Waits for what on the data connection (events are one-directional). */
+static int
+arm(struct session *s, struct xfer *x, short what)
+{
+	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
+
+	if (x->ev != NULL && x->ev_what == what)
+		return 0;
+	if (x->ev != NULL)
+		event_free(x->ev);
+	x->ev_what = what;
+	x->ev = event_new(worker_base(s->worker), x->data_fd, what | EV_PERSIST,
+	    xfer_io_cb, s);
+	if (x->ev == NULL || event_add(x->ev, &tv) < 0)
+		return -1;
+	return 0;
+}
+
+/* The direction a transfer of this kind waits for when TLS does not say. */
+static short
+natural_direction(const struct xfer *x)
+{
+	return x->kind == XFER_RECV_FILE ? EV_READ : EV_WRITE;
+}
+
+/*
+ * Drives the TLS handshake of a data connection. Returns 1 when done,
+ * 0 when it waits, -1 after ending the transfer.
+ */
+static int
+handshake(struct session *s, struct xfer *x)
+{
+	char why[256];
+	int r;
+
+	ERR_clear_error();
+	r = SSL_do_handshake(x->ssl);
+	if (r == 1) {
+		x->handshaking = 0;
+		if (s->cfg->tls_require_reuse && !SSL_session_reused(x->ssl)) {
+			session_log(s, "data TLS did not reuse the control session");
+			xfer_end(s, R_522_PROTOCOL_NOT_SUPPORTED,
+			    "SSL connection failed: session reuse required.", 0);
+			return -1;
+		}
+		return 1;
+	}
+	if (tls_io_error(x, r) < 0 && errno == EAGAIN)
+		return 0;
+	session_log(s, "data TLS handshake failed: %s",
+	    tls_error_string(why, sizeof(why)));
+	xfer_end(s, R_425_CANT_OPEN_DATA, "TLS handshake failed on the data connection.", 0);
+	return -1;
+}
+
 static void
 xfer_io_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -362,11 +491,24 @@ xfer_io_cb(evutil_socket_t fd, short what, void *arg)
 		    "Data connection timed out; transfer aborted.", 0);
 		return;
 	}
+	x->want = 0;
+	if (x->handshaking) {
+		rc = handshake(s, x);
+		if (rc < 0)
+			return;
+		if (rc == 0) {
+			if (arm(s, x, x->want) < 0)
+				fail_local(s, ENOMEM);
+			return;
+		}
+	}
 	switch (x->kind) {
 	case XFER_SEND_FILE:
-		rc = x->ascii ? send_file_ascii(x, &local_err) :
-		    send_file_binary(x);
-		if (rc == 0 && x->ascii && flush_out(x) == 0)
+		if (x->ascii || x->ssl != NULL)
+			rc = send_file_buffered(x, &local_err);
+		else
+			rc = send_file_binary(x);
+		if (rc == 0 && flush_out(x) == 0)
 			rc = 1;
 		break;
 	case XFER_SEND_LIST:
@@ -379,9 +521,14 @@ xfer_io_cb(evutil_socket_t fd, short what, void *arg)
 		rc = -1;
 		break;
 	}
-	if (rc > 0)
+	if (rc > 0) {
+		if (arm(s, x, x->want ? x->want : natural_direction(x)) < 0)
+			fail_local(s, ENOMEM);
 		return;
+	}
 	if (rc == 0) {
+		if (x->ssl != NULL)
+			(void)SSL_shutdown(x->ssl);	/* close_notify, no wait */
 		complete(s);
 		return;
 	}
@@ -395,8 +542,6 @@ void
 xfer_connected(struct session *s, int fd)
 {
 	struct xfer *x = s->xfer;
-	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
-	short what = x->kind == XFER_RECV_FILE ? EV_READ : EV_WRITE;
 
 	x->waiting = 0;
 	x->data_fd = fd;
@@ -404,14 +549,30 @@ xfer_connected(struct session *s, int fd)
 		event_free(x->ev);
 		x->ev = NULL;
 	}
-	if ((x->kind == XFER_RECV_FILE || x->ascii) &&
+	if ((x->kind == XFER_RECV_FILE || x->ascii || s->prot_private) &&
 	    (x->iobuf = malloc(IOBUF_SIZE)) == NULL) {
 		fail_local(s, ENOMEM);
 		return;
 	}
-	x->ev = event_new(worker_base(s->worker), fd, what | EV_PERSIST,
-	    xfer_io_cb, s);
-	if (x->ev == NULL || event_add(x->ev, &tv) < 0)
+	if (s->prot_private) {
+		/*
+		 * The client may start the handshake at once (curl) or after
+		 * our 150 (ftplib, lftp): as the accepting side we simply wait
+		 * for its ClientHello either way.
+		 */
+		if ((x->ssl = tls_new(s->tls_sid)) == NULL ||
+		    SSL_set_fd(x->ssl, fd) != 1) {
+			fail_local(s, ENOMEM);
+			return;
+		}
+		SSL_set_num_tickets(x->ssl, 0);
+		SSL_set_accept_state(x->ssl);
+		x->handshaking = 1;
+		if (arm(s, x, EV_READ) < 0)
+			fail_local(s, ENOMEM);
+		return;
+	}
+	if (arm(s, x, natural_direction(x)) < 0)
 		fail_local(s, ENOMEM);
 }
 
@@ -443,6 +604,12 @@ xfer_start(struct session *s, struct xfer *x)
 	if (s->data_mode == DATA_NONE && s->data_fd < 0) {
 		xfer_discard(x);
 		session_reply(s, R_425_CANT_OPEN_DATA, "Use PORT or PASV first.");
+		return;
+	}
+	if (config_tls_mode(s->cfg) == TLS_REQUIRED && !s->prot_private) {
+		xfer_discard(x);
+		session_reply(s, R_521_PROT_REQUIRED,
+		    "Data connections must be encrypted: use PROT P.");
 		return;
 	}
 	x->s = s;

@@ -13,6 +13,8 @@
 
 #include <sys/types.h>
 
+#include <openssl/ssl.h>
+
 #include "ascii.h"
 #include "buf.h"
 #include "compat.h"
@@ -48,7 +50,11 @@ struct xfer {
 	/* Connection state. */
 	int data_fd;
 	struct event *ev;
+	short ev_what;		/* the direction ev waits for */
+	short want;		/* direction TLS asked for, or 0 */
 	int waiting;		/* for the data connection */
+	SSL *ssl;		/* PROT P: TLS over the data connection */
+	int handshaking;
 	unsigned long long bytes;
 	struct timespec started;
 	struct session *s;

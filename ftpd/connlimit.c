@@ -1,5 +1,5 @@
 /*
- * limits.c: per-address session and failure counts; see limits.h.
+ * connlimit.c: per-address session and failure counts; see connlimit.h.
  *
  * A small open hash table under one mutex: entries exist while an address
  * holds sessions or has failures inside the window, so its size follows
@@ -15,7 +15,7 @@
 
 #include "addr.h"
 #include "config.h"
-#include "limits.h"
+#include "connlimit.h"
 
 #define NBUCKETS 4096
 #define MAX_ENTRIES 200000
@@ -34,7 +34,7 @@ static unsigned long entries, total_sessions;
 static const struct config *cfg;
 
 void
-limits_init(const struct config *c)
+connlimit_init(const struct config *c)
 {
 	cfg = c;
 }
@@ -105,10 +105,10 @@ expire(struct ip_entry *e, time_t now)
 	return 0;
 }
 
-enum limits_verdict
-limits_session_open(const struct sockaddr_storage *addr)
+enum connlimit_verdict
+connlimit_session_open(const struct sockaddr_storage *addr)
 {
-	enum limits_verdict v = LIMITS_OK;
+	enum connlimit_verdict v = CONNLIMIT_OK;
 	unsigned char key[16];
 	struct ip_entry *e;
 	time_t now = time(NULL);
@@ -119,14 +119,14 @@ limits_session_open(const struct sockaddr_storage *addr)
 	if (e != NULL && expire(e, now))
 		e = lookup(key, 1);
 	if (total_sessions >= cfg->max_sessions)
-		v = LIMITS_TOO_MANY_SESSIONS;
+		v = CONNLIMIT_TOO_MANY_SESSIONS;
 	else if (e == NULL)
-		v = LIMITS_TOO_MANY_SESSIONS;	/* table full or no memory */
+		v = CONNLIMIT_TOO_MANY_SESSIONS;	/* table full or no memory */
 	else if (e->sessions >= cfg->max_sessions_per_ip)
-		v = LIMITS_TOO_MANY_FROM_IP;
+		v = CONNLIMIT_TOO_MANY_FROM_IP;
 	else if (e->failures >= cfg->max_ip_failures)
-		v = LIMITS_TOO_MANY_FAILURES;
-	if (v == LIMITS_OK) {
+		v = CONNLIMIT_TOO_MANY_FAILURES;
+	if (v == CONNLIMIT_OK) {
 		e->sessions++;
 		total_sessions++;
 	} else if (e != NULL) {
@@ -137,7 +137,7 @@ limits_session_open(const struct sockaddr_storage *addr)
 }
 
 void
-limits_session_closed(const struct sockaddr_storage *addr)
+connlimit_session_closed(const struct sockaddr_storage *addr)
 {
 	unsigned char key[16];
 	struct ip_entry *e;
@@ -153,7 +153,7 @@ limits_session_closed(const struct sockaddr_storage *addr)
 }
 
 unsigned
-limits_login_failed(const struct sockaddr_storage *addr)
+connlimit_login_failed(const struct sockaddr_storage *addr)
 {
 	unsigned char key[16];
 	struct ip_entry *e;
@@ -175,7 +175,7 @@ limits_login_failed(const struct sockaddr_storage *addr)
 }
 
 int
-limits_ip_blocked(const struct sockaddr_storage *addr)
+connlimit_ip_blocked(const struct sockaddr_storage *addr)
 {
 	unsigned char key[16];
 	struct ip_entry *e;
@@ -192,16 +192,16 @@ limits_ip_blocked(const struct sockaddr_storage *addr)
 }
 
 const char *
-limits_reason(enum limits_verdict v)
+connlimit_reason(enum connlimit_verdict v)
 {
 	switch (v) {
-	case LIMITS_TOO_MANY_SESSIONS:
+	case CONNLIMIT_TOO_MANY_SESSIONS:
 		return "Too many users: server full, try again later.";
-	case LIMITS_TOO_MANY_FROM_IP:
+	case CONNLIMIT_TOO_MANY_FROM_IP:
 		return "Too many connections from your address.";
-	case LIMITS_TOO_MANY_FAILURES:
+	case CONNLIMIT_TOO_MANY_FAILURES:
 		return "Too many failed logins from your address; try again later.";
-	case LIMITS_OK:
+	case CONNLIMIT_OK:
 		break;
 	}
 	return "Service not available.";
