@@ -35,9 +35,12 @@ class Terminal:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 30, 120, 0, 0))
         env = dict(os.environ, HOME=home, TERM='xterm')
-        self.proc = subprocess.Popen([FTPC] + args, cwd=cwd, stdin=slave,
-                                     stdout=slave, stderr=slave, env=env,
-                                     start_new_session=True)
+        # A session of its own with the pty as its controlling terminal,
+        # so that ^C reaches ftpc as SIGINT, as from a real terminal.
+        self.proc = subprocess.Popen(
+            [FTPC] + args, cwd=cwd, stdin=slave, stdout=slave, stderr=slave,
+            env=env, start_new_session=True,
+            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
         os.close(slave)
         self.screen = ''
 
@@ -147,6 +150,29 @@ class Shell(unittest.TestCase):
         self.term.type('\r')
         self.term.expect(r'/subdir> ')
         self.assertTrue(os.path.exists(os.path.join(self.cwd, 'inner.txt')))
+
+    def test_ctrl_c_interrupts_transfer_then_reget(self):
+        self.term.type('bye\r')
+        self.term.close()
+        self.term = Terminal(['--limit-rate', '1m', self.server.url()],
+                             self.cwd, self.cwd)
+        self.term.expect(r'/> ')
+        self.term.type('get completion-target.bin slow.bin\r')
+        part = os.path.join(self.cwd, 'slow.bin.ftpc-part')
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and (
+                not os.path.exists(part) or os.path.getsize(part) < 200000):
+            time.sleep(0.05)
+        self.term.type('\x03')
+        self.term.expect(r'interrupted')
+        self.term.expect(r'alice@127\.0\.0\.1:/> ')
+        self.assertFalse(os.path.exists(os.path.join(self.cwd, 'slow.bin')))
+        size = os.path.getsize(part)
+        self.assertTrue(0 < size < 3 * 1024 * 1024, size)
+        self.term.type('reget completion-target.bin slow.bin\r')
+        self.term.expect(r'alice@127\.0\.0\.1:/> ', timeout=30)
+        self.assertEqual(sha_file(os.path.join(self.cwd, 'slow.bin')),
+                         sha_file(os.path.join(self.root, 'completion-target.bin')))
 
     def test_local_completion_and_history(self):
         self.term.type('lcd loc\t')
