@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "authpool.h"
 #include "config.h"
 #include "connlimit.h"
 #include "reply.h"
@@ -133,11 +134,64 @@ login_failed(struct session *s, const char *why)
 	session_pause(s, ms, login_failed_reply);
 }
 
+/* A valid hash nobody's password matches: unknown users cost the same. */
+#define NO_SUCH_USER_HASH \
+	"$6$nosuchuser$GjOg3YI2ZnUQ8uHFjSBGMt1vPq7SPKyeRDfRuFyyd5rD2hBK6vW/cJHO0pnZbH8NOD5iJ2ZfGx5Ngs6XkFKr/."
+
+/* The password check is done (on this worker's thread again). */
+static void
+password_checked(void *arg, int ok)
+{
+	struct session *s = arg;
+	char *home = s->pending_home;
+
+	s->auth_job = NULL;
+	s->pending_home = NULL;
+	s->paused = 0;
+	if (!ok || home == NULL) {
+		login_failed(s, home == NULL ? "no such user" : "wrong password");
+	} else if (enter_home(s, home) < 0) {
+		login_failed(s, strerror(errno));
+	} else {
+		s->writable = s->pending_writable;
+		s->login = LOGIN_DONE;
+		session_logged_in(s);
+		session_log(s, "login");
+		session_reply(s, R_230_LOGGED_IN, "Login successful.");
+	}
+	free(home);
+	if (!s->paused)
+		session_continue(s);
+}
+
+/*
+ * Checks the password on the hashing threads, so that a slow hash never
+ * stalls the other sessions of this worker; commands wait meanwhile.
+ */
+static void
+check_async(struct session *s, const char *hash, const char *password,
+    const char *home, int writable)
+{
+	if (home != NULL && (s->pending_home = strdup(home)) == NULL) {
+		session_close_after(s, R_421_SERVICE_UNAVAILABLE, "Out of memory.");
+		return;
+	}
+	s->pending_writable = writable ? 1 : 0;
+	s->auth_job = authpool_submit(s->worker, hash, password,
+	    password_checked, s);
+	if (s->auth_job == NULL) {
+		free(s->pending_home);
+		s->pending_home = NULL;
+		session_close_after(s, R_421_SERVICE_UNAVAILABLE, "Out of memory.");
+		return;
+	}
+	session_suspend(s);
+}
+
 void
 cmd_pass(struct session *s, char *arg)
 {
 	struct user_info info;
-	int ok;
 
 	if (arg == NULL)
 		arg = (char *)"";
@@ -157,33 +211,13 @@ cmd_pass(struct session *s, char *arg)
 	}
 	if (users_lookup(s->user, &info) < 0) {
 		/* Spend the same effort as for a real user: no user probing. */
-		(void)users_check_password(
-		    "$6$nosuchuser$GjOg3YI2ZnUQ8uHFjSBGMt1vPq7SPKyeRDfRuFyyd5rD2hBK6vW/cJHO0pnZbH8NOD5iJ2ZfGx5Ngs6XkFKr/.",
-		    arg);
+		check_async(s, NO_SUCH_USER_HASH, arg, NULL, 0);
 		users_wipe(arg, strlen(arg));
-		login_failed(s, "no such user");
 		return;
 	}
-	ok = users_check_password(info.hash, arg);
+	check_async(s, info.hash, arg, info.home, info.writable);
 	users_wipe(arg, strlen(arg));
-	if (!ok) {
-		users_info_free(&info);
-		login_failed(s, "wrong password");
-		return;
-	}
-	if (enter_home(s, info.home) < 0) {
-		int err = errno;
-
-		users_info_free(&info);
-		login_failed(s, strerror(err));
-		return;
-	}
-	s->writable = info.writable;
 	users_info_free(&info);
-	s->login = LOGIN_DONE;
-	session_logged_in(s);
-	session_log(s, "login");
-	session_reply(s, R_230_LOGGED_IN, "Login successful.");
 }
 
 void

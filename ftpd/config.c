@@ -35,6 +35,7 @@ static const struct option_def {
 	{ "log_file", K_STR, OFF(log_file), 0, 0 },
 	{ "xferlog_file", K_STR, OFF(xferlog_file), 0, 0 },
 	{ "workers", K_UINT, OFF(workers), 0, 256 },
+	{ "auth_threads", K_UINT, OFF(auth_threads), 0, 256 },
 	{ "idle_timeout", K_UINT, OFF(idle_timeout), 1, 86400 },
 	{ "data_timeout", K_UINT, OFF(data_timeout), 1, 86400 },
 	{ "shutdown_timeout", K_UINT, OFF(shutdown_timeout), 0, 86400 },

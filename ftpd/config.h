@@ -24,6 +24,7 @@ struct config {
 	char *log_file;		/* NULL: stderr */
 	char *xferlog_file;	/* NULL: the main log */
 	unsigned workers;	/* event-loop threads; 0: one per CPU */
+	unsigned auth_threads;	/* password-hashing threads; 0: one per CPU */
 	unsigned idle_timeout;	/* seconds */
 	unsigned data_timeout;
 	unsigned shutdown_timeout;

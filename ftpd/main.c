@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "authpool.h"
 #include "config.h"
 #include "connlimit.h"
 #include "log.h"
@@ -399,6 +400,8 @@ main(int argc, char **argv)
 	}
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (workers_start(&cfg, cfg.workers ? cfg.workers :
+	    (unsigned)(ncpu > 0 ? ncpu : 1)) < 0 ||
+	    authpool_start(cfg.auth_threads ? cfg.auth_threads :
 	    (unsigned)(ncpu > 0 ? ncpu : 1)) < 0)
 		return 1;
 	for (i = 0; signals[i] != 0; i++) {
@@ -407,6 +410,7 @@ main(int argc, char **argv)
 			return 1;
 	}
 	event_base_dispatch(base);
+	authpool_stop();
 	workers_stop();
 	for (i = 0; signals[i] != 0; i++)
 		event_free(sigs[i]);

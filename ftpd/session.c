@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "cmdtab.h"
 #include "config.h"
+#include "authpool.h"
 #include "connlimit.h"
 #include "listfmt.h"
 #include "log.h"
@@ -210,6 +211,9 @@ session_free(struct session *s)
 	data_reset(s);
 	session_log(s, "disconnect (%llu bytes in, %llu bytes out)",
 	    s->bytes_in, s->bytes_out);
+	if (s->auth_job != NULL)
+		authpool_cancel(s->auth_job);
+	free(s->pending_home);
 	if (s->login_ev != NULL)
 		event_free(s->login_ev);
 	if (s->pause_ev != NULL)
@@ -466,6 +470,21 @@ pause_cb(evutil_socket_t fd, short what, void *arg)
 	s->pause_done = NULL;
 	if (done != NULL)
 		done(s);
+	if (!s->paused)
+		session_continue(s);
+}
+
+void
+session_suspend(struct session *s)
+{
+	s->paused = 1;
+	bufferevent_disable(s->ctrl, EV_READ);
+}
+
+void
+session_continue(struct session *s)
+{
+	s->paused = 0;
 	if (!s->closing && s->xfer == NULL) {
 		bufferevent_enable(s->ctrl, EV_READ);
 		process_input(s);

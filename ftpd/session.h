@@ -53,6 +53,9 @@ struct session {
 	struct event *login_ev;		/* login timeout, until logged in */
 	struct event *pause_ev;		/* failed-login delay */
 	void (*pause_done)(struct session *);
+	struct auth_job *auth_job;	/* password check in flight */
+	char *pending_home;		/* home of the user being checked */
+	unsigned pending_writable : 1;
 
 	enum login_state login;
 	char *user;			/* name given to USER */
@@ -119,6 +122,13 @@ void session_close_after(struct session *s, int code, const char *text);
  * on (unless done closed the session). Used to slow down password guessing.
  */
 void session_pause(struct session *s, unsigned ms, void (*done)(struct session *));
+
+/*
+ * Stops reading commands until session_continue (a password check runs
+ * meanwhile). Commands already received wait, in order.
+ */
+void session_suspend(struct session *s);
+void session_continue(struct session *s);
 
 /* Ends the login timeout (the session logged in). */
 void session_logged_in(struct session *s);

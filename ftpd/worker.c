@@ -26,6 +26,12 @@ struct pending_conn {
 	struct pending_conn *next;
 };
 
+struct posted_call {
+	void (*fn)(void *);
+	void *arg;
+	struct posted_call *next;
+};
+
 struct worker {
 	pthread_t thread;
 	struct event_base *base;
@@ -34,6 +40,7 @@ struct worker {
 	struct event *stop_ev;		/* activated by workers_stop */
 	pthread_mutex_t lock;		/* guards inbox */
 	struct pending_conn *inbox;
+	struct posted_call *calls, *calls_tail;	/* in order of posting */
 	struct session *sessions;	/* this thread only */
 	unsigned nsessions;
 	int stopping;
@@ -105,13 +112,22 @@ inbox_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker *w = arg;
 	struct pending_conn *list, *p;
+	struct posted_call *calls, *c;
 
 	(void)fd;
 	(void)what;
+
 	pthread_mutex_lock(&w->lock);
 	list = w->inbox;
 	w->inbox = NULL;
+	calls = w->calls;
+	w->calls = w->calls_tail = NULL;
 	pthread_mutex_unlock(&w->lock);
+	while ((c = calls) != NULL) {
+		calls = c->next;
+		c->fn(c->arg);
+		free(c);
+	}
 	while ((p = list) != NULL) {
 		list = p->next;
 		if (w->stopping)
@@ -215,6 +231,25 @@ workers_hand_off(int fd, const struct sockaddr *sa, socklen_t salen,
 }
 
 void
+worker_post(struct worker *w, void (*fn)(void *), void *arg)
+{
+	struct posted_call *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return;
+	c->fn = fn;
+	c->arg = arg;
+	pthread_mutex_lock(&w->lock);
+	if (w->calls_tail != NULL)
+		w->calls_tail->next = c;
+	else
+		w->calls = c;
+	w->calls_tail = c;
+	pthread_mutex_unlock(&w->lock);
+	event_active(w->inbox_ev, EV_READ, 0);
+}
+
+void
 workers_stop(void)
 {
 	unsigned i;
@@ -230,6 +265,12 @@ workers_stop(void)
 			w->inbox = p->next;
 			close(p->fd);
 			free(p);
+		}
+		while (w->calls != NULL) {
+			struct posted_call *c = w->calls;
+
+			w->calls = c->next;
+			free(c);	/* its target is gone with the worker */
 		}
 		event_free(w->inbox_ev);
 		event_free(w->stop_ev);

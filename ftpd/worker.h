@@ -35,6 +35,12 @@ void workers_stop(void);
 /* Total sessions across workers (approximate; for status and limits). */
 unsigned workers_session_count(void);
 
+/*
+ * Runs fn(arg) on w's thread soon. Callable from any thread; the call is
+ * dropped (fn never runs) if the worker has already stopped.
+ */
+void worker_post(struct worker *w, void (*fn)(void *), void *arg);
+
 /* Per-worker calls, made on the worker's own thread. */
 struct event_base *worker_base(struct worker *w);
 void worker_add_session(struct worker *w, struct session *s);

@@ -200,6 +200,44 @@ class Privileges(unittest.TestCase):
             srv.cleanup()
 
 
+class SlowHash(unittest.TestCase):
+    def test_slow_hash_stalls_no_other_session(self):
+        # One event loop, one hashing thread: a login whose hash takes
+        # about a second must not delay another session's commands.
+        srv = H.Server(extra=['--workers', '1', '--set', 'auth_threads=1'])
+        slow = H.crypt.crypt('slowpw', '$6$rounds=6000000$slowsalt$')
+        with open(srv.users, 'a') as f:
+            f.write('slow:%s:/alice:ro\n' % slow)
+        srv.start()
+        try:
+            result = {}
+
+            def slow_login():
+                t0 = time.monotonic()
+                f = ftplib.FTP()
+                f.connect('127.0.0.1', srv.port, timeout=30)
+                f.login('slow', 'slowpw')
+                result['login'] = time.monotonic() - t0
+                f.quit()
+            t = threading.Thread(target=slow_login)
+            other = login(srv)
+            t.start()
+            time.sleep(0.2)  # the slow check is running now
+            worst = 0
+            for _ in range(5):
+                t0 = time.monotonic()
+                other.voidcmd('NOOP')
+                worst = max(worst, time.monotonic() - t0)
+            still_running = t.is_alive()
+            t.join(60)
+            other.quit()
+            self.assertTrue(still_running, 'the slow hash was too fast to show anything')
+            self.assertGreater(result['login'], 0.5)
+            self.assertLess(worst, 0.25)
+        finally:
+            srv.cleanup()
+
+
 class Signals(unittest.TestCase):
     def test_sighup_reloads_users(self):
         srv = H.start_ftpd()

@@ -1,0 +1,144 @@
+/*
+ * authpool.c: hashing threads; see authpool.h.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authpool.h"
+#include "users.h"
+#include "worker.h"
+
+struct auth_job {
+	struct auth_job *next;
+	struct worker *w;
+	char *hash;
+	char *password;
+	void (*done)(void *, int);
+	void *arg;
+	int ok;
+	int cancelled;		/* touched only on the worker's thread */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static struct auth_job *head, *tail;
+static int stopping;
+static pthread_t *threads;
+static unsigned nthreads;
+
+static void
+job_free(struct auth_job *job)
+{
+	if (job->password != NULL) {
+		users_wipe(job->password, strlen(job->password));
+		free(job->password);
+	}
+	free(job->hash);
+	free(job);
+}
+
+/* Runs on the worker's thread. */
+static void
+job_finished(void *arg)
+{
+	struct auth_job *job = arg;
+
+	if (!job->cancelled)
+		job->done(job->arg, job->ok);
+	job_free(job);
+}
+
+static void *
+hasher_main(void *unused)
+{
+	struct auth_job *job;
+
+	(void)unused;
+	for (;;) {
+		pthread_mutex_lock(&lock);
+		while (head == NULL && !stopping)
+			pthread_cond_wait(&wake, &lock);
+		if (stopping) {
+			pthread_mutex_unlock(&lock);
+			return NULL;
+		}
+		job = head;
+		head = job->next;
+		if (head == NULL)
+			tail = NULL;
+		pthread_mutex_unlock(&lock);
+		job->ok = users_check_password(job->hash, job->password);
+		users_wipe(job->password, strlen(job->password));
+		worker_post(job->w, job_finished, job);
+	}
+}
+
+int
+authpool_start(unsigned n)
+{
+	unsigned i;
+
+	if ((threads = calloc(n, sizeof(*threads))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&threads[i], NULL, hasher_main, NULL) != 0)
+			return -1;
+		nthreads++;
+	}
+	return 0;
+}
+
+struct auth_job *
+authpool_submit(struct worker *w, const char *hash, const char *password,
+    void (*done)(void *, int), void *arg)
+{
+	struct auth_job *job = calloc(1, sizeof(*job));
+
+	if (job == NULL)
+		return NULL;
+	job->w = w;
+	job->done = done;
+	job->arg = arg;
+	job->hash = strdup(hash);
+	job->password = strdup(password);
+	if (job->hash == NULL || job->password == NULL) {
+		job_free(job);
+		return NULL;
+	}
+	pthread_mutex_lock(&lock);
+	if (tail != NULL)
+		tail->next = job;
+	else
+		head = job;
+	tail = job;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+	return job;
+}
+
+void
+authpool_cancel(struct auth_job *job)
+{
+	job->cancelled = 1;
+}
+
+void
+authpool_stop(void)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	pthread_cond_broadcast(&wake);
+	pthread_mutex_unlock(&lock);
+	for (i = 0; i < nthreads; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	threads = NULL;
+	nthreads = 0;
+	/*
+	 * Queued jobs are left alone: their sessions may still point at
+	 * them, and the process is about to end.
+	 */
+}
