@@ -54,6 +54,8 @@ struct xfer {
 	short want;		/* direction TLS asked for, or 0 */
 	int waiting;		/* for the data connection */
 	SSL *ssl;		/* PROT P: TLS over the data connection */
+	int pipe_fd[2];		/* splice path for plain binary uploads */
+	size_t in_pipe;		/* bytes spliced into the pipe, not yet out */
 	int handshaking;
 	unsigned long long bytes;
 	struct timespec started;

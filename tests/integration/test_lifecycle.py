@@ -232,8 +232,9 @@ class SlowHash(unittest.TestCase):
             t.join(60)
             other.quit()
             self.assertTrue(still_running, 'the slow hash was too fast to show anything')
-            self.assertGreater(result['login'], 0.5)
-            self.assertLess(worst, 0.25)
+            # Relative, not absolute: a loaded machine slows both alike,
+            # but a blocked loop would make each NOOP wait for the hash.
+            self.assertLess(worst, result['login'] / 4, (worst, result))
         finally:
             srv.cleanup()
 

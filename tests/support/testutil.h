@@ -5,6 +5,7 @@
 #define FTP_TESTUTIL_H
 
 #include <CUnit/CUnit.h>
+#include <stdlib.h>
 
 /* Defined by each suite file: adds its suites and tests to the registry. */
 void suite_register(void);
