@@ -606,7 +606,9 @@ xfer_connected(struct session *s, int fd)
 		event_free(x->ev);
 		x->ev = NULL;
 	}
+	/* splice(2) cannot write to an O_APPEND file (APPE). */
 	if (x->kind == XFER_RECV_FILE && !x->ascii && !s->prot_private &&
+	    !(fcntl(x->file_fd, F_GETFL) & O_APPEND) &&
 	    pipe2(x->pipe_fd, O_NONBLOCK | O_CLOEXEC) == 0) {
 		/* A bigger pipe means fewer round trips per megabyte. */
 		(void)fcntl(x->pipe_fd[1], F_SETPIPE_SZ, PIPE_SIZE);
