@@ -438,6 +438,78 @@ class PasswordGuessing(ServerCase):
         r.close()
 
 
+class Confinement(ServerCase):
+    """Every command that names a path, with every way out of the home:
+    "..", absolute paths, and symlinks inside the home that point out."""
+
+    ESCAPES = ('../bob/secret.txt', '/../bob/secret.txt', '../../etc/passwd',
+               'out/secret.txt', 'abs/secret.txt', 'dir/../../bob/secret.txt')
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.srv.write('bob/secret.txt', b'bob only')
+        cls.srv.write('alice/mine.txt', b'alice')
+        os.symlink('../bob', cls.srv.path('alice/out'))
+        os.symlink(cls.srv.path('bob'), cls.srv.path('alice/abs'))
+        os.symlink('mine.txt', cls.srv.path('alice/inside-link'))
+        cls.srv.makedirs('alice/dir')
+
+    def session(self):
+        r = self.raw()
+        self.assertEqual(r.login()[0], '230')
+        return r
+
+    def test_reads_stay_inside(self):
+        r = self.session()
+        for path in self.ESCAPES:
+            for cmd in ('SIZE', 'MDTM', 'MLST', 'RETR'):
+                code, text = r.cmd('%s %s' % (cmd, path))
+                self.assertNotIn(code, ('213', '250', '150'), (cmd, path, text))
+                self.assertNotIn('bob only', text)
+            code, text = r.cmd('STAT ' + path)
+            self.assertNotIn('secret.txt', text.replace(path, ''), (path, text))
+            code, text = r.cmd('CWD ' + path.rsplit('/', 1)[0] or '/')
+            if code == '250':
+                # ".." at the root stays at the root.
+                self.assertEqual(r.cmd('PWD')[1].split('"')[1], '/')
+                r.cmd('CWD /')
+        r.close()
+
+    def test_writes_stay_inside(self):
+        r = self.session()
+        for path in self.ESCAPES:
+            for cmd in ('DELE %s', 'RNFR %s', 'SITE CHMOD 777 %s', 'MFMT 20200101000000 %s'):
+                code, text = r.cmd(cmd % path)
+                self.assertEqual(code[0], '5', (cmd, path, text))
+            code, text = r.cmd('MKD %s.d' % path)
+            self.assertEqual(code[0], '5', (path, text))
+        # A rename target outside is refused too.
+        self.assertEqual(r.cmd('RNFR mine.txt')[0], '350')
+        self.assertEqual(r.cmd('RNTO out/stolen.txt')[0], '550')
+        self.assertEqual(r.cmd('RNFR mine.txt')[0], '350')
+        self.assertEqual(r.cmd('RNTO ../bob/stolen.txt')[0], '550')
+        r.close()
+        self.assertEqual(self.srv.read('bob/secret.txt'), b'bob only')
+        self.assertFalse(os.path.exists(self.srv.path('bob/stolen.txt')))
+        self.assertEqual(os.stat(self.srv.path('bob/secret.txt')).st_mode & 0o777, 0o644)
+
+    def test_uploads_stay_inside(self):
+        r = self.session()
+        for path in ('out/new.txt', 'abs/new.txt', '../bob/new.txt'):
+            code, text = r.cmd('EPSV')
+            self.assertEqual(code, '229')
+            code, text = r.cmd('STOR ' + path)
+            self.assertEqual(code, '550', (path, text))
+        self.assertEqual(sorted(os.listdir(self.srv.path('bob'))), ['secret.txt'])
+        r.close()
+
+    def test_symlink_inside_home_works(self):
+        r = self.session()
+        self.assertEqual(r.cmd('SIZE inside-link'), ('213', '213 5'))
+        r.close()
+
+
 class SafeUploads(ServerCase):
     def test_abor_midway_keeps_old_file(self):
         self.srv.write('alice/doc.bin', b'complete old content')
