@@ -178,6 +178,37 @@ class Logs(unittest.TestCase):
         srv.cleanup()
 
 
+class PassiveSettings(unittest.TestCase):
+    def test_port_range_and_advertised_address(self):
+        # Behind NAT the server advertises another address; the client
+        # (ftplib trusts the reply here) would go there, so we only read
+        # the reply, then check the range with EPSV.
+        srv = H.Server(extra=['--pasv-ports', '41000-41002',
+                              '--pasv-address', '203.0.113.7'])
+        srv.start()
+        try:
+            ftp = login(srv)
+            resp = ftp.sendcmd('PASV')
+            self.assertRegex(resp, r'^227 .*\(203,0,113,7,(\d+),(\d+)\)')
+            p1, p2 = [int(x) for x in resp.split('(')[1].rstrip(').').split(',')[4:6]]
+            self.assertIn(p1 * 256 + p2, range(41000, 41003))
+            # Three sessions hold the three ports; a fourth gets a clear 425.
+            held = [ftp, login(srv), login(srv)]
+            ports = {int(h.sendcmd('EPSV').split('|||')[1].split('|')[0])
+                     for h in held}
+            self.assertEqual(ports, set(range(41000, 41003)))
+            fourth = login(srv)
+            with self.assertRaises(ftplib.error_temp) as cm:
+                fourth.sendcmd('EPSV')
+            self.assertTrue(str(cm.exception).startswith('425'))
+            fourth.close()
+            for h in held[1:]:
+                h.close()
+            ftp.quit()
+        finally:
+            srv.cleanup()
+
+
 class Privileges(unittest.TestCase):
     def test_server_runs_unprivileged(self):
         if os.geteuid() != 0:
