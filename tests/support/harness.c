@@ -1,6 +1,7 @@
 /*
  * harness.c: start and stop the real ftpd for integration tests.
  */
+#include <CUnit/CUnit.h>
 #include <crypt.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -65,7 +66,7 @@ harness_prepare(struct server *srv)
 {
 	struct crypt_data cd;
 	const char *hash;
-	char path[HARNESS_PATH_MAX];
+	char path[HARNESS_PATH_MAX + 16];
 	FILE *f;
 
 	memset(&cd, 0, sizeof(cd));
@@ -75,9 +76,13 @@ harness_prepare(struct server *srv)
 	snprintf(srv->dir, sizeof(srv->dir), "/tmp/ftpd-test.XXXXXX");
 	if (mkdtemp(srv->dir) == NULL)
 		return -1;
-	snprintf(srv->root, sizeof(srv->root), "%s/root", srv->dir);
-	snprintf(srv->users, sizeof(srv->users), "%s/users", srv->dir);
-	snprintf(srv->log, sizeof(srv->log), "%s/ftpd.log", srv->dir);
+	if (snprintf(srv->root, sizeof(srv->root), "%s/root", srv->dir) >=
+	    (int)sizeof(srv->root) ||
+	    snprintf(srv->users, sizeof(srv->users), "%s/users", srv->dir) >=
+	    (int)sizeof(srv->users) ||
+	    snprintf(srv->log, sizeof(srv->log), "%s/ftpd.log", srv->dir) >=
+	    (int)sizeof(srv->log))
+		return -1;
 	snprintf(path, sizeof(path), "%s/alice", srv->root);
 	if (mkdirs(path) < 0)
 		return -1;
@@ -315,6 +320,17 @@ harness_sha256_file(const struct server *srv, const char *rel, char hex[65])
 }
 
 int
+harness_file_equals(const struct server *srv, const char *rel,
+    const void *data, size_t len)
+{
+	char want[65], got[65];
+
+	harness_sha256(data, len, want);
+	return harness_sha256_file(srv, rel, got) == 0 &&
+	    strcmp(want, got) == 0;
+}
+
+int
 harness_exists(const struct server *srv, const char *rel)
 {
 	char path[HARNESS_PATH_MAX * 2];
@@ -337,4 +353,46 @@ harness_url(const struct server *srv, const char *user, const char *path,
 	else
 		snprintf(out, outsz, "ftp://%s%s%s:%u/%s", h, srv->host, t,
 		    srv->port, path);
+}
+
+void
+harness_pattern(void *buf, size_t len, unsigned seed)
+{
+	unsigned char *p = buf;
+	unsigned long long x = 0x9e3779b97f4a7c15ULL ^ seed;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		/* xorshift64: cheap, and no two seeds give the same bytes. */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = (unsigned char)(x >> 24);
+	}
+}
+
+int
+harness_suite_start(struct server *srv, const char *host,
+    const char *const *extra)
+{
+	memset(srv, 0, sizeof(*srv));
+	srv->pid = -1;
+	snprintf(srv->host, sizeof(srv->host), "%s",
+	    host != NULL ? host : "127.0.0.1");
+	srv->failures_at_start = CU_get_number_of_failures();
+	if (harness_prepare(srv) < 0 || harness_start(srv, extra) < 0) {
+		fprintf(stderr, "could not start ftpd on %s\n", srv->host);
+		harness_cleanup(srv);
+		return -1;
+	}
+	return 0;
+}
+
+int
+harness_suite_stop(struct server *srv)
+{
+	if (CU_get_number_of_failures() > srv->failures_at_start)
+		harness_dump_log(srv);
+	harness_cleanup(srv);
+	return 0;
 }

@@ -24,6 +24,7 @@ struct server {
 	char root[HARNESS_PATH_MAX];	/* the server root */
 	char users[HARNESS_PATH_MAX];	/* the users file */
 	char log[HARNESS_PATH_MAX];	/* the server's stderr */
+	unsigned failures_at_start;	/* CUnit failures when the suite began */
 };
 
 /*
@@ -60,11 +61,35 @@ void *harness_read_file(const struct server *srv, const char *rel, size_t *len);
 void harness_sha256(const void *data, size_t len, char hex[65]);
 int harness_sha256_file(const struct server *srv, const char *rel, char hex[65]);
 
+/*
+ * Whether the root-relative file holds exactly the len bytes at data
+ * (compared by SHA-256). 0 when it differs or cannot be read.
+ */
+int harness_file_equals(const struct server *srv, const char *rel,
+    const void *data, size_t len);
+
 /* Whether a root-relative path exists. */
 int harness_exists(const struct server *srv, const char *rel);
 
 /* "ftp://user:secret@host:port/" + path into out. */
 void harness_url(const struct server *srv, const char *user, const char *path,
     char *out, size_t outsz);
+
+/* Fills buf with len bytes of a repeatable pseudo-random pattern. */
+void harness_pattern(void *buf, size_t len, unsigned seed);
+
+/*
+ * For a CUnit suite's init: prepares srv, starts it on host (NULL for
+ * 127.0.0.1) with the extra arguments. Returns 0, or -1 (the suite then
+ * fails as a whole).
+ */
+int harness_suite_start(struct server *srv, const char *host,
+    const char *const *extra);
+
+/*
+ * For a CUnit suite's cleanup: prints the server log when a test of the
+ * suite failed, then stops the server and removes its folder. Returns 0.
+ */
+int harness_suite_stop(struct server *srv);
 
 #endif
