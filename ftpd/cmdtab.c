@@ -21,9 +21,9 @@
 const struct command cmdtab[] = {
 	{ "ABOR", cmd_abor, NONE | X, NULL, "(abort transfer)" },
 	{ "ALLO", cmd_allo, L | REQ, NULL, "<sp> size" },
+	{ "APPE", cmd_appe, L | REQ | W, NULL, "<sp> path" },
 	{ "AUTH", cmd_auth, REQ | CMD_NEEDS_TLS, "AUTH TLS", "<sp> TLS" },
 	{ "CCC", cmd_ccc, NONE | CMD_NEEDS_TLS, NULL, "(refused)" },
-	{ "APPE", cmd_appe, L | REQ | W, NULL, "<sp> path" },
 	{ "CDUP", cmd_cdup, L | NONE, NULL, "(go up)" },
 	{ "CWD", cmd_cwd, L, NULL, "[<sp> path]" },
 	{ "DELE", cmd_dele, L | REQ | W, NULL, "<sp> path" },

@@ -104,7 +104,9 @@ listing_dir(int fd, const struct listing_opts *o)
 	}
 	if (errno != 0)
 		goto fail;
-	qsort(l->names, l->n, sizeof(*l->names), cmp_names);
+	/* An empty listing has no names array: qsort(NULL, 0) is undefined. */
+	if (l->n > 1)
+		qsort(l->names, l->n, sizeof(*l->names), cmp_names);
 	l->cdir_pending = o->style == LISTING_MLSD && o->pattern == NULL;
 	return l;
 fail:
