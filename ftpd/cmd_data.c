@@ -1,6 +1,7 @@
 /*
  * cmd_data.c: choosing the data connection: PASV, EPSV, PORT, EPRT.
  */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -71,7 +72,9 @@ cmd_eprt(struct session *s, char *arg)
 	if (refuse_after_epsv_all(s, "EPRT"))
 		return;
 	if (addr_parse_eprt(arg, &ss) < 0) {
-		if (strlen(arg) > 2 && arg[1] != '1' && arg[1] != '2')
+		/* Only an unknown protocol number deserves 522. */
+		if (strlen(arg) > 2 && isdigit((unsigned char)arg[1]) &&
+		    arg[1] != '1' && arg[1] != '2')
 			session_reply(s, R_522_PROTOCOL_NOT_SUPPORTED,
 			    "Network protocol not supported, use (1,2)");
 		else

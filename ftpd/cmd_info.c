@@ -178,8 +178,9 @@ void
 cmd_help(struct session *s, char *arg)
 {
 	const struct command *c;
+	const char *prev = "";
 	struct buf t;
-	size_t i;
+	size_t i, col;
 	int rc = 0;
 
 	if (arg != NULL) {
@@ -197,13 +198,19 @@ cmd_help(struct session *s, char *arg)
 		return;
 	}
 	buf_init(&t, TEXT_MAX);
-	rc |= buf_puts(&t, "The following commands are recognized:\n");
-	for (i = 0; i < cmdtab_len; i++) {
+	rc |= buf_puts(&t, "The following commands are recognized:");
+	for (i = 0, col = 0; i < cmdtab_len; i++) {
 		if ((cmdtab[i].flags & CMD_UNIMPLEMENTED) ||
 		    ((cmdtab[i].flags & CMD_NEEDS_TLS) && !tls_enabled()))
 			continue;
-		rc |= buf_printf(&t, "%-5s", cmdtab[i].name);
-		rc |= buf_puts(&t, (i + 1) % 8 == 0 ? "\n" : " ");
+		/* Eight to a line, in columns, no trailing blanks. */
+		if (col % 8 == 0)
+			rc |= buf_puts(&t, "\n");
+		else
+			rc |= buf_printf(&t, "%*s", 6 - (int)strlen(prev), "");
+		rc |= buf_puts(&t, cmdtab[i].name);
+		prev = cmdtab[i].name;
+		col++;
 	}
 	rc |= buf_puts(&t, "\nHelp OK.");
 	if (rc != 0)

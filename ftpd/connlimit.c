@@ -32,11 +32,26 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ip_entry *buckets[NBUCKETS];
 static unsigned long entries, total_sessions;
 static const struct config *cfg;
+static unsigned long session_cap;
 
 void
-connlimit_init(const struct config *c)
+connlimit_init(const struct config *c, unsigned long max_fds)
 {
+	/*
+	 * A session at rest holds one descriptor, a transferring one up to
+	 * five more. Past the descriptor limit accept() fails and a client
+	 * would get silence; below it, it gets a 421.
+	 */
+	unsigned long by_fds = max_fds > 64 ? (max_fds - 64) / 3 : 1;
+
 	cfg = c;
+	session_cap = c->max_sessions < by_fds ? c->max_sessions : by_fds;
+}
+
+unsigned long
+connlimit_session_cap(void)
+{
+	return session_cap;
 }
 
 static void
@@ -118,7 +133,7 @@ connlimit_session_open(const struct sockaddr_storage *addr)
 	e = lookup(key, 1);
 	if (e != NULL && expire(e, now))
 		e = lookup(key, 1);
-	if (total_sessions >= cfg->max_sessions)
+	if (total_sessions >= session_cap)
 		v = CONNLIMIT_TOO_MANY_SESSIONS;
 	else if (e == NULL)
 		v = CONNLIMIT_TOO_MANY_SESSIONS;	/* table full or no memory */

@@ -20,8 +20,14 @@ enum connlimit_verdict {
 	CONNLIMIT_TOO_MANY_FAILURES,	/* address failed too many logins */
 };
 
-/* Sets the limits (the config outlives every call). */
-void connlimit_init(const struct config *cfg);
+/*
+ * Sets the limits (the config outlives every call). max_fds, the process's
+ * descriptor limit, may lower max_sessions so that accept() never fails.
+ */
+void connlimit_init(const struct config *cfg, unsigned long max_fds);
+
+/* The server-wide session cap in force. */
+unsigned long connlimit_session_cap(void);
 
 /*
  * Counts a new session from addr unless a limit refuses it. On CONNLIMIT_OK

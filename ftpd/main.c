@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -132,12 +133,47 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 }
 
 static void
+resume_accepting(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(arg);
+}
+
+/*
+ * EMFILE and friends: the pending connection stays readable, so accepting
+ * again at once would spin. Pause this listener for a moment instead.
+ */
+static void
 accept_error_cb(struct evconnlistener *l, void *arg)
 {
-	(void)l;
+	struct timeval tv = { 0, 100 * 1000 };
+
 	(void)arg;
-	/* EMFILE and friends: keep running, the next accept may succeed. */
-	log_msg("accept: %s", strerror(errno));
+	log_msg("accept: %s; pausing 100 ms", strerror(errno));
+	evconnlistener_disable(l);
+	if (event_base_once(evconnlistener_get_base(l), -1, EV_TIMEOUT,
+	    resume_accepting, l, &tv) < 0)
+		evconnlistener_enable(l);
+}
+
+/*
+ * Many thousands of sessions need as many descriptors as we may have.
+ * Returns the limit in force.
+ */
+static unsigned long
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return (unsigned long)rl.rlim_cur;
 }
 
 /* Binds one listening socket on host:port; implicit: FTPS from byte one. */
@@ -368,6 +404,7 @@ main(int argc, char **argv)
 	struct event_base *base;
 	const char *hash_method = NULL;
 	int hash_mode = 0, i;
+	unsigned long max_fds;
 	char err[512];
 	long ncpu;
 
@@ -384,9 +421,13 @@ main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	max_fds = raise_fd_limit();
 	if (load_state() < 0)
 		return 1;
-	connlimit_init(&cfg);
+	connlimit_init(&cfg, max_fds);
+	if (connlimit_session_cap() < cfg.max_sessions)
+		log_msg("max_sessions lowered to %lu: the descriptor limit is %lu",
+		    connlimit_session_cap(), max_fds);
 	if ((base = event_base_new()) == NULL || listen_all(base) < 0)
 		return 1;
 	if (cfg.run_as != NULL && privs_drop(cfg.run_as, err, sizeof(err)) < 0) {

@@ -31,6 +31,12 @@
 #include "xfer.h"
 
 #define REPLY_MAX (1024 * 1024)
+/*
+ * Commands sent during a transfer wait in s->held (bounded: a few lines)
+ * while reading goes on, so that an ABOR sent after them is still seen.
+ */
+#define HELD_MAX (4 * (CTRL_LINE_MAX + 2))
+
 /* Stop reading commands while this much output is waiting for the peer. */
 #define OUTPUT_HIGH_WATER (256 * 1024)
 
@@ -101,6 +107,7 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	s->setup_fd = -1;
 	s->data_fd = -1;
 	s->mlst_facts = FACT_ALL;
+	buf_init(&s->held, HELD_MAX);
 	s->peer = peer;
 	addr_unmap(&s->peer);
 	len = sizeof(s->local);
@@ -224,20 +231,33 @@ session_free(struct session *s)
 	ctrl_reader_free(&s->reader);
 	if (s->root_fd >= 0)
 		close(s->root_fd);
-	free(s->held_line);
+	buf_free(&s->held);
 	free(s->user);
 	free(s->cwd);
 	free(s->rnfr);
 	free(s);
 }
 
-/* Takes the held command, if any, and runs it. */
+/* Whether one more line of any length fits in the held queue. */
+static int
+held_room(const struct session *s)
+{
+	return s->held.len + CTRL_LINE_MAX + 2 <= HELD_MAX;
+}
+
+/* Takes the oldest held command and runs it. */
 static void
 run_held(struct session *s)
 {
-	char *line = s->held_line;
+	char *line = strdup(s->held.data);
 
-	s->held_line = NULL;
+	buf_consume(&s->held, strlen(s->held.data) + 1);
+	if (s->held.len == 0)
+		buf_free(&s->held);
+	if (line == NULL) {
+		session_close_after(s, R_421_SERVICE_UNAVAILABLE, "Out of memory.");
+		return;
+	}
 	cmd_dispatch(s, line);
 	free(line);
 }
@@ -253,9 +273,10 @@ session_resume(struct session *s)
 		return;
 	}
 	session_idle_timeout(s, 1);
-	if (s->held_line != NULL)
+	/* In order, until one of them starts another transfer. */
+	while (s->held.len > 0 && s->xfer == NULL && !s->closing && !s->paused)
 		run_held(s);
-	if (s->xfer == NULL && !s->closing) {
+	if (!s->closing && !s->paused) {
 		bufferevent_enable(s->ctrl, EV_READ);
 		process_input(s);
 	}
@@ -266,15 +287,10 @@ static void
 handle_line(struct session *s, char *line)
 {
 	if (s->xfer != NULL && !cmd_runs_during_transfer(line)) {
-		/*
-		 * Hold it until the transfer ends, and stop reading so the
-		 * peer cannot queue unbounded input meanwhile.
-		 */
-		s->held_line = strdup(line);
-		if (s->held_line == NULL)
+		/* process_input made sure there is room. */
+		if (buf_append(&s->held, line, strlen(line) + 1) < 0)
 			session_close_after(s, R_421_SERVICE_UNAVAILABLE,
 			    "Out of memory.");
-		bufferevent_disable(s->ctrl, EV_READ);
 		return;
 	}
 	cmd_dispatch(s, line);
@@ -284,12 +300,18 @@ static void
 process_input(struct session *s)
 {
 	/* s->ctrl changes under us when AUTH TLS wraps it: re-read it. */
-	while (!s->closing && !s->paused && s->held_line == NULL &&
+	while (!s->closing && !s->paused &&
 	    evbuffer_get_length(bufferevent_get_input(s->ctrl)) > 0) {
 		struct evbuffer *in = bufferevent_get_input(s->ctrl);
 		struct evbuffer_iovec v;
 		size_t used;
 		enum ctrl_result r;
+
+		if (s->xfer != NULL && !held_room(s)) {
+			/* Enough is queued: let TCP push back until the end. */
+			bufferevent_disable(s->ctrl, EV_READ);
+			return;
+		}
 
 		if (evbuffer_get_length(bufferevent_get_output(s->ctrl)) >
 		    OUTPUT_HIGH_WATER) {
@@ -385,7 +407,7 @@ ctrl_write_cb(struct bufferevent *bev, void *arg)
 		return;
 	}
 	/* Output drained below the mark: take commands again. */
-	if (s->xfer == NULL && s->held_line == NULL && !s->paused &&
+	if (!s->paused && (s->xfer == NULL || held_room(s)) &&
 	    !(bufferevent_get_enabled(s->ctrl) & EV_READ)) {
 		bufferevent_enable(s->ctrl, EV_READ);
 		process_input(s);

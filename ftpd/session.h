@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "compat.h"
 #include "ctrlio.h"
 #include "vpath.h"
@@ -45,7 +46,8 @@ struct session {
 	struct sockaddr_storage local;	/* our end of the control connection */
 	char peer_str[64];		/* "1.2.3.4" or "::1" for logs */
 	struct ctrl_reader reader;
-	char *held_line;		/* a command waiting for a transfer to end */
+	struct buf held;		/* commands waiting for a transfer to end,
+					   each NUL-terminated, in order */
 	unsigned closing : 1;		/* close once the output is flushed */
 	unsigned paused : 1;		/* no commands read (login delay) */
 	unsigned char close_polls;	/* waits for TLS output to drain */

@@ -69,6 +69,7 @@ class Server:
             os.chown(self.users, 0, pwd.getpwnam(RUN_AS).pw_gid)
             os.chmod(self.users, 0o640)
         self.extra = list(extra)
+        self.nofile = None  # set to cap the server's descriptor limit
         self.proc = None
         self.port = None
 
@@ -77,9 +78,14 @@ class Server:
                 '--root', self.root, '--users', self.users,
                 '--pasv-ports', '40000-49999'] + run_as_args() + self.extra
         self.logf = open(self.log, 'ab')
+        def limit():
+            if self.nofile is not None:
+                import resource
+                resource.setrlimit(resource.RLIMIT_NOFILE,
+                                   (self.nofile, self.nofile))
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
-                                     stderr=self.logf)
+                                     stderr=self.logf, preexec_fn=limit)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with open(self.log, 'r', errors='replace') as f:

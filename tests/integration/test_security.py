@@ -326,6 +326,26 @@ class SessionLimits(ServerCase):
         still_serves(self, self.srv)
 
 
+class DescriptorLimit(unittest.TestCase):
+    def test_cap_follows_fd_limit_so_refusals_are_421(self):
+        srv = H.Server()
+        srv.nofile = 100  # room for 12 sessions
+        srv.start()
+        try:
+            with open(srv.log) as f:
+                self.assertIn('max_sessions lowered to 12', f.read())
+            conns = [Raw(srv.port) for _ in range(20)]
+            codes = [c.reply()[0] for c in conns]
+            self.assertEqual(codes.count('220'), 12, codes)
+            self.assertEqual(codes.count('421'), 8, codes)
+            for c in conns:
+                c.close()
+            time.sleep(0.3)
+            still_serves(self, srv)
+        finally:
+            srv.cleanup()
+
+
 class Timeouts(ServerCase):
     extra = ['--set', 'login_timeout=1', '--set', 'idle_timeout=2',
              '--set', 'data_timeout=1']
@@ -507,6 +527,49 @@ class Confinement(ServerCase):
     def test_symlink_inside_home_works(self):
         r = self.session()
         self.assertEqual(r.cmd('SIZE inside-link'), ('213', '213 5'))
+        r.close()
+
+
+class DuringTransfer(ServerCase):
+    def test_abor_after_queued_commands_is_seen(self):
+        self.srv.write('alice/huge.bin', os.urandom(1 << 20) * 64)
+        r = self.raw()
+        r.login()
+        code, text = r.cmd('EPSV')
+        port = int(text.split('|||')[1].split('|')[0])
+        d = socket.create_connection(('127.0.0.1', port), timeout=10)
+        d.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.assertEqual(r.cmd('RETR huge.bin')[0], '150')
+        d.recv(1000)  # the transfer is running; we read slowly
+        # PWD and TYPE wait for the transfer; ABOR must not wait behind them.
+        r.send('PWD\r\nTYPE I\r\nABOR\r\n')
+        codes = [r.reply()[0] for _ in range(4)]
+        self.assertEqual(codes, ['426', '226', '257', '200'])
+        self.assertEqual(r.cmd('NOOP')[0], '200')
+        d.close()
+        r.close()
+
+    def test_flood_during_transfer_is_bounded(self):
+        self.srv.write('alice/big2.bin', os.urandom(1 << 20) * 16)
+        r = self.raw()
+        r.login()
+        code, text = r.cmd('EPSV')
+        port = int(text.split('|||')[1].split('|')[0])
+        d = socket.create_connection(('127.0.0.1', port), timeout=10)
+        self.assertEqual(r.cmd('RETR big2.bin')[0], '150')
+        # Far more than the queue holds: TCP pushes back, nothing is lost.
+        r.send('PWD\r\n' * 2000)
+        got = 0
+        while True:
+            b = d.recv(1 << 20)
+            if not b:
+                break
+            got += len(b)
+        self.assertEqual(got, 16 << 20)
+        codes = [r.reply()[0] for _ in range(2001)]
+        self.assertEqual(codes[0], '226')
+        self.assertEqual(set(codes[1:]), {'257'})
+        d.close()
         r.close()
 
 
