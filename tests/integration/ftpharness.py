@@ -97,7 +97,7 @@ class Server:
                 break
             time.sleep(0.02)
         self.dump_log()
-        self.stop()
+        self.cleanup()
         raise RuntimeError('ftpd did not become ready')
 
     def path(self, rel):
