@@ -119,7 +119,7 @@ data_passive(struct session *s, int extended, int family)
 	struct sockaddr_storage ss = s->local, adv;
 	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
 	char text[128];
-	int fd;
+	int fd, one = 1;
 
 	data_reset(s);
 	if (family != 0 && family != ss.ss_family) {
@@ -134,6 +134,13 @@ data_passive(struct session *s, int extended, int family)
 		return;
 	}
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/*
+	 * SO_REUSEADDR lets a port whose last connection is in TIME_WAIT
+	 * serve again (busy servers cycle through the range quickly); unlike
+	 * SO_REUSEPORT it never lets two sockets listen on one port.
+	 */
+	if (fd >= 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (fd < 0 || bind_passive(s, fd, &ss) < 0 || listen(fd, 1) < 0) {
 		if (fd >= 0)
 			close(fd);

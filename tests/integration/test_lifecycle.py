@@ -183,7 +183,7 @@ class PassiveSettings(unittest.TestCase):
         # Behind NAT the server advertises another address; the client
         # (ftplib trusts the reply here) would go there, so we only read
         # the reply, then check the range with EPSV.
-        srv = H.Server(extra=['--pasv-ports', '41000-41002',
+        srv = H.Server(extra=['--pasv-ports', '61000-61002',  # above the ephemeral range
                               '--pasv-address', '203.0.113.7'])
         srv.start()
         try:
@@ -191,12 +191,12 @@ class PassiveSettings(unittest.TestCase):
             resp = ftp.sendcmd('PASV')
             self.assertRegex(resp, r'^227 .*\(203,0,113,7,(\d+),(\d+)\)')
             p1, p2 = [int(x) for x in resp.split('(')[1].rstrip(').').split(',')[4:6]]
-            self.assertIn(p1 * 256 + p2, range(41000, 41003))
+            self.assertIn(p1 * 256 + p2, range(61000, 61003))
             # Three sessions hold the three ports; a fourth gets a clear 425.
             held = [ftp, login(srv), login(srv)]
             ports = {int(h.sendcmd('EPSV').split('|||')[1].split('|')[0])
                      for h in held}
-            self.assertEqual(ports, set(range(41000, 41003)))
+            self.assertEqual(ports, set(range(61000, 61003)))
             fourth = login(srv)
             with self.assertRaises(ftplib.error_temp) as cm:
                 fourth.sendcmd('EPSV')
