@@ -15,9 +15,6 @@
 #define PROTO_LINE_MAX 8192
 #define PROTO_CMD_MAX 4096
 
-/* Not in reply.h: the server asks the client to wait for the greeting. */
-enum { R_120_READY_SOON = 120 };
-
 static const char *const state_names[] = {
 	[PS_DISCONNECTED] = "DISCONNECTED",
 	[PS_CONNECTED] = "CONNECTED",
