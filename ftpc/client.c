@@ -14,6 +14,7 @@
 #include "client.h"
 #include "listfmt.h"
 #include "netrc.h"
+#include "tlsconn.h"
 #include "vpath.h"
 #include "xfer.h"
 
@@ -34,6 +35,36 @@ client_free(struct client *c)
 {
 	client_cache_clear(c);
 	proto_free(&c->s);
+	SSL_CTX_free(c->tls_ctx);
+	c->tls_ctx = NULL;
+}
+
+SSL_CTX *
+client_tls_ctx(struct client *c)
+{
+	char err[512];
+
+	if (c->tls_ctx == NULL) {
+		c->tls_ctx = tlsconn_ctx_new(c->cacert, c->insecure, err,
+		    sizeof(err));
+		if (c->tls_ctx == NULL)
+			client_fail(c, FC_USAGE, "%s", err);
+	}
+	return c->tls_ctx;
+}
+
+unsigned
+client_default_port(enum proto_tls tls)
+{
+	return tls == PT_IMPLICIT ? 990 : 21;
+}
+
+void
+client_url_target(const struct client *c, const struct ftp_url *u,
+    enum proto_tls *tls, unsigned *port)
+{
+	*tls = u->implicit_tls ? PT_IMPLICIT : c->tls;
+	*port = u->has_port ? u->port : client_default_port(*tls);
 }
 
 enum fc_status
@@ -164,10 +195,20 @@ resolve_credentials(struct client *c, const char *host, const char **user,
 
 enum fc_status
 client_open(struct client *c, const char *host, unsigned port,
-    const char *user, const char *pass)
+    enum proto_tls tls, const char *user, const char *pass)
 {
 	char ubuf[PROTO_CRED_MAX], pbuf[PROTO_CRED_MAX];
 	enum fc_status st;
+
+	c->s.tls = tls;
+	c->s.tls_ctx = NULL;
+	if (tls != PT_NONE) {
+		if ((c->s.tls_ctx = client_tls_ctx(c)) == NULL)
+			return FC_USAGE;
+		if (c->insecure && !c->quiet)
+			fprintf(stderr, "ftpc: warning: --insecure: the "
+			    "certificate of %s is not checked\n", host);
+	}
 
 	client_cache_clear(c);
 	c->rcwd[0] = '\0';

@@ -14,6 +14,7 @@
 #include "listparse.h"
 #include "proto.h"
 #include "status.h"
+#include "url.h"
 
 #define CLIENT_PATH_MAX 4096
 #define CLIENT_CACHE_DIRS 16
@@ -39,6 +40,10 @@ struct client {
 	int timeout_ms;
 	long rate_limit;
 	const char *netrc_path;		/* NULL: $NETRC or ~/.netrc */
+	enum proto_tls tls;		/* --tls, --tls-implicit */
+	const char *cacert;		/* --cacert; NULL: the system's CAs */
+	int insecure;			/* --insecure: no certificate check */
+	SSL_CTX *tls_ctx;		/* made when TLS is first needed */
 	char rcwd[CLIENT_PATH_MAX];	/* remote directory, "" if unknown */
 	struct dircache cache[CLIENT_CACHE_DIRS];
 	unsigned cache_next;
@@ -50,11 +55,29 @@ void client_init(struct client *c);
 void client_free(struct client *c);
 
 /*
- * Connects and logs in. user/pass may be NULL: then ~/.netrc, a prompt
- * (interactive only) or anonymous supply them. Then FEAT and PWD.
+ * Connects and logs in, with TLS as tls says (see proto.h). user/pass
+ * may be NULL: then ~/.netrc, a prompt (interactive only) or anonymous
+ * supply them. Then FEAT and PWD.
  */
 enum fc_status client_open(struct client *c, const char *host, unsigned port,
-    const char *user, const char *pass);
+    enum proto_tls tls, const char *user, const char *pass);
+
+/*
+ * The TLS context for --cacert and --insecure, made on first use.
+ * Returns it, or NULL after printing why (the caller's status: FC_USAGE).
+ */
+SSL_CTX *client_tls_ctx(struct client *c);
+
+/*
+ * Where a URL leads: ftps:// is implicit TLS, ftp:// what the command
+ * line asked for; the port is the URL's, else 990 for implicit TLS and
+ * 21 otherwise.
+ */
+void client_url_target(const struct client *c, const struct ftp_url *u,
+    enum proto_tls *tls, unsigned *port);
+
+/* The default port for a TLS mode: 990 for implicit TLS, else 21. */
+unsigned client_default_port(enum proto_tls tls);
 
 /* Prints "ftpc: what: why" on stderr; returns st. */
 enum fc_status client_fail(struct client *c, enum fc_status st,

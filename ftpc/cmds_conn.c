@@ -29,7 +29,9 @@ ftpc_cmd_open(struct client *c, int argc, char **argv)
 {
 	struct ftp_url u;
 	char err[256], *end;
-	unsigned long port = 21;
+	unsigned long port = client_default_port(c->tls);
+	enum proto_tls tls;
+	unsigned uport;
 	enum fc_status st;
 
 	if (c->s.state != PS_DISCONNECTED)
@@ -37,8 +39,9 @@ ftpc_cmd_open(struct client *c, int argc, char **argv)
 	if (url_is_url(argv[1])) {
 		if (url_parse(argv[1], &u, err, sizeof(err)) < 0)
 			return client_fail(c, FC_USAGE, "open: %s", err);
-		st = client_open(c, u.host, u.port, u.has_user ? u.user : NULL,
-		    u.has_pass ? u.pass : NULL);
+		client_url_target(c, &u, &tls, &uport);
+		st = client_open(c, u.host, uport, tls,
+		    u.has_user ? u.user : NULL, u.has_pass ? u.pass : NULL);
 		if (st == FC_OK && u.path[0] != '\0') {
 			if (!proto_ok(proto_cmd(&c->s, "CWD %s", u.path)))
 				st = client_fail(c, proto_fail(&c->s, c->s.code),
@@ -54,7 +57,7 @@ ftpc_cmd_open(struct client *c, int argc, char **argv)
 			return client_fail(c, FC_USAGE, "open: bad port %s",
 			    argv[2]);
 	}
-	return client_open(c, argv[1], (unsigned)port, NULL, NULL);
+	return client_open(c, argv[1], (unsigned)port, c->tls, NULL, NULL);
 }
 
 enum fc_status
@@ -112,6 +115,7 @@ ftpc_cmd_status(struct client *c, int argc, char **argv)
 {
 	static const char *const pmode[] = { "auto", "on", "off" };
 	unsigned f = c->s.feat;
+	char tls[256];
 
 	(void)argc;
 	(void)argv;
@@ -125,6 +129,13 @@ ftpc_cmd_status(struct client *c, int argc, char **argv)
 	printf("Mode: %s; type: %s; verbose: %s; debug: %s; progress: %s\n",
 	    c->passive ? "passive" : "active", c->ascii ? "ascii" : "binary",
 	    yesno(c->verbose), yesno(c->debug), pmode[c->progress]);
+	if (c->s.state == PS_DISCONNECTED)
+		printf("TLS: %s%s\n", proto_tls_mode_name(c->tls),
+		    c->tls != PT_NONE ? ", when connecting" : "");
+	else {
+		proto_tls_describe(&c->s, tls, sizeof(tls));
+		printf("TLS: %s\n", tls);
+	}
 	if (c->s.state != PS_DISCONNECTED)
 		printf("Server features:%s%s%s%s%s%s%s\n",
 		    f & PF_MLSD ? " MLSD" : "", f & PF_SIZE ? " SIZE" : "",

@@ -66,7 +66,8 @@ const struct ftpc_cmd ftpc_cmds[] = {
 	  "Lists only the names in a remote directory (NLST)." },
 	{ "open", ftpc_cmd_open, 1, 2, 0, "-", "host [port] | URL",
 	  "Connects to a server and logs in (from the URL, ~/.netrc, a prompt, "
-	  "or anonymously)." },
+	  "or anonymously). TLS as on the command line (--tls, --tls-implicit); "
+	  "an ftps:// URL always means implicit TLS, port 990 by default." },
 	{ "passive", ftpc_cmd_passive, 0, 1, 0, "-", "[on|off]",
 	  "Toggles passive mode (EPSV, falling back to PASV), the default." },
 	{ "pget", ftpc_cmd_pget, 1, 4, C, "rl", "[-n N] remote-file [local-file]",
@@ -93,7 +94,9 @@ const struct ftpc_cmd ftpc_cmds[] = {
 	{ "size", ftpc_cmd_size, 1, 1, C, "r", "remote-file",
 	  "Shows the size of a remote file in bytes (SIZE)." },
 	{ "status", ftpc_cmd_status, 0, 0, 0, "-", "",
-	  "Shows the connection, the settings and the server's features." },
+	  "Shows the connection, the settings, the TLS state (version, cipher, "
+	  "certificate checked or not, data protected or not) and the "
+	  "server's features." },
 	{ "type", ftpc_cmd_type, 0, 1, 0, "-", "[ascii|binary]",
 	  "Shows or sets the transfer type." },
 	{ "user", ftpc_cmd_user, 1, 2, 0, "-", "name [password]",

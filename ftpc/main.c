@@ -30,7 +30,8 @@ usage(FILE *out)
 "       ftpc help [COMMAND]\n"
 "\n"
 "URL: ftp://[user[:password]@]host[:port][/path]; a path ending in / is a\n"
-"directory (listed), any other path a file (downloaded).\n"
+"directory (listed), any other path a file (downloaded). ftps:// is FTP\n"
+"over implicit TLS, on port 990 unless the URL names one.\n"
 "\n"
 "options:\n"
 "  -u, --user USER[:PASS]   log in as USER (else URL, ~/.netrc, prompt, anonymous)\n"
@@ -46,16 +47,24 @@ usage(FILE *out)
 "      --no-progress        never draw it (default: when stderr is a terminal)\n"
 "  -t, --timeout SECS       network timeout (default 30)\n"
 "      --limit-rate RATE    bytes per second per transfer (suffix k or m)\n"
-"      --netrc-file FILE    read credentials from FILE instead of ~/.netrc\n"
+"      --netrc-file FILE    read credentials from FILE instead of ~/.netrc\n""      --tls                FTPS: AUTH TLS, then PBSZ 0 and PROT P (explicit)\n"
+"      --tls-implicit       FTPS with TLS from the first byte (default port 990)\n"
+"      --cacert FILE        trust the CA certificates in FILE (PEM) instead of\n"
+"                           the system's\n"
+"      --insecure           do not check the server's certificate (warns)\n"
 "  -h, --help               this text\n"
 "  -V, --version            the version\n"
 "\n"
-"exit status: 0 success, 1 other failure, 2 usage, 3 connection, 4 login,\n"
-"5 remote file error, 6 transfer failed, 7 local file error.\n"
+"exit status: 0 success, 1 other failure, 2 usage, 3 connection (also TLS:\n"
+"certificate refused, AUTH TLS or PROT P refused), 4 login, 5 remote file\n"
+"error, 6 transfer failed, 7 local file error.\n"
 "Type \"ftpc help\" for the shell's commands.\n");
 }
 
-enum { OPT_PROGRESS = 256, OPT_NO_PROGRESS, OPT_LIMIT, OPT_NETRC, OPT_TLS };
+enum {
+	OPT_PROGRESS = 256, OPT_NO_PROGRESS, OPT_LIMIT, OPT_NETRC, OPT_TLS,
+	OPT_TLS_IMPLICIT, OPT_CACERT, OPT_INSECURE,
+};
 
 static const struct option long_opts[] = {
 	{ "user", required_argument, NULL, 'u' },
@@ -73,7 +82,9 @@ static const struct option long_opts[] = {
 	{ "limit-rate", required_argument, NULL, OPT_LIMIT },
 	{ "netrc-file", required_argument, NULL, OPT_NETRC },
 	{ "tls", no_argument, NULL, OPT_TLS },
-	{ "insecure", no_argument, NULL, OPT_TLS },
+	{ "tls-implicit", no_argument, NULL, OPT_TLS_IMPLICIT },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -163,10 +174,10 @@ parse_options(struct client *c, struct args *a, int argc, char **argv)
 				goto bad;
 			break;
 		case OPT_NETRC: c->netrc_path = optarg; break;
-		case OPT_TLS:
-			fprintf(stderr, "ftpc: --tls and --insecure are not "
-			    "supported yet\n");
-			return -1;
+		case OPT_TLS: c->tls = PT_EXPLICIT; break;
+		case OPT_TLS_IMPLICIT: c->tls = PT_IMPLICIT; break;
+		case OPT_CACERT: c->cacert = optarg; break;
+		case OPT_INSECURE: c->insecure = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ftpc %s\n", FTPC_VERSION); exit(0);
 		default:
@@ -174,6 +185,9 @@ parse_options(struct client *c, struct args *a, int argc, char **argv)
 			return -1;
 		}
 	}
+	/* A --cacert that cannot be read is a usage error, found now. */
+	if ((c->tls != PT_NONE || c->cacert != NULL) && client_tls_ctx(c) == NULL)
+		return -1;
 	return optind;
 bad:
 	fprintf(stderr, "ftpc: bad value for option -%c\n", ch < 256 ? ch : '-');
@@ -187,8 +201,11 @@ connect_url(struct client *c, const struct args *a, const struct ftp_url *u)
 	const char *user = a->has_user ? a->user : u->has_user ? u->user : NULL;
 	const char *pass = a->has_pass ? a->pass :
 	    (u->has_pass && !a->has_user) ? u->pass : NULL;
+	enum proto_tls tls;
+	unsigned port;
 
-	return client_open(c, u->host, u->port, user, pass);
+	client_url_target(c, u, &tls, &port);
+	return client_open(c, u->host, port, tls, user, pass);
 }
 
 static enum fc_status
@@ -367,7 +384,7 @@ form_url(struct client *c, const struct args *a, const char *s)
 static enum fc_status
 form_host(struct client *c, const struct args *a, int n, char **v)
 {
-	unsigned long port = 21;
+	unsigned long port = client_default_port(c->tls);
 	enum fc_status st;
 	char *end;
 
@@ -380,8 +397,8 @@ form_host(struct client *c, const struct args *a, int n, char **v)
 		if (*end != '\0' || port == 0 || port > 65535)
 			return client_fail(c, FC_USAGE, "bad port %s", v[1]);
 	}
-	st = client_open(c, v[0], (unsigned)port, a->has_user ? a->user : NULL,
-	    a->has_pass ? a->pass : NULL);
+	st = client_open(c, v[0], (unsigned)port, c->tls,
+	    a->has_user ? a->user : NULL, a->has_pass ? a->pass : NULL);
 	if (st != FC_OK)
 		return st;
 	return run_session(c, a);

@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "buf.h"
 #include "proto.h"
+#include "tlsconn.h"
 
 #define PROTO_LINE_MAX 8192
 #define PROTO_CMD_MAX 4096
@@ -61,15 +62,23 @@ wipe_credentials(struct proto *s)
 	explicit_bzero(s->pass, sizeof(s->pass));
 }
 
-void
-proto_close(struct proto *s)
+/* Forgets whatever was read but not yet parsed as a reply. */
+static void
+drop_input(struct proto *s)
 {
-	transport_close(&s->ctrl);
 	s->in_len = s->in_pos = 0;
 	ctrl_reader_free(&s->rd);
 	ctrl_reader_init(&s->rd, PROTO_LINE_MAX, 0);
 	reply_parser_reset(&s->rp);
+}
+
+void
+proto_close(struct proto *s)
+{
+	transport_close(&s->ctrl);
+	drop_input(s);
 	s->feat = 0;
+	s->prot_p = 0;
 	s->epsv_bad = s->eprt_bad = 0;
 	s->type_ascii = -1;
 	proto_set_state(s, PS_DISCONNECTED);
@@ -82,6 +91,43 @@ proto_free(struct proto *s)
 	wipe_credentials(s);
 	ctrl_reader_free(&s->rd);
 	reply_parser_free(&s->rp);
+}
+
+/* The TLS handshake on the control connection; -1 with s->err set. */
+static int
+start_tls(struct proto *s)
+{
+	char what[128];
+
+	BUG_ON(s->tls_ctx == NULL);
+	if (tlsconn_start(&s->ctrl, s->tls_ctx, s->host, NULL, s->err,
+	    sizeof(s->err)) < 0)
+		return -1;
+	/*
+	 * Bytes that came before the handshake were not protected: a man in
+	 * the middle could have queued a forged reply behind the 234.
+	 */
+	drop_input(s);
+	if (s->debug && s->echo != NULL) {
+		tlsconn_describe(&s->ctrl, what, sizeof(what));
+		fprintf(s->echo, "TLS: %s\n", what);
+	}
+	return 0;
+}
+
+/* AUTH TLS, then the handshake; FC_OK or FC_CONNECT with s->err set. */
+static enum fc_status
+auth_tls(struct proto *s)
+{
+	int code = proto_cmd(s, "AUTH TLS");
+
+	if (code != R_234_AUTH_OK) {
+		if (code >= 0)
+			fc_errf(s->err, sizeof(s->err), "server refused AUTH TLS: %d %s",
+			    code, proto_reply_last(s));
+		return FC_CONNECT;
+	}
+	return start_tls(s) < 0 ? FC_CONNECT : FC_OK;
 }
 
 enum fc_status
@@ -107,6 +153,10 @@ proto_connect(struct proto *s, const char *host, unsigned port)
 		memset(&s->local, 0, sizeof(s->local));
 	addr_unmap(&s->peer);
 	addr_unmap(&s->local);
+	if (s->tls == PT_IMPLICIT && start_tls(s) < 0) {
+		proto_close(s);
+		return FC_CONNECT;
+	}
 	proto_set_state(s, PS_CONNECTED);
 	/* 120 means "ready in a while": wait for the real greeting. */
 	do {
@@ -119,6 +169,32 @@ proto_connect(struct proto *s, const char *host, unsigned port)
 		proto_close(s);
 		return FC_CONNECT;
 	}
+	if (s->tls == PT_EXPLICIT && auth_tls(s) != FC_OK) {
+		proto_close(s);
+		return FC_CONNECT;
+	}
+	return FC_OK;
+}
+
+/*
+ * PBSZ 0 and PROT P (RFC 4217): from now on data connections are TLS.
+ * A server that refuses gets no data in the clear: the session ends.
+ */
+static enum fc_status
+protect_data(struct proto *s)
+{
+	int code = proto_cmd(s, "PBSZ 0");
+
+	if (proto_ok(code))
+		code = proto_cmd(s, "PROT P");
+	if (!proto_ok(code)) {
+		if (code >= 0)
+			fc_errf(s->err, sizeof(s->err), "server refused to protect "
+			    "data connections: %d %s", code, proto_reply_last(s));
+		proto_quit(s);
+		return FC_CONNECT;
+	}
+	s->prot_p = 1;
 	return FC_OK;
 }
 
@@ -145,6 +221,8 @@ proto_login(struct proto *s, const char *user, const char *pass)
 		return FC_LOGIN;
 	}
 	proto_set_state(s, PS_LOGGED_IN);
+	if (tlsconn_active(&s->ctrl))
+		return protect_data(s);
 	return FC_OK;
 }
 
@@ -456,6 +534,8 @@ proto_clone(struct proto *dst, const struct proto *src)
 	proto_init(dst, src->timeout_ms);
 	dst->passive = src->passive;
 	dst->rate_limit = src->rate_limit;
+	dst->tls = src->tls;
+	dst->tls_ctx = src->tls_ctx;
 	dst->echo = NULL;
 	st = proto_connect(dst, src->host, src->port);
 	if (st != FC_OK)
@@ -465,4 +545,29 @@ proto_clone(struct proto *dst, const struct proto *src)
 		return st;
 	dst->feat = src->feat;
 	return FC_OK;
+}
+
+const char *
+proto_tls_mode_name(enum proto_tls tls)
+{
+	return tls == PT_NONE ? "off" : tls == PT_IMPLICIT ? "implicit" :
+	    "explicit (AUTH TLS)";
+}
+
+void
+proto_tls_describe(const struct proto *s, char *out, size_t outsz)
+{
+	const char *mode = proto_tls_mode_name(s->tls);
+	char what[128];
+
+	if (s->tls == PT_NONE || !tlsconn_active(&s->ctrl)) {
+		fc_errf(out, outsz, "%s%s", mode, s->tls == PT_NONE ? "" :
+		    ", not connected");
+		return;
+	}
+	tlsconn_describe(&s->ctrl, what, sizeof(what));
+	fc_errf(out, outsz, "%s, %s; certificate %s; data connections %s", mode,
+	    what, tlsconn_ctx_verifies(s->tls_ctx) ? "verified" :
+	    "NOT verified (--insecure)", s->prot_p ? "protected (PROT P)" :
+	    "not protected");
 }

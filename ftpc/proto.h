@@ -6,6 +6,12 @@
  * also traces the change when debugging, so the state can be followed in
  * one place. Every command sent is checked for CR, LF and NUL first: no
  * argument can smuggle a second command onto the wire.
+ *
+ * FTPS (RFC 4217): with tls set to PT_EXPLICIT the session sends AUTH TLS
+ * after the greeting and runs the handshake on the control connection;
+ * with PT_IMPLICIT the handshake comes first, before the greeting. After
+ * login it sends PBSZ 0 and PROT P, so that every data connection is TLS
+ * too (xfer.c), resuming the control connection's session.
  */
 #ifndef FTPC_PROTO_H
 #define FTPC_PROTO_H
@@ -14,6 +20,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
+
+#include <openssl/types.h>
 
 #include "compat.h"
 #include "ctrlio.h"
@@ -41,6 +49,13 @@ enum proto_feat {
 	PF_FEAT = 1 << 7,	/* FEAT itself answered 211 */
 };
 
+/* What the session asks for on connect. */
+enum proto_tls {
+	PT_NONE,		/* plain FTP */
+	PT_EXPLICIT,		/* AUTH TLS after the greeting */
+	PT_IMPLICIT,		/* TLS from the first byte (ftps://, port 990) */
+};
+
 #define PROTO_HOST_MAX 256
 #define PROTO_CRED_MAX 256
 
@@ -66,6 +81,9 @@ struct proto {
 	int verbose;			/* echo replies */
 	int debug;			/* also echo commands and states */
 	long rate_limit;		/* bytes per second, 0 = none */
+	enum proto_tls tls;		/* set before proto_connect */
+	SSL_CTX *tls_ctx;		/* not owned; needed unless PT_NONE */
+	int prot_p;			/* PROT P accepted: data over TLS */
 	int timeout_ms;
 	FILE *echo;			/* where replies are echoed */
 	char err[512];			/* why the last call failed */
@@ -82,14 +100,19 @@ void proto_set_state(struct proto *s, enum proto_state st);
 const char *proto_state_name(enum proto_state st);
 
 /*
- * Connects and reads the greeting. Returns FC_OK, or FC_CONNECT with the
- * reason in s->err.
+ * Connects and reads the greeting; with s->tls set, also brings up TLS
+ * on the control connection (before the greeting for PT_IMPLICIT, by
+ * AUTH TLS after it for PT_EXPLICIT). Returns FC_OK, or FC_CONNECT with
+ * the reason in s->err: a refused AUTH TLS and a certificate that does
+ * not verify are connection failures.
  */
 enum fc_status proto_connect(struct proto *s, const char *host, unsigned port);
 
 /*
  * USER, then PASS when asked for it. The credentials are copied into the
- * session. Returns FC_OK, FC_LOGIN (refused) or FC_CONNECT.
+ * session. On a TLS control connection, then PBSZ 0 and PROT P; a server
+ * refusing them gives FC_CONNECT, since data would otherwise go in the
+ * clear. Returns FC_OK, FC_LOGIN (refused) or FC_CONNECT.
  */
 enum fc_status proto_login(struct proto *s, const char *user, const char *pass);
 
@@ -151,8 +174,21 @@ proto_ok(int code)
 	return code >= 200 && code < 300;
 }
 
-/* Opens a second session to the same server, as the same user. */
+/*
+ * Opens a second session to the same server, as the same user, with the
+ * same TLS mode and context.
+ */
 enum fc_status proto_clone(struct proto *dst, const struct proto *src);
+
+/* "off", "explicit (AUTH TLS)" or "implicit". */
+const char *proto_tls_mode_name(enum proto_tls tls);
+
+/*
+ * One line on the session's security for `status`: "off", or the TLS
+ * mode, version and cipher, whether the certificate was checked, and
+ * whether data connections are protected.
+ */
+void proto_tls_describe(const struct proto *s, char *out, size_t outsz);
 
 /* Parses "YYYYMMDDHHMMSS[.sss]" (MDTM, MLSD modify=) as UTC. */
 int proto_parse_time(const char *s, time_t *when) WARN_UNUSED;

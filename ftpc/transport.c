@@ -221,6 +221,33 @@ transport_write_all(struct transport *t, const void *p, size_t n)
 	return 0;
 }
 
+int
+transport_finish(struct transport *t)
+{
+	char junk[4096];
+	ssize_t r;
+	int w;
+
+	if (t->fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	t->ops->shutdown(t);
+	for (;;) {
+		w = transport_wait(t->fd, POLLIN, t->timeout_ms);
+		if (w <= 0) {
+			if (w == 0)
+				errno = ETIMEDOUT;
+			return -1;
+		}
+		r = recv(t->fd, junk, sizeof(junk), MSG_DONTWAIT);
+		if (r == 0)
+			return 0;
+		if (r < 0 && errno != EINTR && errno != EAGAIN)
+			return -1;
+	}
+}
+
 void
 transport_close(struct transport *t)
 {

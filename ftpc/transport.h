@@ -1,7 +1,7 @@
 /*
  * transport: one byte stream (control or data connection) behind a small
- * table of operations, so that TLS can later slot in beside plain TCP
- * without the protocol code knowing which one it talks through.
+ * table of operations, plain TCP here and TLS in tlsconn.h, so that the
+ * protocol code does not know which one it talks through.
  *
  * Every read and write waits at most timeout_ms for the socket; a peer
  * that stalls longer makes the call fail with ETIMEDOUT.
@@ -69,6 +69,18 @@ ssize_t transport_read(struct transport *t, void *p, size_t n) WARN_UNUSED;
 
 /* Writes all n bytes or fails with -1. */
 int transport_write_all(struct transport *t, const void *p, size_t n) WARN_UNUSED;
+
+/*
+ * Ends the stream gracefully: the ops' shutdown (close_notify for TLS,
+ * then a half-close), then reads and discards whatever the peer still
+ * sends until it closes its end, each wait bounded by the timeout.
+ * After an upload this makes sure our last bytes arrive: closing a
+ * socket with unread input (a TLS 1.3 session ticket, say) resets the
+ * connection, and the reset may destroy data still in flight.
+ * Returns 0 once the peer has closed, -1 (errno set) on error or timeout.
+ * The caller still calls transport_close.
+ */
+int transport_finish(struct transport *t) WARN_UNUSED;
 
 /* Shuts the stream down, closes the fd; safe to call twice. */
 void transport_close(struct transport *t);

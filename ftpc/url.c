@@ -110,7 +110,7 @@ parse_host_port(struct ftp_url *u, const char *h, size_t n, char *err,
 	}
 	if (strpbrk(u->host, " \t\r\n%@/") != NULL)
 		goto bad_host;
-	u->port = 21;
+	u->port = u->implicit_tls ? 990 : 21;
 	if (colon != NULL) {
 		if ((size_t)(end - colon - 1) >= sizeof(num) || colon + 1 == end)
 			goto bad_port;
@@ -122,6 +122,7 @@ parse_host_port(struct ftp_url *u, const char *h, size_t n, char *err,
 		    port == 0 || port > 65535)
 			goto bad_port;
 		u->port = (unsigned)port;
+		u->has_port = 1;
 	}
 	return 0;
 bad_host:
@@ -140,14 +141,14 @@ url_parse(const char *s, struct ftp_url *u, char *err, size_t errsz)
 
 	memset(u, 0, sizeof(*u));
 	if (strncasecmp(s, "ftps://", 7) == 0) {
-		snprintf(err, errsz, "ftps:// URLs are not supported yet");
+		u->implicit_tls = 1;
+		auth = s + 7;
+	} else if (strncasecmp(s, "ftp://", 6) == 0) {
+		auth = s + 6;
+	} else {
+		snprintf(err, errsz, "not an ftp:// or ftps:// URL");
 		return -1;
 	}
-	if (strncasecmp(s, "ftp://", 6) != 0) {
-		snprintf(err, errsz, "not an ftp:// URL");
-		return -1;
-	}
-	auth = s + 6;
 	slash = strchr(auth, '/');
 	alen = slash != NULL ? (size_t)(slash - auth) : strlen(auth);
 	if (memchr(auth, '?', alen) != NULL || memchr(auth, '#', alen) != NULL) {

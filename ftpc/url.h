@@ -8,6 +8,9 @@
  * curl: "ftp://h/a/b" names "a/b", and "ftp://h/%2Fetc/x" the absolute
  * "/etc/x". A decoded CR, LF or NUL is refused, since the path goes into
  * FTP commands.
+ *
+ * ftps:// means implicit TLS, on port 990 unless the URL names one (as in
+ * curl); explicit TLS (AUTH TLS) is asked for with ftp:// and --tls.
  */
 #ifndef FTPC_URL_H
 #define FTPC_URL_H
@@ -25,7 +28,9 @@ struct ftp_url {
 	int has_user;
 	int has_pass;
 	char host[URL_FIELD_MAX];	/* without brackets */
-	unsigned port;			/* 21 unless given */
+	unsigned port;			/* 21 (ftps: 990) unless given */
+	int has_port;			/* the URL named the port */
+	int implicit_tls;		/* ftps:// */
 	char path[URL_PATH_MAX];	/* decoded; "" for the login directory */
 	int is_dir;			/* empty path, or one ending in '/' */
 	char type;			/* 'a', 'i', 'd' from ;type=, or 0 */

@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "ascii.h"
+#include "tlsconn.h"
 #include "xfer.h"
 
 #define XFER_CHUNK (64 * 1024)
@@ -312,6 +313,46 @@ final_reply(struct proto *s)
 	return FC_OK;
 }
 
+/*
+ * The data connection's TLS handshake, resuming the control connection's
+ * session (taken now, so that TLS 1.3 tickets read since are in it).
+ * Called only once the transfer command's 1xx reply is in, and in active
+ * mode once the server's connection is accepted: pyftpdlib resets a
+ * handshake that begins before its 150, and every server accepts this
+ * order. On failure the server's reply to the broken transfer is read,
+ * so that the next command gets its own reply.
+ */
+static enum fc_status
+start_data_tls(struct proto *s, struct transport *d)
+{
+	SSL_SESSION *sess = tlsconn_session(&s->ctrl);
+	char why[sizeof(s->err)];
+	int rc, code;
+
+	rc = tlsconn_start(d, s->tls_ctx, s->host, sess, why, sizeof(why));
+	SSL_SESSION_free(sess);
+	if (rc == 0) {
+		if (s->debug && s->echo != NULL) {
+			tlsconn_describe(d, why, sizeof(why));
+			fprintf(s->echo, "data TLS: %s (%s)\n", why,
+			    tlsconn_resumed(d) ? "session resumed" : "new session");
+		}
+		return FC_OK;
+	}
+	transport_close(d);
+	s->ctrl.timeout_ms = s->timeout_ms < 5000 ? s->timeout_ms : 5000;
+	do {
+		code = proto_read_reply(s);
+	} while (code >= 100 && code < 200);
+	s->ctrl.timeout_ms = s->timeout_ms;
+	if (code >= 0)
+		fc_errf(s->err, sizeof(s->err), "data connection: %s (server: %d %s)",
+		    why, code, proto_reply_last(s));
+	else
+		fc_errf(s->err, sizeof(s->err), "data connection: %s", why);
+	return FC_XFER;
+}
+
 static enum fc_status
 prepare(struct proto *s, int ascii, off_t rest)
 {
@@ -321,6 +362,11 @@ prepare(struct proto *s, int ascii, off_t rest)
 	if (s->state != PS_LOGGED_IN) {
 		fc_errf(s->err, sizeof(s->err), "not logged in");
 		return s->state == PS_DISCONNECTED ? FC_CONNECT : FC_LOGIN;
+	}
+	if (s->tls != PT_NONE && !s->prot_p) {
+		/* Never fall back to data in the clear. */
+		fc_errf(s->err, sizeof(s->err), "data connections are not protected");
+		return FC_CONNECT;
 	}
 	st = proto_type(s, ascii);
 	if (st != FC_OK)
@@ -366,7 +412,14 @@ xfer_run(struct proto *s, int ascii, off_t rest, const char *cmd,
 		abort_transfer(s);
 		goto out;
 	}
+	if (s->prot_p && (st = start_data_tls(s, &d)) != FC_OK)
+		goto out;
 	st = upload ? pump_up(s, &d, ascii, io) : pump_down(s, &d, ascii, io, &cut);
+	/* Not seeing the server close is not fatal: its reply decides. */
+	if (upload && st == FC_OK && !transport_interrupt &&
+	    transport_finish(&d) < 0 && s->debug && s->echo != NULL)
+		fprintf(s->echo, "data connection not closed by the server: %s\n",
+		    strerror(errno));
 	transport_close(&d);
 	if (cut) {
 		/* pget: the rest of the file is someone else's; drop the session. */
@@ -381,9 +434,9 @@ xfer_run(struct proto *s, int ascii, off_t rest, const char *cmd,
 	} else {
 		st = final_reply(s);
 	}
+out:
 	if (s->state == PS_TRANSFER)
 		proto_set_state(s, PS_LOGGED_IN);
-out:
 	transport_close(&d);
 	if (lfd >= 0)
 		close(lfd);

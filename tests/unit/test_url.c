@@ -106,11 +106,36 @@ test_type(void)
 	CU_ASSERT_EQUAL(url_parse("ftp://h/x;foo=bar", &u, err, sizeof(err)), -1);
 }
 
+/* ftps:// is implicit TLS, on port 990 unless the URL names one (curl). */
+static void
+test_ftps(void)
+{
+	CU_ASSERT_EQUAL_FATAL(url_parse("ftps://alice@h/pub/f", &u, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_TRUE(u.implicit_tls);
+	CU_ASSERT_EQUAL(u.port, 990);
+	CU_ASSERT_FALSE(u.has_port);
+	CU_ASSERT_STRING_EQUAL(u.host, "h");
+	CU_ASSERT_STRING_EQUAL(u.user, "alice");
+	CU_ASSERT_STRING_EQUAL(u.path, "pub/f");
+	CU_ASSERT_EQUAL_FATAL(url_parse("FTPS://[::1]:2990/", &u, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_TRUE(u.implicit_tls);
+	CU_ASSERT_EQUAL(u.port, 2990);
+	CU_ASSERT_TRUE(u.has_port);
+	CU_ASSERT_EQUAL_FATAL(url_parse("ftp://h:21/", &u, err, sizeof(err)), 0);
+	CU_ASSERT_FALSE(u.implicit_tls);
+	CU_ASSERT_TRUE(u.has_port);
+	CU_ASSERT_EQUAL_FATAL(url_parse("ftp://h/", &u, err, sizeof(err)), 0);
+	CU_ASSERT_FALSE(u.has_port);
+	CU_ASSERT_EQUAL(u.port, 21);
+}
+
 static void
 test_bad(void)
 {
 	CU_ASSERT_EQUAL(url_parse("http://h/", &u, err, sizeof(err)), -1);
-	CU_ASSERT_EQUAL(url_parse("ftps://h/", &u, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(url_parse("ftpx://h/", &u, err, sizeof(err)), -1);
 	CU_ASSERT_EQUAL(url_parse("ftp://", &u, err, sizeof(err)), -1);
 	CU_ASSERT_EQUAL(url_parse("ftp:///path", &u, err, sizeof(err)), -1);
 	CU_ASSERT_EQUAL(url_parse("ftp://h:0/", &u, err, sizeof(err)), -1);
@@ -146,6 +171,6 @@ void
 suite_register(void)
 {
 	ADD_SUITE("url", NULL, NULL, TEST(test_plain), TEST(test_credentials),
-	    TEST(test_ipv6), TEST(test_decoding), TEST(test_type), TEST(test_bad),
-	    TEST(test_decode_direct));
+	    TEST(test_ipv6), TEST(test_decoding), TEST(test_type),
+	    TEST(test_ftps), TEST(test_bad), TEST(test_decode_direct));
 }
