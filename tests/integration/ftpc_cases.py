@@ -21,6 +21,10 @@ FTPC = os.environ.get('FTPC_BIN', os.path.abspath('build/ftpc/ftpc'))
 EXIT_USAGE, EXIT_CONNECT, EXIT_LOGIN, EXIT_REMOTE, EXIT_XFER, EXIT_LOCAL = \
     2, 3, 4, 5, 6, 7
 
+# Options given to every ftpc run before the test's own (a suite that
+# runs the cases over TLS sets ['--tls', '--cacert', CERT] here).
+OPTIONS = []
+
 
 def sha(data):
     return hashlib.sha256(data).hexdigest()
@@ -41,7 +45,7 @@ def ftpc(args, cwd, stdin=None, timeout=60, env=None):
     e['HOME'] = cwd            # no ~/.netrc or history from the real home
     if env:
         e.update(env)
-    return subprocess.run([FTPC] + list(args), cwd=cwd, input=stdin,
+    return subprocess.run([FTPC] + OPTIONS + list(args), cwd=cwd, input=stdin,
                           capture_output=True, text=True, timeout=timeout,
                           env=e)
 
@@ -93,7 +97,7 @@ class FtpcCases:
         r = ftpc(['get', self.url('d/x.bin'), 'y.bin'], self.tmp)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertSameFile('y.bin', 'd/x.bin')
-        r = subprocess.run([FTPC, 'get', self.url('d/x.bin'), '-'],
+        r = subprocess.run([FTPC] + OPTIONS + ['get', self.url('d/x.bin'), '-'],
                            cwd=self.tmp, capture_output=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(sha(r.stdout), sha_file(self.rpath('d/x.bin')))

@@ -1,8 +1,12 @@
 """Runs pyftpdlib on loopback for ftpc's interop tests.
 
-As a script: `pyftpd_helper.py ROOT [--no-mlsd] [--no-epsv]` serves ROOT
-for alice/secret (read-write) and anonymous (read-only) on 127.0.0.1,
-an ephemeral port, and prints "PORT n" on stdout once it listens.
+As a script: `pyftpd_helper.py ROOT [--no-mlsd] [--no-epsv]
+[--tls CERT KEY [--tls12]]` serves ROOT for alice/secret (read-write) and anonymous
+(read-only) on 127.0.0.1, an ephemeral port, and prints "PORT n" on
+stdout once it listens. With --tls it is pyftpdlib's TLS_FTPHandler
+(explicit FTPS, pyOpenSSL), requiring TLS on control and data
+connections; --tls12 holds it to TLS 1.2 (session IDs rather than TLS
+1.3 tickets).
 As a module: start(root, ...) runs that script and returns a PyFtpd whose
 stop() ends it by its own pid.
 """
@@ -15,21 +19,31 @@ import time
 PASSWORD = 'secret'
 
 
-def serve(root, no_mlsd=False, no_epsv=False):
+def serve(root, no_mlsd=False, no_epsv=False, tls=None, tls12=False):
     import logging
     from pyftpdlib.authorizers import DummyAuthorizer
     from pyftpdlib.handlers import FTPHandler
     from pyftpdlib.servers import FTPServer
+    base = FTPHandler
+    if tls is not None:
+        from pyftpdlib.handlers import TLS_FTPHandler as base
 
     logging.basicConfig(level=logging.WARNING)
     auth = DummyAuthorizer()
     auth.add_user('alice', PASSWORD, root, perm='elradfmwMT')
     auth.add_anonymous(root)
 
-    class Handler(FTPHandler):
+    class Handler(base):
         authorizer = auth
         passive_ports = None
-        proto_cmds = dict(FTPHandler.proto_cmds)
+        proto_cmds = dict(base.proto_cmds)
+        if tls is not None:
+            certfile, keyfile = tls
+            tls_control_required = True
+            tls_data_required = True
+            if tls12:
+                from OpenSSL import SSL
+                ssl_protocol = SSL.TLSv1_2_METHOD
         if no_mlsd:
             proto_cmds.pop('MLSD', None)
             proto_cmds.pop('MLST', None)
@@ -86,4 +100,9 @@ def start(root, *flags):
 
 if __name__ == '__main__':
     args = sys.argv[1:]
-    serve(args[0], '--no-mlsd' in args, '--no-epsv' in args)
+    tls = None
+    if '--tls' in args:
+        i = args.index('--tls')
+        tls = (args[i + 1], args[i + 2])
+    serve(args[0], '--no-mlsd' in args, '--no-epsv' in args, tls,
+          '--tls12' in args)
