@@ -1,0 +1,254 @@
+"""ftpc against a hostile server: the client-side checks of issue 4.
+
+A small scripted FTP server (threads, loopback, ephemeral ports) that
+records every command line it receives:
+
+- A 227 reply naming another address (127.0.0.2, where a bait listener
+  waits on the same port): ftpc must connect to the control connection's
+  peer, never to the address the server names (the PASV-redirect class
+  that hit curl and Python's ftplib), and must still get the file.
+- CR or LF in anything ftpc would send (a listing's file name, a local
+  file name, a user name, a script line, a URL): ftpc refuses, and no
+  second command ever reaches the server.
+"""
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ftpharness  # noqa: E402
+from ftpc_cases import ftpc, blob, sha, sha_file  # noqa: E402
+
+BAIT_HOST = '127.0.0.2'
+
+
+def listen_pair():
+    """A data listener on 127.0.0.1 and a bait on BAIT_HOST, same port."""
+    for _ in range(50):
+        real = socket.socket()
+        real.bind(('127.0.0.1', 0))
+        port = real.getsockname()[1]
+        bait = socket.socket()
+        try:
+            bait.bind((BAIT_HOST, port))
+        except OSError:
+            real.close()
+            bait.close()
+            continue
+        real.listen(1)
+        bait.listen(1)
+        return real, bait, port
+    raise RuntimeError('no port free on both addresses')
+
+
+class HostileServer:
+    """Answers one session at a time; see the module docstring."""
+
+    def __init__(self, files, listing=b''):
+        self.files = dict(files)         # name -> bytes, for SIZE and RETR
+        self.listing = listing           # the LIST body, sent as it is
+        self.lines = []                  # every command line received
+        self.stored = {}                 # STOR name -> bytes
+        self.bait_hits = 0
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.stopping = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.stopping = True
+        try:
+            socket.create_connection(('127.0.0.1', self.port), timeout=2).close()
+        except OSError:
+            pass
+        self.thread.join(5)
+        self.sock.close()
+
+    def serve(self):
+        while not self.stopping:
+            conn, _ = self.sock.accept()
+            if self.stopping:
+                conn.close()
+                break
+            try:
+                self.session(conn)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def watch_bait(self, bait, done):
+        bait.settimeout(0.2)
+        while not done.is_set():
+            try:
+                c, _ = bait.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.bait_hits += 1
+            c.close()
+
+    def data(self, listener):
+        listener.settimeout(10)
+        c, _ = listener.accept()
+        listener.close()
+        return c
+
+    def session(self, conn):
+        f = conn.makefile('rb')
+        send = conn.sendall
+        send(b'220 hostile ready\r\n')
+        listener = None
+        for raw in f:
+            line = raw.rstrip(b'\r\n')
+            self.lines.append(line)
+            verb, _, arg = line.decode('latin-1').partition(' ')
+            verb = verb.upper()
+            if verb == 'USER':
+                send(b'331 password\r\n')
+            elif verb == 'PASS':
+                send(b'230 in\r\n')
+            elif verb == 'FEAT':
+                send(b'211-Features:\r\n SIZE\r\n211 End\r\n')
+            elif verb == 'PWD':
+                send(b'257 "/" here\r\n')
+            elif verb == 'TYPE':
+                send(b'200 ok\r\n')
+            elif verb == 'SIZE' and arg in self.files:
+                send(b'213 %d\r\n' % len(self.files[arg]))
+            elif verb == 'PASV':
+                self.end_bait()
+                listener, bait, port = listen_pair()
+                done = threading.Event()
+                t = threading.Thread(target=self.watch_bait,
+                                     args=(bait, done), daemon=True)
+                t.start()
+                self.bait = (bait, t, done)
+                send(b'227 Entering Passive Mode (127,0,0,2,%d,%d)\r\n'
+                     % (port >> 8, port & 255))
+            elif verb in ('RETR', 'LIST') and listener is not None:
+                body = self.listing if verb == 'LIST' else self.files.get(arg)
+                if body is None:
+                    send(b'550 no such file\r\n')
+                    continue
+                send(b'150 here it comes\r\n')
+                c = self.data(listener)
+                c.sendall(body)
+                c.close()
+                listener = None
+                send(b'226 done\r\n')
+            elif verb == 'STOR' and listener is not None:
+                send(b'150 send it\r\n')
+                c = self.data(listener)
+                got = bytearray()
+                while True:
+                    b = c.recv(65536)
+                    if not b:
+                        break
+                    got += b
+                c.close()
+                listener = None
+                self.stored[arg] = bytes(got)
+                send(b'226 stored\r\n')
+            elif verb == 'QUIT':
+                send(b'221 bye\r\n')
+                break
+            else:
+                send(b'502 not here\r\n')
+        self.end_bait()
+
+    def end_bait(self):
+        if getattr(self, 'bait', None) is not None:
+            bait, t, done = self.bait
+            done.set()
+            t.join(2)
+            bait.close()
+            self.bait = None
+
+    def commands(self):
+        return [ln.split(b' ', 1)[0].upper() for ln in self.lines]
+
+
+class Hostile(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='ftpc-hostile.')
+        self.data = blob(200000, 61)
+        listing = (b'-rw-r--r-- 1 u g 5 Jan  1  2020 plain.txt\r\n'
+                   b'-rw-r--r-- 1 u g 5 Jan  1  2020 evil\rDELE victim\r\n'
+                   b'-rw-r--r-- 1 u g 5 Jan  1  2020 evil2\nDELE victim\r\n')
+        self.server = HostileServer({'file.bin': self.data,
+                                     'plain.txt': b'plain'}, listing)
+
+    def tearDown(self):
+        self.server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def url(self, path='', user='alice:secret@'):
+        return 'ftp://%s127.0.0.1:%d/%s' % (user, self.server.port, path)
+
+    def assertNoInjection(self):
+        for line in self.server.lines:
+            self.assertNotIn(b'\r', line)
+            self.assertFalse(line.upper().startswith(b'DELE'), line)
+            self.assertNotIn(b'DELE', line.upper(), line)
+
+    def test_pasv_reply_cannot_redirect_the_data_connection(self):
+        r = ftpc(['get', self.url('file.bin')], self.tmp)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn(b'PASV', self.server.commands())
+        self.assertEqual(sha_file(os.path.join(self.tmp, 'file.bin')),
+                         sha(self.data))
+        self.assertEqual(self.server.bait_hits, 0)
+        self.put('up.bin', self.data[:5000])
+        r = ftpc(['put', 'up.bin', self.url('up.bin')], self.tmp)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(self.server.stored.get('up.bin'), self.data[:5000])
+        self.assertEqual(self.server.bait_hits, 0)
+
+    def put(self, name, data):
+        with open(os.path.join(self.tmp, name), 'wb') as f:
+            f.write(data)
+
+    def test_listing_names_cannot_inject(self):
+        r = ftpc(['-b', '-', self.url()], self.tmp, stdin='mget *\n')
+        self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn('CR, LF', r.stderr)
+        self.assertEqual(open(os.path.join(self.tmp, 'plain.txt'), 'rb').read(),
+                         b'plain')
+        self.assertNoInjection()
+
+    def test_local_names_cannot_inject(self):
+        self.put('ok.bin', b'ok')
+        self.put('bad\nDELE victim', b'bad')
+        r = ftpc(['-b', '-', self.url()], self.tmp, stdin='mput *\n')
+        self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(self.server.stored.get('ok.bin'), b'ok')
+        self.assertEqual(list(self.server.stored), ['ok.bin'])
+        self.assertNoInjection()
+
+    def test_arguments_cannot_inject(self):
+        for args in (['-u', 'alice\r\nDELE victim:secret', 'ls',
+                      self.url(user='')],
+                     ['-u', 'alice:secret\r\nDELE victim', 'ls',
+                      self.url(user='')],
+                     ['get', self.url('a%0d%0aDELE%20victim')],
+                     ['get', self.url('a%0aDELE%20victim')],
+                     ['get', 'ftp://alice%0d%0aDELE%20victim:secret@'
+                      '127.0.0.1:' + str(self.server.port) + '/x']):
+            r = ftpc(args, self.tmp)
+            self.assertNotEqual(r.returncode, 0, args)
+        # A script line ends at its CR: the rest never becomes a command.
+        r = ftpc(['-b', '-', self.url()], self.tmp,
+                 stdin='quote "NOOP\rDELE victim"\n')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertNoInjection()
+
+
+if __name__ == '__main__':
+    ftpharness.run_suite('test_ftpc_hostile')
