@@ -10,10 +10,16 @@ records every command line it receives:
 - CR or LF in anything ftpc would send (a listing's file name, a local
   file name, a user name, a script line, a URL): ftpc refuses, and no
   second command ever reaches the server.
+- After AUTH TLS and PROT P, a data connection that carries plain bytes
+  instead of TLS (a downgrade): ftpc takes none of them as the file, the
+  transfer fails (exit 6), and the session stays in step for the next
+  command.
 """
 import os
 import shutil
 import socket
+import ssl
+import subprocess
 import sys
 import tempfile
 import threading
@@ -24,6 +30,8 @@ import ftpharness  # noqa: E402
 from ftpc_cases import ftpc, blob, sha, sha_file  # noqa: E402
 
 BAIT_HOST = '127.0.0.2'
+TOOLS = os.environ.get('TOOLS', os.path.join(os.path.dirname(
+    os.path.abspath(__file__)), '..', '..', 'tools'))
 
 
 def listen_pair():
@@ -48,9 +56,10 @@ def listen_pair():
 class HostileServer:
     """Answers one session at a time; see the module docstring."""
 
-    def __init__(self, files, listing=b''):
+    def __init__(self, files, listing=b'', tls=None):
         self.files = dict(files)         # name -> bytes, for SIZE and RETR
         self.listing = listing           # the LIST body, sent as it is
+        self.tls = tls                   # (cert, key): AUTH TLS is offered
         self.lines = []                  # every command line received
         self.stored = {}                 # STOR name -> bytes
         self.bait_hits = 0
@@ -100,12 +109,20 @@ class HostileServer:
         listener.close()
         return c
 
+    def start_tls(self, conn):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*self.tls)
+        return ctx.wrap_socket(conn, server_side=True)
+
     def session(self, conn):
         f = conn.makefile('rb')
         send = conn.sendall
         send(b'220 hostile ready\r\n')
         listener = None
-        for raw in f:
+        while True:
+            raw = f.readline()
+            if not raw:
+                break
             line = raw.rstrip(b'\r\n')
             self.lines.append(line)
             verb, _, arg = line.decode('latin-1').partition(' ')
@@ -114,6 +131,13 @@ class HostileServer:
                 send(b'331 password\r\n')
             elif verb == 'PASS':
                 send(b'230 in\r\n')
+            elif verb == 'AUTH' and self.tls is not None:
+                send(b'234 go ahead\r\n')
+                conn = self.start_tls(conn)
+                f = conn.makefile('rb')
+                send = conn.sendall
+            elif verb in ('PBSZ', 'PROT') and self.tls is not None:
+                send(b'200 ok\r\n')
             elif verb == 'FEAT':
                 send(b'211-Features:\r\n SIZE\r\n211 End\r\n')
             elif verb == 'PWD':
@@ -248,6 +272,46 @@ class Hostile(unittest.TestCase):
                  stdin='quote "NOOP\rDELE victim"\n')
         self.assertNotEqual(r.returncode, 0)
         self.assertNoInjection()
+
+
+
+class PlainDataAfterProtP(unittest.TestCase):
+    """The server accepts PROT P, then talks plain on the data channel."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.certs = tempfile.mkdtemp(prefix='ftpc-hostile-certs.')
+        subprocess.run([os.path.join(TOOLS, 'make-cert'), cls.certs],
+                       check=True, capture_output=True, timeout=60)
+        cls.cert = os.path.join(cls.certs, 'cert.pem')
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.certs, ignore_errors=True)
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='ftpc-hostile.')
+        self.server = HostileServer(
+            {'file.bin': b'not encrypted at all\n' * 1000},
+            tls=(self.cert, os.path.join(self.certs, 'key.pem')))
+
+    def tearDown(self):
+        self.server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_plain_data_refused(self):
+        url = 'ftp://alice:secret@127.0.0.1:%d/' % self.server.port
+        r = ftpc(['--tls', '--cacert', self.cert, '-k', '-b', '-', url],
+                 self.tmp, stdin='get file.bin\npwd\n')
+        self.assertEqual(r.returncode, 6, r.stdout + r.stderr)
+        self.assertIn('data connection', r.stderr)
+        self.assertIn(b'PROT P', self.server.lines)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, 'file.bin')))
+        part = os.path.join(self.tmp, 'file.bin.ftpc-part')
+        self.assertFalse(os.path.exists(part) and os.path.getsize(part))
+        # pwd got its own reply: the session is still in step.
+        self.assertIn('/', r.stdout)
+        self.assertEqual(self.server.commands()[-2:], [b'PWD', b'QUIT'])
 
 
 if __name__ == '__main__':
