@@ -230,7 +230,11 @@ tlsconn_start(struct transport *t, SSL_CTX *ctx, const char *host,
 		return -1;
 	}
 	ssl = SSL_new(ctx);
-	if (ssl == NULL || SSL_set_fd(ssl, t->fd) != 1 ||
+	if (ssl == NULL) {
+		fc_errf(err, errsz, "TLS: out of memory");
+		goto fail;
+	}
+	if (SSL_set_fd(ssl, t->fd) != 1 ||
 	    set_peer_name(ssl, host) < 0 ||
 	    (resume != NULL && SSL_set_session(ssl, resume) != 1)) {
 		handshake_error(ssl, host, ENOMEM, err, errsz);
