@@ -11,6 +11,9 @@
  */
 #include <errno.h>
 #include <event2/event.h>
+#include <limits.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include "config.h"
 #include "reply.h"
 #include "session.h"
+#include "tls.h"
 #include "worker.h"
 #include "xfer.h"
 
@@ -38,10 +42,24 @@ close_setup(struct session *s)
 	}
 }
 
+static void
+close_early(struct session *s)
+{
+	if (s->early_ev != NULL) {
+		event_free(s->early_ev);
+		s->early_ev = NULL;
+	}
+	if (s->early_ssl != NULL) {
+		SSL_free(s->early_ssl);
+		s->early_ssl = NULL;
+	}
+}
+
 void
 data_reset(struct session *s)
 {
 	close_setup(s);
+	close_early(s);
 	if (s->data_fd >= 0) {
 		close(s->data_fd);
 		s->data_fd = -1;
@@ -80,6 +98,86 @@ setup_timeout(struct session *s)
 		xfer_connect_failed(s, "Data connection timed out.");
 }
 
+static void early_tls_cb(evutil_socket_t fd, short what, void *arg);
+
+/* (Re)arms the early handshake's event for the direction TLS wants. */
+static int
+early_wait(struct session *s, short what)
+{
+	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
+
+	if (s->early_ev != NULL)
+		event_free(s->early_ev);
+	s->early_ev = event_new(worker_base(s->worker), s->data_fd, what,
+	    early_tls_cb, s);
+	return s->early_ev != NULL && event_add(s->early_ev, &tv) == 0 ? 0 : -1;
+}
+
+/* Gives up on an accepted connection whose handshake failed. */
+static void
+drop_early(struct session *s, const char *why)
+{
+	char err[256];
+
+	session_log(s, "data TLS before the command failed: %s",
+	    why != NULL ? why : tls_error_string(err, sizeof(err)));
+	close_early(s);
+	close(s->data_fd);
+	s->data_fd = -1;
+}
+
+/*
+ * Some clients finish the data connection's TLS handshake before they
+ * send the transfer command: drive it as soon as the connection is
+ * accepted. The transfer takes the SSL over, done or not.
+ */
+static void
+early_tls_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+	int r;
+
+	(void)fd;
+	if (what & EV_TIMEOUT) {
+		drop_early(s, "timed out");
+		return;
+	}
+	ERR_clear_error();
+	r = SSL_do_handshake(s->early_ssl);
+	if (r == 1) {
+		event_free(s->early_ev);
+		s->early_ev = NULL;
+		return;
+	}
+	switch (SSL_get_error(s->early_ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		if (early_wait(s, EV_READ) < 0)
+			drop_early(s, "out of memory");
+		return;
+	case SSL_ERROR_WANT_WRITE:
+		if (early_wait(s, EV_WRITE) < 0)
+			drop_early(s, "out of memory");
+		return;
+	default:
+		drop_early(s, NULL);
+		return;
+	}
+}
+
+static void
+start_early_tls(struct session *s)
+{
+	if ((s->early_ssl = tls_new(s->tls_sid)) == NULL ||
+	    SSL_set_fd(s->early_ssl, s->data_fd) != 1) {
+		drop_early(s, "cannot create TLS state");
+		return;
+	}
+	SSL_set_num_tickets(s->early_ssl, 0);
+	SSL_set_accept_state(s->early_ssl);
+	if (early_wait(s, EV_READ) < 0)
+		drop_early(s, "out of memory");
+}
+
 static void
 accept_cb(evutil_socket_t lfd, short what, void *arg)
 {
@@ -107,10 +205,13 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 		return;
 	}
 	close_setup(s);
-	if (s->xfer != NULL && s->xfer->waiting)
+	if (s->xfer != NULL && s->xfer->waiting) {
 		xfer_connected(s, fd);
-	else
-		s->data_fd = fd;	/* the transfer command comes next */
+		return;
+	}
+	s->data_fd = fd;	/* the transfer command comes next */
+	if (s->prot_private)
+		start_early_tls(s);
 }
 
 void

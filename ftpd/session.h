@@ -23,6 +23,7 @@ struct event;
 struct worker;
 struct config;
 struct xfer;
+struct ssl_st;
 
 enum login_state {
 	LOGIN_NEED_USER,
@@ -78,6 +79,8 @@ struct session {
 	int setup_fd;			/* passive listener or active connect */
 	struct event *setup_ev;
 	int data_fd;			/* accepted passive connection */
+	struct ssl_st *early_ssl;	/* its TLS, begun before the command */
+	struct event *early_ev;
 	struct sockaddr_storage port_addr;
 	struct xfer *xfer;		/* the transfer in progress */
 

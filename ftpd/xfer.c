@@ -501,6 +501,22 @@ natural_direction(const struct xfer *x)
 }
 
 /*
+ * With tls_require_reuse, a data connection must have resumed this
+ * session's control TLS session. 1 if fine, -1 after ending the transfer.
+ */
+static int
+check_reuse(struct session *s, struct xfer *x)
+{
+	if (s->cfg->tls_require_reuse && !SSL_session_reused(x->ssl)) {
+		session_log(s, "data TLS did not reuse the control session");
+		xfer_end(s, R_522_PROTOCOL_NOT_SUPPORTED,
+		    "SSL connection failed: session reuse required.", 0);
+		return -1;
+	}
+	return 1;
+}
+
+/*
  * Drives the TLS handshake of a data connection. Returns 1 when done,
  * 0 when it waits, -1 after ending the transfer.
  */
@@ -514,13 +530,7 @@ handshake(struct session *s, struct xfer *x)
 	r = SSL_do_handshake(x->ssl);
 	if (r == 1) {
 		x->handshaking = 0;
-		if (s->cfg->tls_require_reuse && !SSL_session_reused(x->ssl)) {
-			session_log(s, "data TLS did not reuse the control session");
-			xfer_end(s, R_522_PROTOCOL_NOT_SUPPORTED,
-			    "SSL connection failed: session reuse required.", 0);
-			return -1;
-		}
-		return 1;
+		return check_reuse(s, x);
 	}
 	if (tls_io_error(x, r) < 0 && errno == EAGAIN)
 		return 0;
@@ -623,13 +633,33 @@ xfer_connected(struct session *s, int fd)
 		 * our 150 (ftplib, lftp): as the accepting side we simply wait
 		 * for its ClientHello either way.
 		 */
-		if ((x->ssl = tls_new(s->tls_sid)) == NULL ||
+		if (s->early_ssl != NULL) {
+			/* Begun when the connection was accepted: take it over. */
+			x->ssl = s->early_ssl;
+			s->early_ssl = NULL;
+			if (s->early_ev != NULL) {
+				event_free(s->early_ev);
+				s->early_ev = NULL;
+			}
+			if (SSL_is_init_finished(x->ssl)) {
+				if (check_reuse(s, x) > 0 &&
+				    arm(s, x, natural_direction(x)) < 0)
+					fail_local(s, ENOMEM);
+				return;
+			}
+			/* Writable at once: the handshake goes on from there. */
+			x->handshaking = 1;
+			if (arm(s, x, EV_WRITE) < 0)
+				fail_local(s, ENOMEM);
+			return;
+		} else if ((x->ssl = tls_new(s->tls_sid)) == NULL ||
 		    SSL_set_fd(x->ssl, fd) != 1) {
 			fail_local(s, ENOMEM);
 			return;
+		} else {
+			SSL_set_num_tickets(x->ssl, 0);
+			SSL_set_accept_state(x->ssl);
 		}
-		SSL_set_num_tickets(x->ssl, 0);
-		SSL_set_accept_state(x->ssl);
 		x->handshaking = 1;
 		if (arm(s, x, EV_READ) < 0)
 			fail_local(s, ENOMEM);

@@ -173,6 +173,38 @@ class Optional(unittest.TestCase):
         a.close()
         b.close()
 
+    def test_data_handshake_completed_before_the_command(self):
+        # Some clients finish the data TLS handshake, then send RETR.
+        f = ftps(self.srv, ReusingFTP_TLS)
+        f.voidcmd('TYPE I')
+        host, port = ftplib.parse229(f.sendcmd('EPSV'), f.sock.getpeername())
+        raw = socket.create_connection((host, port), timeout=10)
+        tls = client_context().wrap_socket(raw, session=f.sock.session)
+        self.assertTrue(tls.session_reused)
+        f.putcmd('RETR blob.bin')
+        self.assertTrue(f.getresp().startswith('150'))
+        got = bytearray()
+        while True:
+            b = tls.recv(1 << 16)
+            if not b:
+                break
+            got.extend(b)
+        tls.close()
+        self.assertTrue(f.voidresp().startswith('226'))
+        self.assertEqual(H.sha256(bytes(got)), H.sha256(self.data))
+        # And for an upload.
+        host, port = ftplib.parse229(f.sendcmd('EPSV'), f.sock.getpeername())
+        tls = client_context().wrap_socket(
+            socket.create_connection((host, port), timeout=10),
+            session=f.sock.session)
+        f.putcmd('STOR early.bin')
+        self.assertTrue(f.getresp().startswith('150'))
+        tls.sendall(self.data[:70000])
+        tls.unwrap().close()
+        self.assertTrue(f.voidresp().startswith('226'))
+        self.assertEqual(self.srv.read('alice/early.bin'), self.data[:70000])
+        f.quit()
+
     def test_plain_session_still_allowed(self):
         f = ftplib.FTP()
         f.connect('127.0.0.1', self.srv.port, timeout=10)
