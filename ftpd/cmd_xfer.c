@@ -204,8 +204,10 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 		    O_CLOEXEC | O_NOFOLLOW, s->cfg->file_mode);
 	} else {
 		flags = O_WRONLY | O_CREAT | O_NOFOLLOW;
-		if (mode == STORE_APPEND)
+		if (mode == STORE_APPEND) {
 			flags |= O_APPEND;
+			x->append = 1;
+		}
 		else if (s->rest == 0)
 			flags |= O_TRUNC;
 		fd = vfs_open(s->root_fd, path, flags, s->cfg->file_mode);

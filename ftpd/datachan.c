@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -67,15 +68,35 @@ data_reset(struct session *s)
 	s->data_mode = DATA_NONE;
 }
 
+/*
+ * A cheap per-thread generator for picking passive ports: where in the
+ * range a search starts need not be secret (the port is announced in
+ * the reply), only spread out. Seeded once from the kernel.
+ */
+static unsigned
+port_random(void)
+{
+	static __thread uint64_t state;
+
+	if (state == 0 && getrandom(&state, sizeof(state), 0) != sizeof(state))
+		state = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull;
+	state += 0x9E3779B97F4A7C15ull;	/* splitmix64 */
+	{
+		uint64_t z = state;
+
+		z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+		z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+		return (unsigned)(z ^ (z >> 31));
+	}
+}
+
 /* Tries ports of the configured range from a random start. */
 static int
 bind_passive(struct session *s, int fd, struct sockaddr_storage *ss)
 {
 	const struct config *cfg = s->cfg;
-	unsigned span = cfg->pasv_max - cfg->pasv_min + 1, start, i;
-
-	if (getrandom(&start, sizeof(start), 0) != sizeof(start))
-		start = (unsigned)getpid();
+	unsigned span = cfg->pasv_max - cfg->pasv_min + 1, i;
+	unsigned start = port_random();
 	for (i = 0; i < span; i++) {
 		addr_set_port(ss, cfg->pasv_min + (start + i) % span);
 		if (bind(fd, (struct sockaddr *)ss, addr_len(ss)) == 0)

@@ -160,10 +160,30 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	session_reply_text(s, R_220_READY, cfg->banner);
 }
 
+/*
+ * Sends a reply straight to a plain socket when nothing is queued before
+ * it: going through the bufferevent costs an epoll round (arm EPOLLOUT,
+ * wait, write, disarm) for every reply, a third of a small transfer's
+ * system calls. Returns how much was sent; the rest goes through the
+ * bufferevent, which also sees any error.
+ */
+static size_t
+write_through(struct session *s, const char *p, size_t n)
+{
+	ssize_t w;
+
+	if (s->tls_active ||
+	    evbuffer_get_length(bufferevent_get_output(s->ctrl)) > 0)
+		return 0;
+	w = send(bufferevent_getfd(s->ctrl), p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	return w > 0 ? (size_t)w : 0;
+}
+
 void
 session_reply_text(struct session *s, int code, const char *text)
 {
 	struct buf out;
+	size_t sent;
 
 	buf_init(&out, REPLY_MAX);
 	if (reply_format(&out, code, text) < 0) {
@@ -171,7 +191,9 @@ session_reply_text(struct session *s, int code, const char *text)
 		if (reply_format(&out, R_451_LOCAL_ERROR, "Reply too long.") < 0)
 			return;
 	}
-	if (bufferevent_write(s->ctrl, out.data, out.len) < 0)
+	sent = write_through(s, out.data, out.len);
+	if (sent < out.len &&
+	    bufferevent_write(s->ctrl, out.data + sent, out.len - sent) < 0)
 		s->closing = 1;
 	buf_free(&out);
 }

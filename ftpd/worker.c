@@ -3,6 +3,7 @@
  * worker.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <pthread.h>
@@ -42,6 +43,7 @@ struct worker {
 	struct pending_conn *inbox;
 	struct posted_call *calls, *calls_tail;	/* in order of posting */
 	struct session *sessions;	/* this thread only */
+	int splice_pipe[2];		/* see worker_splice_pipe */
 	unsigned nsessions;
 	int stopping;
 };
@@ -189,6 +191,7 @@ workers_start(const struct config *cfg, unsigned n)
 		struct worker *w = &workers[i];
 
 		w->cfg = cfg;
+		w->splice_pipe[0] = w->splice_pipe[1] = -1;
 		pthread_mutex_init(&w->lock, NULL);
 		w->base = event_base_new();
 		if (w->base == NULL)
@@ -228,6 +231,30 @@ workers_hand_off(int fd, const struct sockaddr *sa, socklen_t salen,
 	w->inbox = p;
 	pthread_mutex_unlock(&w->lock);
 	event_active(w->inbox_ev, EV_READ, 0);
+}
+
+int
+worker_splice_pipe(struct worker *w, int fds[2])
+{
+	if (w->splice_pipe[0] < 0) {
+		if (pipe2(w->splice_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+			return -1;
+		/* A bigger pipe means fewer round trips per megabyte. */
+		(void)fcntl(w->splice_pipe[1], F_SETPIPE_SZ, 1024 * 1024);
+	}
+	fds[0] = w->splice_pipe[0];
+	fds[1] = w->splice_pipe[1];
+	return 0;
+}
+
+void
+worker_splice_pipe_reset(struct worker *w)
+{
+	if (w->splice_pipe[0] >= 0) {
+		close(w->splice_pipe[0]);
+		close(w->splice_pipe[1]);
+		w->splice_pipe[0] = w->splice_pipe[1] = -1;
+	}
 }
 
 void
@@ -272,6 +299,7 @@ workers_stop(void)
 			w->calls = c->next;
 			free(c);	/* its target is gone with the worker */
 		}
+		worker_splice_pipe_reset(w);
 		event_free(w->inbox_ev);
 		event_free(w->stop_ev);
 		event_base_free(w->base);

@@ -42,6 +42,16 @@ unsigned workers_session_count(void);
 void worker_post(struct worker *w, void (*fn)(void *), void *arg);
 
 /* Per-worker calls, made on the worker's own thread. */
+
+/*
+ * The worker's pipe for splice(2) uploads, made on first use. Every
+ * upload callback empties it before returning, so one pipe serves all
+ * the worker's uploads. Returns 0 with fds set, or -1.
+ */
+int worker_splice_pipe(struct worker *w, int fds[2]);
+
+/* Discards the pipe (it may hold stray bytes after an error). */
+void worker_splice_pipe_reset(struct worker *w);
 struct event_base *worker_base(struct worker *w);
 void worker_add_session(struct worker *w, struct session *s);
 void worker_remove_session(struct worker *w, struct session *s);

@@ -88,10 +88,7 @@ xfer_free(struct xfer *x, int keep_temp)
 		SSL_free(x->ssl);
 	if (x->data_fd >= 0)
 		close(x->data_fd);
-	if (x->pipe_fd[0] >= 0) {
-		close(x->pipe_fd[0]);
-		close(x->pipe_fd[1]);
-	}
+
 	if (x->file_fd >= 0)
 		close(x->file_fd);
 	if (x->temp_name != NULL && !keep_temp && x->dir_fd >= 0)
@@ -432,6 +429,8 @@ recv_file_splice(struct xfer *x, int *local_err)
 			return 0;
 		x->in_pipe = (size_t)n;
 		if (drain_pipe(x) < 0) {
+			/* Bytes may be stuck in the shared pipe: replace it. */
+			worker_splice_pipe_reset(x->s->worker);
 			*local_err = 1;
 			return -1;
 		}
@@ -618,10 +617,8 @@ xfer_connected(struct session *s, int fd)
 	}
 	/* splice(2) cannot write to an O_APPEND file (APPE). */
 	if (x->kind == XFER_RECV_FILE && !x->ascii && !s->prot_private &&
-	    !(fcntl(x->file_fd, F_GETFL) & O_APPEND) &&
-	    pipe2(x->pipe_fd, O_NONBLOCK | O_CLOEXEC) == 0) {
-		/* A bigger pipe means fewer round trips per megabyte. */
-		(void)fcntl(x->pipe_fd[1], F_SETPIPE_SZ, PIPE_SIZE);
+	    !x->append && worker_splice_pipe(s->worker, x->pipe_fd) == 0) {
+		/* splice(2); it cannot write to an O_APPEND file (APPE). */
 	} else if ((x->kind == XFER_RECV_FILE || x->ascii || s->prot_private) &&
 	    (x->iobuf = malloc(IOBUF_SIZE)) == NULL) {
 		fail_local(s, ENOMEM);

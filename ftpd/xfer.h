@@ -47,6 +47,7 @@ struct xfer {
 	char *temp_name;
 	char *target_name;
 	int truncate_at_end;	/* REST+STOR: cut the file where we stop */
+	int append;		/* APPE: the file is O_APPEND */
 	/* Connection state. */
 	int data_fd;
 	struct event *ev;
@@ -54,7 +55,7 @@ struct xfer {
 	short want;		/* direction TLS asked for, or 0 */
 	int waiting;		/* for the data connection */
 	SSL *ssl;		/* PROT P: TLS over the data connection */
-	int pipe_fd[2];		/* splice path for plain binary uploads */
+	int pipe_fd[2];		/* the worker's splice pipe, borrowed */
 	size_t in_pipe;		/* bytes spliced into the pipe, not yet out */
 	int handshaking;
 	unsigned long long bytes;
