@@ -56,6 +56,17 @@ class Raw:
         self.cmd('USER ' + user)
         return self.cmd('PASS ' + H.PASSWORD)
 
+    def epsv_port(self):
+        """Sends EPSV and returns the port of its 229 reply."""
+        code, text = self.cmd('EPSV')
+        assert code == '229', text
+        return int(text.split('|||')[1].split('|')[0])
+
+    def data_conn(self):
+        """EPSV, then a connected data socket."""
+        return socket.create_connection(('127.0.0.1', self.epsv_port()),
+                                        timeout=10)
+
     def closed(self, wait=5):
         """Whether the server closed the connection (EOF) within wait s."""
         self.sock.settimeout(wait)
@@ -198,9 +209,7 @@ class PasvTheft(ServerCase):
         r = self.raw()
         r.login()
         r.cmd('TYPE I')
-        code, text = r.cmd('EPSV')
-        self.assertEqual(code, '229')
-        port = int(text.split('|||')[1].split('|')[0])
+        port = r.epsv_port()
         # The thief comes from another address and races the client.
         thief = socket.create_connection(('127.0.0.1', port), timeout=5,
                                          source_address=('127.0.0.2', 0))
@@ -229,8 +238,7 @@ class PasvTheft(ServerCase):
     def test_listener_closes_after_one_connection(self):
         r = self.raw()
         r.login()
-        code, text = r.cmd('EPSV')
-        port = int(text.split('|||')[1].split('|')[0])
+        port = r.epsv_port()
         first = socket.create_connection(('127.0.0.1', port), timeout=5)
         time.sleep(0.2)
         with self.assertRaises(OSError):
@@ -246,9 +254,7 @@ class Globs(ServerCase):
         self.srv.write('alice/g/' + 'a' * 200, b'')
         r = self.raw()
         r.login()
-        code, text = r.cmd('EPSV')
-        port = int(text.split('|||')[1].split('|')[0])
-        d = socket.create_connection(('127.0.0.1', port), timeout=10)
+        d = r.data_conn()
         start = time.monotonic()
         r.send('NLST g/' + '*a' * 60 + '*b\r\n')
         code, _ = r.reply()
@@ -384,9 +390,7 @@ class Timeouts(ServerCase):
         self.srv.write('alice/keep.txt', b'original')
         r = self.raw()
         r.login()
-        code, text = r.cmd('EPSV')
-        port = int(text.split('|||')[1].split('|')[0])
-        d = socket.create_connection(('127.0.0.1', port), timeout=5)
+        d = r.data_conn()
         self.assertEqual(r.cmd('STOR keep.txt')[0], '150')
         d.sendall(b'partial')
         code, text = r.reply()  # nothing more arrives: stalled
@@ -535,9 +539,7 @@ class DuringTransfer(ServerCase):
         self.srv.write('alice/huge.bin', os.urandom(1 << 20) * 64)
         r = self.raw()
         r.login()
-        code, text = r.cmd('EPSV')
-        port = int(text.split('|||')[1].split('|')[0])
-        d = socket.create_connection(('127.0.0.1', port), timeout=10)
+        d = r.data_conn()
         d.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         self.assertEqual(r.cmd('RETR huge.bin')[0], '150')
         d.recv(1000)  # the transfer is running; we read slowly
@@ -553,9 +555,7 @@ class DuringTransfer(ServerCase):
         self.srv.write('alice/big2.bin', os.urandom(1 << 20) * 16)
         r = self.raw()
         r.login()
-        code, text = r.cmd('EPSV')
-        port = int(text.split('|||')[1].split('|')[0])
-        d = socket.create_connection(('127.0.0.1', port), timeout=10)
+        d = r.data_conn()
         self.assertEqual(r.cmd('RETR big2.bin')[0], '150')
         # Far more than the queue holds: TCP pushes back, nothing is lost.
         r.send('PWD\r\n' * 2000)
@@ -578,9 +578,7 @@ class SafeUploads(ServerCase):
         self.srv.write('alice/doc.bin', b'complete old content')
         r = self.raw()
         r.login()
-        code, text = r.cmd('EPSV')
-        port = int(text.split('|||')[1].split('|')[0])
-        d = socket.create_connection(('127.0.0.1', port), timeout=5)
+        d = r.data_conn()
         self.assertEqual(r.cmd('STOR doc.bin')[0], '150')
         d.sendall(b'half of the new')
         time.sleep(0.2)
@@ -596,9 +594,7 @@ class SafeUploads(ServerCase):
         self.srv.write('alice/doc2.bin', b'old')
         r = self.raw()
         r.login()
-        code, text = r.cmd('EPSV')
-        port = int(text.split('|||')[1].split('|')[0])
-        d = socket.create_connection(('127.0.0.1', port), timeout=5)
+        d = r.data_conn()
         self.assertEqual(r.cmd('STOR doc2.bin')[0], '150')
         d.sendall(b'new bytes')
         time.sleep(0.1)
