@@ -74,7 +74,9 @@ class Workspace:
             fcntl.flock(self.lockf, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise BenchError('another benchmark holds %s' % LOCK)
-        size_mib = 3 * self.cfg.big_mib + self.cfg.multi_mib + 1024
+        # big.bin, one upload of it (removed after each STOR), ten.bin,
+        # the small files and their uploads, logs.
+        size_mib = 2 * self.cfg.big_mib + self.cfg.multi_mib + 512
         os.makedirs(MOUNT, exist_ok=True)
         if os.path.ismount(MOUNT):
             run_quiet(['umount', MOUNT])     # left over by a killed run
@@ -303,7 +305,8 @@ class Server:
                 return
             time.sleep(0.05)
         self.stop()
-        raise BenchError('%s not ready within 10 s: %s' % (self.name, tail(self.log)))
+        raise BenchError('%s not ready within 10 s: %s' % (
+            self.name, tail(self.log) or 'nothing on its stderr'))
 
     def fixed_port(self):
         return free_port()
