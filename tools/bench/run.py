@@ -321,7 +321,8 @@ def main():
     ws = Workspace(cfg)
     cg = Cgroups()
     bench = Bench(args, cfg)
-    servers = []
+    bench.servers = []
+    servers = []                    # every server prepared, for the cleanup
     try:
         print('bench: preparing the tmpfs workspace (%d MiB file, %d small files)'
               % (cfg.big_mib, cfg.small_files), flush=True)
@@ -330,18 +331,20 @@ def main():
         ftpd = Ftpd(ws, cg, os.path.abspath(args.ftpd))
         servers.append(ftpd)
         ftpd.prepare()
+        ftpd.version = git_version()
         if ftpd.why:
             sys.exit('bench: %s' % ftpd.why)
         if cfg.peers:
             cache = os.path.join(os.getcwd(), '.cache', 'bench')
             for cls in (Vsftpd, PureFtpd):
+                if cfg.servers and cls.name not in cfg.servers:
+                    continue        # nor its user and PAM file
                 peer = cls(ws, cg, cache, ftpd.hash)
-                peer.prepare()
                 servers.append(peer)
-        if cfg.servers:
-            servers = [s for s in servers if s.name in cfg.servers]
-        bench.servers = servers
-        for s in servers:
+                peer.prepare()
+        # ftpd makes the hash for all, so it is prepared even when left out.
+        bench.servers = [s for s in servers if not cfg.servers or s.name in cfg.servers]
+        for s in bench.servers:
             print('bench: %s %s%s' % (s.name, s.version, (': not run: ' + s.why)
                                       if s.why else ''), flush=True)
         bench.run()
@@ -366,16 +369,17 @@ def main():
                mach.get('kernel'), mach.get('debian', '?'), git_version(), load0[0],
                load1[0], cfg.reps, 'a cpuacct cgroup per server' if cg.ok
                else 'the process tree', nofile))
-    out = [head, report.table(cfg, servers, bench.results), '',
+    shown = bench.servers
+    out = [head, report.table(cfg, shown, bench.results), '',
            'CPU use during each timed window, in % of one core (200% = both cores):', '',
-           report.cpu_table(cfg, servers, bench.results)]
+           report.cpu_table(cfg, shown, bench.results)]
     print('\n' + '\n'.join(out))
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     report.write_json(args.out, {
         'date': started.isoformat(), 'seconds': (ended - started).total_seconds(),
         'machine': mach, 'ftpd_version': git_version(), 'loadavg': [load0, load1],
         'config': cfg.as_dict(), 'rlimit_nofile': nofile,
-        'servers': {s.name: {'version': s.version, 'not_run': s.why} for s in servers},
+        'servers': {s.name: {'version': s.version, 'not_run': s.why} for s in shown},
         'results': bench.results,
         'summary': {t: {srv: {f: report.summary(reps, f) for f in
                               sorted({k for r in reps if isinstance(r, dict) for k in r

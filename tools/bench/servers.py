@@ -130,6 +130,11 @@ class Workspace:
                     run_quiet(['umount', '-l', self.dir])
             else:
                 shutil.rmtree(self.dir, ignore_errors=True)
+            if self.dir == MOUNT:
+                try:
+                    os.rmdir(MOUNT)
+                except OSError:
+                    pass
             self.dir = None
         if self.lockf is not None:
             self.lockf.close()
