@@ -37,6 +37,10 @@ close_setup(struct session *s)
 		event_free(s->setup_ev);
 		s->setup_ev = NULL;
 	}
+	if (s->setup_timer != NULL) {
+		event_free(s->setup_timer);
+		s->setup_timer = NULL;
+	}
 	if (s->setup_fd >= 0) {
 		close(s->setup_fd);
 		s->setup_fd = -1;
@@ -199,32 +203,53 @@ start_early_tls(struct session *s)
 		drop_early(s, "out of memory");
 }
 
-static void
-accept_cb(evutil_socket_t lfd, short what, void *arg)
+/*
+ * Accepts the client's data connection from the passive listener, turning
+ * away anyone else who raced it there (PASV port theft). Returns the fd,
+ * or -1 with errno (EAGAIN: not there yet).
+ */
+static int
+accept_peer(struct session *s)
 {
-	struct session *s = arg;
 	struct sockaddr_storage peer;
-	socklen_t len = sizeof(peer);
+	socklen_t len;
 	char who[64];
 	int fd;
 
-	if (what & EV_TIMEOUT) {
-		setup_timeout(s);
-		return;
-	}
-	fd = accept4(lfd, (struct sockaddr *)&peer, &len,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return;		/* EAGAIN, ECONNABORTED: keep listening */
-	if (!addr_same_host(&peer, &s->peer)) {
-		/* Port theft: someone else raced the client to our port. */
+	for (;;) {
+		len = sizeof(peer);
+		fd = accept4(s->setup_fd, (struct sockaddr *)&peer, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		if (addr_same_host(&peer, &s->peer))
+			return fd;
 		addr_unmap(&peer);
 		if (addr_ntop(&peer, who, sizeof(who)) < 0)
 			snprintf(who, sizeof(who), "?");
 		session_log(s, "refused data connection from %s", who);
 		close(fd);
-		return;
 	}
+}
+
+static void
+setup_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	setup_timeout(arg);
+}
+
+static void
+accept_cb(evutil_socket_t lfd, short what, void *arg)
+{
+	struct session *s = arg;
+	int fd;
+
+	(void)lfd;
+	(void)what;
+	if ((fd = accept_peer(s)) < 0)
+		return;		/* EAGAIN, ECONNABORTED: keep listening */
 	close_setup(s);
 	if (s->xfer != NULL && s->xfer->waiting) {
 		xfer_connected(s, fd);
@@ -233,6 +258,16 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 	s->data_fd = fd;	/* the transfer command comes next */
 	if (s->prot_private)
 		start_early_tls(s);
+}
+
+/* Wakes accept_cb when a connection arrives on the passive listener. */
+static int
+watch_listener(struct session *s)
+{
+	if (s->setup_ev == NULL)
+		s->setup_ev = event_new(worker_base(s->worker), s->setup_fd,
+		    EV_READ | EV_PERSIST, accept_cb, s);
+	return s->setup_ev != NULL && event_add(s->setup_ev, NULL) == 0 ? 0 : -1;
 }
 
 void
@@ -271,9 +306,15 @@ data_passive(struct session *s, int extended, int family)
 		return;
 	}
 	s->setup_fd = fd;
-	s->setup_ev = event_new(worker_base(s->worker), fd, EV_READ | EV_PERSIST,
-	    accept_cb, s);
-	if (s->setup_ev == NULL || event_add(s->setup_ev, &tv) < 0) {
+	/*
+	 * The listener lives for data_timeout at most. Plain sessions accept
+	 * only when the transfer command comes (the connection waits in the
+	 * backlog meanwhile, and no epoll round is spent on it); PROT P
+	 * sessions accept at once, to begin the TLS handshake early.
+	 */
+	s->setup_timer = evtimer_new(worker_base(s->worker), setup_timer_cb, s);
+	if (s->setup_timer == NULL || evtimer_add(s->setup_timer, &tv) < 0 ||
+	    (s->prot_private && watch_listener(s) < 0)) {
 		data_reset(s);
 		session_reply(s, R_425_CANT_OPEN_DATA,
 		    "Cannot open passive connection.");
@@ -385,6 +426,12 @@ data_connect(struct session *s)
 			errno = ENOTCONN;
 			return -2;
 		}
+		if ((fd = accept_peer(s)) >= 0) {
+			close_setup(s);
+			return fd;
+		}
+		if (watch_listener(s) < 0)
+			return -2;
 		return -1;	/* accept_cb will call xfer_connected */
 	}
 	if (s->data_mode != DATA_ACTIVE) {

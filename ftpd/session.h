@@ -78,6 +78,7 @@ struct session {
 	enum data_mode data_mode;
 	int setup_fd;			/* passive listener or active connect */
 	struct event *setup_ev;
+	struct event *setup_timer;	/* passive listener's lifetime */
 	int data_fd;			/* accepted passive connection */
 	struct ssl_st *early_ssl;	/* its TLS, begun before the command */
 	struct event *early_ev;

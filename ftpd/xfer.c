@@ -480,8 +480,11 @@ arm(struct session *s, struct xfer *x, short what)
 {
 	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
 
-	if (x->ev != NULL && x->ev_what == what)
-		return 0;
+	if (x->ev != NULL && x->ev_what == what) {
+		if (event_pending(x->ev, EV_READ | EV_WRITE, NULL))
+			return 0;
+		return event_add(x->ev, &tv);
+	}
 	if (x->ev != NULL)
 		event_free(x->ev);
 	x->ev_what = what;
@@ -489,6 +492,28 @@ arm(struct session *s, struct xfer *x, short what)
 	    xfer_io_cb, s);
 	if (x->ev == NULL || event_add(x->ev, &tv) < 0)
 		return -1;
+	return 0;
+}
+
+/*
+ * Runs the transfer's callback from the event loop's queue without
+ * asking epoll first: a fresh data connection is almost always ready,
+ * and a small file is then sent (or stored) with no epoll_ctl at all.
+ * The callback arms the event (arm) only when it has to wait.
+ */
+static int
+kick(struct session *s, struct xfer *x, short what)
+{
+	if (x->ev == NULL || x->ev_what != what) {
+		if (x->ev != NULL)
+			event_free(x->ev);
+		x->ev_what = what;
+		x->ev = event_new(worker_base(s->worker), x->data_fd,
+		    what | EV_PERSIST, xfer_io_cb, s);
+		if (x->ev == NULL)
+			return -1;
+	}
+	event_active(x->ev, what, 0);
 	return 0;
 }
 
@@ -640,13 +665,12 @@ xfer_connected(struct session *s, int fd)
 			}
 			if (SSL_is_init_finished(x->ssl)) {
 				if (check_reuse(s, x) > 0 &&
-				    arm(s, x, natural_direction(x)) < 0)
+				    kick(s, x, natural_direction(x)) < 0)
 					fail_local(s, ENOMEM);
 				return;
 			}
-			/* Writable at once: the handshake goes on from there. */
 			x->handshaking = 1;
-			if (arm(s, x, EV_WRITE) < 0)
+			if (kick(s, x, EV_WRITE) < 0)
 				fail_local(s, ENOMEM);
 			return;
 		} else if ((x->ssl = tls_new(s->tls_sid)) == NULL ||
@@ -658,11 +682,11 @@ xfer_connected(struct session *s, int fd)
 			SSL_set_accept_state(x->ssl);
 		}
 		x->handshaking = 1;
-		if (arm(s, x, EV_READ) < 0)
+		if (kick(s, x, EV_READ) < 0)
 			fail_local(s, ENOMEM);
 		return;
 	}
-	if (arm(s, x, natural_direction(x)) < 0)
+	if (kick(s, x, natural_direction(x)) < 0)
 		fail_local(s, ENOMEM);
 }
 

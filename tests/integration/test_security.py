@@ -236,15 +236,31 @@ class PasvTheft(ServerCase):
         r.close()
 
     def test_listener_closes_after_one_connection(self):
+        self.srv.write('alice/one.txt', b'one')
         r = self.raw()
         r.login()
         port = r.epsv_port()
         first = socket.create_connection(('127.0.0.1', port), timeout=5)
-        time.sleep(0.2)
-        with self.assertRaises(OSError):
-            socket.create_connection(('127.0.0.1', port), timeout=2).recv(1)
+        self.assertEqual(r.cmd('RETR one.txt')[0], '150')
+        self.assertEqual(first.recv(10), b'one')
+        self.assertEqual(r.reply()[0], '226')
+        # The port took its one connection: nobody gets another.
+        with self.assertRaises(ConnectionRefusedError):
+            socket.create_connection(('127.0.0.1', port), timeout=2)
         first.close()
         r.close()
+
+    def test_listener_closes_with_its_session(self):
+        r = Raw(self.srv.port)
+        r.reply()
+        r.login()
+        r.cmd('SITE HELP')
+        port = r.epsv_port()
+        r.close()
+        # The session is gone: so is its listener.
+        time.sleep(0.3)
+        with self.assertRaises(ConnectionRefusedError):
+            socket.create_connection(('127.0.0.1', port), timeout=2)
 
 
 class Globs(ServerCase):
@@ -384,6 +400,16 @@ class Timeouts(ServerCase):
         code, text = r.reply()
         self.assertEqual(code, '425', text)
         self.assertEqual(r.cmd('NOOP')[0], '200')
+        r.close()
+
+    def test_unused_passive_listener_closes(self):
+        r = self.raw()
+        r.login()
+        port = r.epsv_port()
+        time.sleep(1.5)  # data_timeout is 1 s
+        with self.assertRaises(ConnectionRefusedError):
+            socket.create_connection(('127.0.0.1', port), timeout=2)
+        self.assertEqual(r.cmd('LIST')[0], '425')
         r.close()
 
     def test_stalled_upload(self):
