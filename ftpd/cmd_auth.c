@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "authpool.h"
 #include "config.h"
+#include "homes.h"
 #include "connlimit.h"
 #include "reply.h"
 #include "session.h"
@@ -33,7 +34,7 @@ forget_login(struct session *s)
 	s->anonymous = 0;
 	s->writable = 0;
 	if (s->root_fd >= 0) {
-		close(s->root_fd);
+		homes_release(s->root_fd);
 		s->root_fd = -1;
 	}
 	free(s->cwd);
@@ -78,14 +79,13 @@ cmd_user(struct session *s, char *arg)
 static int
 enter_home(struct session *s, const char *home)
 {
-	int fd = vfs_open(server_root_fd, home[0] == '/' ? home : home,
-	    O_PATH | O_DIRECTORY, 0);
+	int fd = homes_open(home);
 
 	if (fd < 0)
 		return -1;
 	s->root_fd = fd;
 	if (session_set_cwd(s, "/") < 0) {
-		close(fd);
+		homes_release(fd);
 		s->root_fd = -1;
 		errno = ENOMEM;
 		return -1;

@@ -38,11 +38,14 @@ void
 connlimit_init(const struct config *c, unsigned long max_fds)
 {
 	/*
-	 * A session at rest holds one descriptor, a transferring one up to
-	 * five more. Past the descriptor limit accept() fails and a client
-	 * would get silence; below it, it gets a 421.
+	 * A session at rest holds one descriptor (homes are shared, see
+	 * homes.h); a transfer adds up to three (listener, data, file).
+	 * Sessions may use two thirds of the descriptors, the rest is kept
+	 * for transfers (one that finds none left fails with a 425 or 451
+	 * reply). Past the limit accept() would fail and a client would get
+	 * silence; below it, a refused client gets a 421.
 	 */
-	unsigned long by_fds = max_fds > 64 ? (max_fds - 64) / 3 : 1;
+	unsigned long by_fds = max_fds > 64 ? (max_fds - 64) * 2 / 3 : 1;
 
 	cfg = c;
 	session_cap = c->max_sessions < by_fds ? c->max_sessions : by_fds;

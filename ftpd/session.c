@@ -22,6 +22,7 @@
 #include "config.h"
 #include "authpool.h"
 #include "connlimit.h"
+#include "homes.h"
 #include "listfmt.h"
 #include "log.h"
 #include "reply.h"
@@ -252,7 +253,7 @@ session_free(struct session *s)
 	bufferevent_free(s->ctrl);
 	ctrl_reader_free(&s->reader);
 	if (s->root_fd >= 0)
-		close(s->root_fd);
+		homes_release(s->root_fd);
 	buf_free(&s->held);
 	free(s->user);
 	free(s->cwd);

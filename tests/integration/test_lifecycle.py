@@ -209,6 +209,27 @@ class PassiveSettings(unittest.TestCase):
             srv.cleanup()
 
 
+class Descriptors(unittest.TestCase):
+    def test_idle_session_holds_one_descriptor(self):
+        # Sessions of one user share its home's descriptor, so an idle
+        # session costs exactly its control socket.
+        srv = H.start_ftpd()
+        try:
+            def nfds():
+                return len(os.listdir('/proc/%d/fd' % srv.proc.pid))
+            first = login(srv)
+            base = nfds()
+            more = [login(srv) for _ in range(20)]
+            time.sleep(0.2)
+            self.assertEqual(nfds() - base, 20)
+            for f in more + [first]:
+                f.quit()
+            time.sleep(0.3)
+            self.assertEqual(nfds(), base - 2)  # socket and home gone
+        finally:
+            srv.cleanup()
+
+
 class Privileges(unittest.TestCase):
     def test_server_runs_unprivileged(self):
         if os.geteuid() != 0:

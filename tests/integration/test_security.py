@@ -351,15 +351,15 @@ class SessionLimits(ServerCase):
 class DescriptorLimit(unittest.TestCase):
     def test_cap_follows_fd_limit_so_refusals_are_421(self):
         srv = H.Server()
-        srv.nofile = 100  # room for 12 sessions
+        srv.nofile = 100  # room for 24 sessions
         srv.start()
         try:
             with open(srv.log) as f:
-                self.assertIn('max_sessions lowered to 12', f.read())
-            conns = [Raw(srv.port) for _ in range(20)]
+                self.assertIn('max_sessions lowered to 24', f.read())
+            conns = [Raw(srv.port) for _ in range(30)]
             codes = [c.reply()[0] for c in conns]
-            self.assertEqual(codes.count('220'), 12, codes)
-            self.assertEqual(codes.count('421'), 8, codes)
+            self.assertEqual(codes.count("220"), 24, codes)
+            self.assertEqual(codes.count("421"), 6, codes)
             for c in conns:
                 c.close()
             time.sleep(0.3)
