@@ -2,12 +2,16 @@
  * authpool.c: hashing threads; see authpool.h.
  */
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "authpool.h"
 #include "users.h"
 #include "worker.h"
+
+#define HASHER_NICE 10
 
 struct auth_job {
 	struct auth_job *next;
@@ -55,6 +59,13 @@ hasher_main(void *unused)
 	struct auth_job *job;
 
 	(void)unused;
+	/*
+	 * Hashing is slow on purpose; the event loops are not. On a loaded
+	 * machine the loops should win the CPU, so that commands of logged-in
+	 * sessions are not delayed behind someone's password check. Raising
+	 * one's own nice value needs no privilege.
+	 */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), HASHER_NICE);
 	for (;;) {
 		pthread_mutex_lock(&lock);
 		while (head == NULL && !stopping)
