@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "authpool.h"
+#include "log.h"
 #include "users.h"
 #include "worker.h"
 
@@ -81,7 +82,9 @@ hasher_main(void *unused)
 		pthread_mutex_unlock(&lock);
 		job->ok = users_check_password(job->hash, job->password);
 		users_wipe(job->password, strlen(job->password));
-		worker_post(job->w, job_finished, job);
+		/* Out of memory: the session stays suspended until it ends. */
+		if (worker_post(job->w, job_finished, job) < 0)
+			log_msg("password check result lost: out of memory");
 	}
 }
 

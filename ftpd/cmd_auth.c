@@ -2,21 +2,19 @@
  * cmd_auth.c: USER, PASS, QUIT, REIN.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
-#include "cmds.h"
 #include "authpool.h"
+#include "cmds.h"
 #include "config.h"
-#include "homes.h"
 #include "connlimit.h"
+#include "homes.h"
 #include "reply.h"
 #include "session.h"
 #include "users.h"
-#include "vfs.h"
 #include "worker.h"
 
 static int

@@ -83,7 +83,6 @@ cmd_opts(struct session *s, char *arg)
 			return;
 		}
 		/* File names are passed through as bytes either way. */
-		s->utf8 = strcasecmp(v, "ON") == 0;
 		session_reply(s, R_200_OK, "Always in UTF8 mode.");
 		return;
 	}
@@ -128,8 +127,8 @@ stat_path(struct session *s, char *arg)
 	struct listing_opts o;
 	char path[VPATH_MAX];
 	struct listing *l;
-	struct buf t, body;
-	int more, rc = 0;
+	struct buf body;
+	int more, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.style = LISTING_LONG;
@@ -139,24 +138,28 @@ stat_path(struct session *s, char *arg)
 	if ((l = cmd_make_listing(s, arg, &o, path)) == NULL)
 		return;
 	buf_init(&body, 64 * 1024 * 1024);
-	do {
-		more = listing_next(l, &body, 64 * 1024);
-	} while (more > 0);
+	if (buf_printf(&body, "Status of %s:\n", path) < 0)
+		more = -1;
+	else
+		do {
+			more = listing_next(l, &body, 64 * 1024);
+		} while (more > 0);
 	listing_free(l);
-	buf_init(&t, 64 * 1024 * 1024 + 1024);
-	/* The lines end in CRLF: reply_format wants plain '\n'. */
-	if (more < 0 || buf_printf(&t, "Status of %s:\n", path) < 0)
-		rc = -1;
-	for (size_t i = 0; rc == 0 && i < body.len; i++)
-		if (body.data[i] != '\r')
-			rc = buf_append(&t, &body.data[i], 1);
-	if (rc == 0)
-		rc = buf_puts(&t, "End of status");
+	/* The listing lines end in CRLF; reply_format wants plain '\n'. */
+	if (more == 0) {
+		size_t i, j = 0;
+
+		for (i = 0; i < body.len; i++)
+			if (body.data[i] != '\r')
+				body.data[j++] = body.data[i];
+		body.len = j;
+		body.data[j] = '\0';
+	}
+	rc = more < 0 ? -1 : buf_puts(&body, "End of status");
 	if (rc < 0)
 		session_reply(s, R_451_LOCAL_ERROR, "Listing too large.");
 	else
-		session_reply_text(s, R_213_FILE_STATUS, buf_cstr(&t));
-	buf_free(&t);
+		session_reply_text(s, R_213_FILE_STATUS, buf_cstr(&body));
 	buf_free(&body);
 }
 

@@ -143,8 +143,10 @@ safe_name(const char *name, char *tmp, size_t tmpsz)
 {
 	size_t i;
 
-	if (strpbrk(name, "\r\n") == NULL || strlen(name) >= tmpsz)
-		return strpbrk(name, "\r\n") == NULL ? name : "?";
+	if (strpbrk(name, "\r\n") == NULL)
+		return name;
+	if (strlen(name) >= tmpsz)
+		return "?";
 	for (i = 0; name[i] != '\0'; i++)
 		tmp[i] = (name[i] == '\r' || name[i] == '\n') ? '?' : name[i];
 	tmp[i] = '\0';

@@ -225,8 +225,9 @@ fail:
 	return -1;
 }
 
+/* Listens on every address of cfg.listen at port. */
 static int
-listen_all(struct event_base *base)
+listen_each(struct event_base *base, unsigned port, int implicit)
 {
 	char *list = strdup(cfg.listen), *save = NULL, *tok;
 	int rc = 0;
@@ -235,17 +236,20 @@ listen_all(struct event_base *base)
 		return -1;
 	for (tok = strtok_r(list, ", ", &save); tok != NULL && rc == 0;
 	    tok = strtok_r(NULL, ", ", &save))
-		rc = listen_on(base, tok, cfg.port, 0);
+		rc = listen_on(base, tok, port, implicit);
 	free(list);
+	return rc;
+}
+
+static int
+listen_all(struct event_base *base)
+{
+	int rc = listen_each(base, cfg.port, 0);
+
 	/* The implicit-TLS listeners come last: the first ready line names
 	 * the plain port. */
-	if (rc == 0 && cfg.implicit_tls_port >= 0 &&
-	    (list = strdup(cfg.listen)) != NULL) {
-		for (tok = strtok_r(list, ", ", &save); tok != NULL && rc == 0;
-		    tok = strtok_r(NULL, ", ", &save))
-			rc = listen_on(base, tok, (unsigned)cfg.implicit_tls_port, 1);
-		free(list);
-	}
+	if (rc == 0 && cfg.implicit_tls_port >= 0)
+		rc = listen_each(base, (unsigned)cfg.implicit_tls_port, 1);
 	return nlisteners > 0 ? rc : -1;
 }
 

@@ -70,7 +70,6 @@ struct session {
 
 	unsigned type_ascii : 1;
 	unsigned epsv_all : 1;
-	unsigned utf8 : 1;
 	unsigned mlst_facts;
 	off_t rest;			/* REST offset for the next transfer */
 	char *rnfr;			/* source of a pending rename */

@@ -19,12 +19,13 @@
 
 int server_root_fd = -1;
 
+/* A connection on its way from the acceptor to a worker. */
 struct pending_conn {
+	struct worker *w;
 	int fd;
 	struct sockaddr_storage addr;
 	socklen_t len;
 	int implicit_tls;
-	struct pending_conn *next;
 };
 
 struct posted_call {
@@ -37,10 +38,12 @@ struct worker {
 	pthread_t thread;
 	struct event_base *base;
 	const struct config *cfg;
-	struct event *inbox_ev;		/* activated by the acceptor */
-	struct event *stop_ev;		/* activated by workers_stop */
-	pthread_mutex_t lock;		/* guards inbox */
-	struct pending_conn *inbox;
+	/*
+	 * The one way in from other threads: new connections, finished
+	 * password checks and the stop request are all posted calls.
+	 */
+	struct event *mailbox_ev;
+	pthread_mutex_t lock;		/* guards calls */
 	struct posted_call *calls, *calls_tail;	/* in order of posting */
 	struct session *sessions;	/* this thread only */
 	int splice_pipe[2];		/* see worker_splice_pipe */
@@ -109,47 +112,55 @@ workers_session_count(void)
 	return (unsigned)n;
 }
 
+/* Runs and frees a list of posted calls, in order. */
 static void
-inbox_cb(evutil_socket_t fd, short what, void *arg)
+run_calls(struct posted_call *calls)
 {
-	struct worker *w = arg;
-	struct pending_conn *list, *p;
-	struct posted_call *calls, *c;
+	struct posted_call *c;
 
-	(void)fd;
-	(void)what;
-
-	pthread_mutex_lock(&w->lock);
-	list = w->inbox;
-	w->inbox = NULL;
-	calls = w->calls;
-	w->calls = w->calls_tail = NULL;
-	pthread_mutex_unlock(&w->lock);
 	while ((c = calls) != NULL) {
 		calls = c->next;
 		c->fn(c->arg);
 		free(c);
 	}
-	while ((p = list) != NULL) {
-		list = p->next;
-		if (w->stopping)
-			close(p->fd);
-		else
-			session_start(w, p->fd, (struct sockaddr *)&p->addr,
-			    p->len, p->implicit_tls);
-		free(p);
-	}
 }
 
 static void
-stop_cb(evutil_socket_t fd, short what, void *arg)
+mailbox_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	struct posted_call *calls;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&w->lock);
+	calls = w->calls;
+	w->calls = w->calls_tail = NULL;
+	pthread_mutex_unlock(&w->lock);
+	run_calls(calls);
+}
+
+/* A handed-off connection arrives on its worker. */
+static void
+start_conn(void *arg)
+{
+	struct pending_conn *p = arg;
+
+	if (p->w->stopping)
+		close(p->fd);
+	else
+		session_start(p->w, p->fd, (struct sockaddr *)&p->addr, p->len,
+		    p->implicit_tls);
+	free(p);
+}
+
+static void
+stop_work(void *arg)
 {
 	struct worker *w = arg;
 	struct session *s, *next;
 	struct timeval tv = { (time_t)w->cfg->shutdown_timeout, 0 };
 
-	(void)fd;
-	(void)what;
 	w->stopping = 1;
 	/* Sessions with a transfer finish it; session_resume closes them. */
 	for (s = w->sessions; s != NULL; s = next) {
@@ -196,10 +207,8 @@ workers_start(const struct config *cfg, unsigned n)
 		w->base = event_base_new();
 		if (w->base == NULL)
 			return -1;
-		w->inbox_ev = event_new(w->base, -1, EV_PERSIST, inbox_cb, w);
-		w->stop_ev = event_new(w->base, -1, 0, stop_cb, w);
-		if (w->inbox_ev == NULL || w->stop_ev == NULL ||
-		    event_add(w->inbox_ev, NULL) < 0)
+		w->mailbox_ev = event_new(w->base, -1, EV_PERSIST, mailbox_cb, w);
+		if (w->mailbox_ev == NULL || event_add(w->mailbox_ev, NULL) < 0)
 			return -1;
 		if ((errno = pthread_create(&w->thread, NULL, worker_main, w)) != 0) {
 			log_msg("cannot start worker thread: %s", strerror(errno));
@@ -222,15 +231,15 @@ workers_hand_off(int fd, const struct sockaddr *sa, socklen_t salen,
 		return;
 	}
 	w = &workers[next_worker++ % nworkers];
+	p->w = w;
 	p->fd = fd;
 	p->implicit_tls = implicit_tls;
 	p->len = salen < sizeof(p->addr) ? salen : sizeof(p->addr);
 	memcpy(&p->addr, sa, p->len);
-	pthread_mutex_lock(&w->lock);
-	p->next = w->inbox;
-	w->inbox = p;
-	pthread_mutex_unlock(&w->lock);
-	event_active(w->inbox_ev, EV_READ, 0);
+	if (worker_post(w, start_conn, p) < 0) {
+		close(fd);
+		free(p);
+	}
 }
 
 int
@@ -257,13 +266,13 @@ worker_splice_pipe_reset(struct worker *w)
 	}
 }
 
-void
+int
 worker_post(struct worker *w, void (*fn)(void *), void *arg)
 {
 	struct posted_call *c = calloc(1, sizeof(*c));
 
 	if (c == NULL)
-		return;
+		return -1;
 	c->fn = fn;
 	c->arg = arg;
 	pthread_mutex_lock(&w->lock);
@@ -273,7 +282,8 @@ worker_post(struct worker *w, void (*fn)(void *), void *arg)
 		w->calls = c;
 	w->calls_tail = c;
 	pthread_mutex_unlock(&w->lock);
-	event_active(w->inbox_ev, EV_READ, 0);
+	event_active(w->mailbox_ev, EV_READ, 0);
+	return 0;
 }
 
 void
@@ -282,26 +292,22 @@ workers_stop(void)
 	unsigned i;
 
 	for (i = 0; i < nworkers; i++)
-		event_active(workers[i].stop_ev, EV_READ, 0);
+		if (worker_post(&workers[i], stop_work, &workers[i]) < 0)
+			event_base_loopbreak(workers[i].base);
 	for (i = 0; i < nworkers; i++) {
 		struct worker *w = &workers[i];
-		struct pending_conn *p;
 
 		pthread_join(w->thread, NULL);
-		while ((p = w->inbox) != NULL) {
-			w->inbox = p->next;
-			close(p->fd);
-			free(p);
-		}
-		while (w->calls != NULL) {
-			struct posted_call *c = w->calls;
-
-			w->calls = c->next;
-			free(c);	/* its target is gone with the worker */
-		}
+		/*
+		 * Calls posted too late still run, here: connections get
+		 * closed (stopping is set), results for the sessions that are
+		 * gone only free their jobs (they were cancelled).
+		 */
+		w->stopping = 1;
+		run_calls(w->calls);
+		w->calls = w->calls_tail = NULL;
 		worker_splice_pipe_reset(w);
-		event_free(w->inbox_ev);
-		event_free(w->stop_ev);
+		event_free(w->mailbox_ev);
 		event_base_free(w->base);
 		pthread_mutex_destroy(&w->lock);
 	}

@@ -36,10 +36,11 @@ void workers_stop(void);
 unsigned workers_session_count(void);
 
 /*
- * Runs fn(arg) on w's thread soon. Callable from any thread; the call is
- * dropped (fn never runs) if the worker has already stopped.
+ * Runs fn(arg) on w's thread soon (or, once the worker has stopped, when
+ * workers_stop cleans up). Callable from any thread. Returns 0, or -1
+ * (ENOMEM: fn will not run).
  */
-void worker_post(struct worker *w, void (*fn)(void *), void *arg);
+int worker_post(struct worker *w, void (*fn)(void *), void *arg) WARN_UNUSED;
 
 /* Per-worker calls, made on the worker's own thread. */
 

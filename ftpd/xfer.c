@@ -636,10 +636,6 @@ xfer_connected(struct session *s, int fd)
 
 	x->waiting = 0;
 	x->data_fd = fd;
-	if (x->ev != NULL) {
-		event_free(x->ev);
-		x->ev = NULL;
-	}
 	/* splice(2) cannot write to an O_APPEND file (APPE). */
 	if (x->kind == XFER_RECV_FILE && !x->ascii && !s->prot_private &&
 	    !x->append && worker_splice_pipe(s->worker, x->pipe_fd) == 0) {
@@ -699,18 +695,9 @@ xfer_connect_failed(struct session *s, const char *why)
 	xfer_end(s, R_425_CANT_OPEN_DATA, text, 0);
 }
 
-static void
-wait_timeout_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	xfer_connect_failed(arg, "timed out.");
-}
-
 void
 xfer_start(struct session *s, struct xfer *x)
 {
-	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
 	char text[VPATH_MAX + 128];
 	int fd;
 
@@ -754,10 +741,8 @@ xfer_start(struct session *s, struct xfer *x)
 		xfer_connect_failed(s, strerror(errno));
 		return;
 	}
+	/* datachan's listener or connect timer bounds the wait. */
 	x->waiting = 1;
-	x->ev = evtimer_new(worker_base(s->worker), wait_timeout_cb, s);
-	if (x->ev == NULL || evtimer_add(x->ev, &tv) < 0)
-		xfer_connect_failed(s, "out of memory.");
 }
 
 void
