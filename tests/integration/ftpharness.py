@@ -3,7 +3,8 @@
 start_ftpd() runs the real ftpd binary on loopback port 0 with a fresh
 temporary root and users file, reads the port from its ready line, and
 returns a Server whose stop() ends it by its own pid (TERM, then KILL).
-run_suite() runs a unittest suite and prints "<name>: N passed, M failed".
+run_suite() runs a unittest suite and prints "<name>: N passed, M failed"
+(", K skipped" follows when a test was skipped).
 """
 import crypt
 import hashlib
@@ -170,6 +171,10 @@ def run_suite(name, module_name='__main__'):
         sys.modules[module_name])
     result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
     failed = len(result.failures) + len(result.errors)
-    passed = result.testsRun - failed - len(result.skipped)
-    print('%s: %d passed, %d failed' % (name, passed, failed), flush=True)
+    skipped = len(result.skipped)
+    passed = result.testsRun - failed - skipped
+    line = '%s: %d passed, %d failed' % (name, passed, failed)
+    if skipped:
+        line += ', %d skipped' % skipped
+    print(line, flush=True)
     sys.exit(1 if failed else 0)
