@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +15,8 @@
 static int log_fd = 2;
 static int xfer_fd = -1;
 static int quiet;
+/* Where log_fd and xfer_fd point, for log_reopen; NULL: stderr / none. */
+static char *log_path, *xfer_path;
 
 static int
 open_append(const char *path)
@@ -32,6 +35,11 @@ log_open(const char *path)
 	}
 	if ((fd = open_append(path)) < 0)
 		return -1;
+	free(log_path);
+	if ((log_path = strdup(path)) == NULL) {
+		close(fd);
+		return -1;
+	}
 	log_fd = fd;
 	return 0;
 }
@@ -47,7 +55,52 @@ log_open_xferlog(const char *path)
 	}
 	if ((fd = open_append(path)) < 0)
 		return -1;
+	free(xfer_path);
+	if ((xfer_path = strdup(path)) == NULL) {
+		close(fd);
+		return -1;
+	}
 	xfer_fd = fd;
+	return 0;
+}
+
+/*
+ * Opens path again and puts the new file under fd with dup2, which is
+ * atomic: a thread writing a line meanwhile writes to the old file or to
+ * the new one, never to a closed descriptor.
+ */
+static int
+reopen_onto(int fd, const char *path)
+{
+	int nfd;
+
+	if (path == NULL || fd < 0)
+		return 0;
+	if ((nfd = open_append(path)) < 0)
+		return -1;
+	if (dup3(nfd, fd, O_CLOEXEC) < 0) {
+		int saved = errno;
+
+		close(nfd);
+		errno = saved;
+		return -1;
+	}
+	close(nfd);
+	return 0;
+}
+
+int
+log_reopen(const char **failed)
+{
+	*failed = NULL;
+	if (reopen_onto(log_fd == 2 ? -1 : log_fd, log_path) < 0) {
+		*failed = log_path;
+		return -1;
+	}
+	if (reopen_onto(xfer_fd, xfer_path) < 0) {
+		*failed = xfer_path;
+		return -1;
+	}
 	return 0;
 }
 

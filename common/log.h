@@ -13,6 +13,13 @@ int log_open(const char *path) WARN_UNUSED;
 /* Sends transfer lines (xferlog format) to path, or the main log if NULL. */
 int log_open_xferlog(const char *path) WARN_UNUSED;
 
+/*
+ * Opens the log files again under the same descriptors (after logrotate
+ * moved them away; SIGUSR1). Returns 0, or -1 with errno and *failed
+ * naming the file that could not be opened (the old one stays in use).
+ */
+int log_reopen(const char **failed) WARN_UNUSED;
+
 /* Writes "2026-11-25T15:00:00Z ftpd[pid]: message". */
 void log_msg(const char *fmt, ...) PRINTF_LIKE(1, 2);
 

@@ -15,7 +15,6 @@
 #include "shell.h"
 #include "url.h"
 
-#define FTPC_VERSION "0.1"
 
 static void
 usage(FILE *out)
@@ -179,7 +178,7 @@ parse_options(struct client *c, struct args *a, int argc, char **argv)
 		case OPT_CACERT: c->cacert = optarg; break;
 		case OPT_INSECURE: c->insecure = 1; break;
 		case 'h': usage(stdout); exit(0);
-		case 'V': printf("ftpc %s\n", FTPC_VERSION); exit(0);
+		case 'V': printf("ftpc %s\n", PROJECT_VERSION); exit(0);
 		default:
 			usage(stderr);
 			return -1;

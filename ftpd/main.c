@@ -25,6 +25,7 @@
 #include "connlimit.h"
 #include "log.h"
 #include "privs.h"
+#include "service.h"
 #include "tls.h"
 #include "users.h"
 #include "vfs.h"
@@ -80,9 +81,12 @@ usage(FILE *f)
 "      --implicit-tls-port N  also listen for implicit FTPS on port N\n"
 "      --set KEY=VALUE     any config file setting\n"
 "  -h, --help              this text\n"
+"  -V, --version           print the version and exit\n"
 "\n"
 "Command-line options override the config file. On startup ftpd prints\n"
-"\"ftpd: ready on ADDR port N\" on stderr for each listening address.\n");
+"\"ftpd: ready on ADDR port N\" on stderr for each listening address.\n"
+"Started by systemd socket activation, ftpd serves the sockets it is\n"
+"handed (FileDescriptorName= ftp or ftps-implicit) and binds none itself.\n");
 }
 
 /* Applies one setting or exits with a message. */
@@ -176,21 +180,60 @@ raise_fd_limit(void)
 	return (unsigned long)rl.rlim_cur;
 }
 
-/* Binds one listening socket on host:port; implicit: FTPS from byte one. */
+/*
+ * Serves connections on the listening socket fd (which it takes over);
+ * implicit: FTPS from byte one. Records the ready line. Returns 0 or -1
+ * (fd closed).
+ */
 static int
-listen_on(struct event_base *base, const char *host, unsigned port,
-    int implicit)
+adopt_listener(struct event_base *base, int fd, int implicit)
 {
 	static int implicit_marker;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	char shown[64];
-	int fd, one = 1;
 
 	if (nlisteners == MAX_LISTENERS) {
-		fprintf(stderr, "ftpd: too many listen addresses\n");
+		fprintf(stderr, "ftpd: too many listening sockets (at most %d)\n",
+		    MAX_LISTENERS);
+		close(fd);
 		return -1;
 	}
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+		fprintf(stderr, "ftpd: listening socket %d: %s\n", fd,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* Inherited sockets may block; the acceptor must never wait. */
+	if (evutil_make_socket_nonblocking(fd) < 0)
+		return -1;
+	listeners[nlisteners] = evconnlistener_new(base, accept_cb,
+	    implicit ? &implicit_marker : NULL, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	if (listeners[nlisteners] == NULL) {
+		fprintf(stderr, "ftpd: listening socket %d: out of memory\n", fd);
+		close(fd);
+		return -1;
+	}
+	evconnlistener_set_error_cb(listeners[nlisteners], accept_error_cb);
+	addr_unmap(&ss);
+	if (addr_ntop(&ss, shown, sizeof(shown)) < 0)
+		snprintf(shown, sizeof(shown), "?");
+	snprintf(ready_lines[nlisteners], sizeof(ready_lines[0]),
+	    "ready on %s port %u%s", shown, addr_port(&ss),
+	    implicit ? " (implicit TLS)" : "");
+	nlisteners++;
+	return 0;
+}
+
+/* Binds one listening socket on host:port; implicit: FTPS from byte one. */
+static int
+listen_on(struct event_base *base, const char *host, unsigned port,
+    int implicit)
+{
+	struct sockaddr_storage ss;
+	int fd, one = 1;
+
 	if (addr_pton(host, port, &ss) < 0) {
 		fprintf(stderr, "ftpd: listen: '%s' is not a numeric IP address\n", host);
 		return -1;
@@ -202,21 +245,9 @@ listen_on(struct event_base *base, const char *host, unsigned port,
 	if (ss.ss_family == AF_INET6)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, addr_len(&ss)) < 0 ||
-	    listen(fd, 1024) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+	    listen(fd, 1024) < 0)
 		goto fail;
-	listeners[nlisteners] = evconnlistener_new(base, accept_cb,
-	    implicit ? &implicit_marker : NULL, LEV_OPT_CLOSE_ON_FREE, -1, fd);
-	if (listeners[nlisteners] == NULL)
-		goto fail;
-	evconnlistener_set_error_cb(listeners[nlisteners], accept_error_cb);
-	if (addr_ntop(&ss, shown, sizeof(shown)) < 0)
-		snprintf(shown, sizeof(shown), "%s", host);
-	snprintf(ready_lines[nlisteners], sizeof(ready_lines[0]),
-	    "ready on %s port %u%s", shown, addr_port(&ss),
-	    implicit ? " (implicit TLS)" : "");
-	nlisteners++;
-	return 0;
+	return adopt_listener(base, fd, implicit);
 fail:
 	fprintf(stderr, "ftpd: cannot listen on %s port %u: %s\n", host,
 	    port, strerror(errno));
@@ -241,10 +272,42 @@ listen_each(struct event_base *base, unsigned port, int implicit)
 	return rc;
 }
 
+/*
+ * Under socket activation, serves exactly the sockets systemd handed
+ * over and binds none itself. Returns how many, or -1.
+ */
+static int
+listen_inherited(struct event_base *base)
+{
+	struct service_socket socks[SERVICE_SOCKETS_MAX];
+	char err[512];
+	int n, i, implicit;
+
+	if ((n = service_sockets(socks, ARRAY_LEN(socks), err, sizeof(err))) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		implicit = socks[i].kind == SERVICE_SOCKET_FTPS_IMPLICIT;
+		if (implicit && config_tls_mode(&cfg) == TLS_OFF) {
+			fprintf(stderr, "ftpd: socket activation hands over an "
+			    "'ftps-implicit' socket, but tls is off\n");
+			return -1;
+		}
+		if (adopt_listener(base, socks[i].fd, implicit) < 0)
+			return -1;
+	}
+	return n;
+}
+
 static int
 listen_all(struct event_base *base)
 {
-	int rc = listen_each(base, cfg.port, 0);
+	int rc = listen_inherited(base);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	rc = listen_each(base, cfg.port, 0);
 
 	/* The implicit-TLS listeners come last: the first ready line names
 	 * the plain port. */
@@ -261,16 +324,30 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	unsigned i;
 
 	(void)what;
+	if (sig == SIGUSR1) {
+		const char *failed;
+
+		/* logrotate moved the files away: write to new ones. */
+		if (log_reopen(&failed) < 0)
+			log_msg("SIGUSR1: cannot reopen %s: %s; logging to the "
+			    "old file", failed, strerror(errno));
+		else
+			log_msg("SIGUSR1: log files reopened");
+		return;
+	}
 	if (sig == SIGHUP) {
 		if (cfg.users_file == NULL)
 			return;
+		service_reloading();
 		/* After dropping root the run_as user must be able to read it. */
 		if (users_load(cfg.users_file, err, sizeof(err)) < 0)
 			log_msg("SIGHUP: keeping the old users: %s", err);
 		else
 			log_msg("SIGHUP: users reloaded from %s", cfg.users_file);
+		service_ready();
 		return;
 	}
+	service_stopping();
 	log_msg("signal %d: no new connections; finishing transfers",
 	    (int)sig);
 	for (i = 0; i < nlisteners; i++)
@@ -310,6 +387,7 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 		{ "hash-password", no_argument, NULL, O_HASH },
 		{ "hash-method", required_argument, NULL, O_HASH_METHOD },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char err[512], *eq;
@@ -329,7 +407,7 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 			exit(2);
 		}
 	}
-	while ((c = getopt_long(argc, argv, "c:fl:p:r:u:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:fl:p:r:u:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': break;
 		case 'f': set_or_die("foreground", "yes"); break;
@@ -360,6 +438,7 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 		case O_HASH: *hash_mode = 1; break;
 		case O_HASH_METHOD: *hash_method = optarg; break;
 		case 'h': usage(stdout); exit(0);
+		case 'V': printf("ftpd %s\n", PROJECT_VERSION); exit(0);
 		default: usage(stderr); exit(2);
 		}
 	}
@@ -403,8 +482,8 @@ load_state(void)
 int
 main(int argc, char **argv)
 {
-	struct event *sigs[4];
-	static const int signals[4] = { SIGTERM, SIGINT, SIGHUP, 0 };
+	struct event *sigs[5];
+	static const int signals[5] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, 0 };
 	struct event_base *base;
 	const char *hash_method = NULL;
 	int hash_mode = 0, i;
@@ -438,10 +517,26 @@ main(int argc, char **argv)
 		fprintf(stderr, "ftpd: %s\n", err);
 		return 1;
 	}
+	/*
+	 * Signals are ours before the ready line: whoever waits for it may
+	 * send SIGHUP or SIGUSR1 at once, and their default action kills.
+	 */
+	for (i = 0; signals[i] != 0; i++) {
+		sigs[i] = evsignal_new(base, signals[i], signal_cb, base);
+		if (sigs[i] == NULL || event_add(sigs[i], NULL) < 0)
+			return 1;
+	}
 	print_ready();
-	if (!cfg.foreground && daemon(0, 0) < 0) {
-		fprintf(stderr, "ftpd: daemon: %s\n", strerror(errno));
-		return 1;
+	if (!cfg.foreground) {
+		if (daemon(0, 0) < 0) {
+			fprintf(stderr, "ftpd: daemon: %s\n", strerror(errno));
+			return 1;
+		}
+		/* The child's epoll set and signal pipe must be its own. */
+		if (event_reinit(base) < 0) {
+			log_msg("event_reinit after daemon() failed");
+			return 1;
+		}
 	}
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (workers_start(&cfg, cfg.workers ? cfg.workers :
@@ -449,11 +544,7 @@ main(int argc, char **argv)
 	    authpool_start(cfg.auth_threads ? cfg.auth_threads :
 	    (unsigned)(ncpu > 0 ? ncpu : 1)) < 0)
 		return 1;
-	for (i = 0; signals[i] != 0; i++) {
-		sigs[i] = evsignal_new(base, signals[i], signal_cb, base);
-		if (sigs[i] == NULL || event_add(sigs[i], NULL) < 0)
-			return 1;
-	}
+	service_ready();
 	event_base_dispatch(base);
 	authpool_stop();
 	workers_stop();
