@@ -71,11 +71,13 @@ class Server:
             os.chmod(self.users, 0o640)
         self.extra = list(extra)
         self.nofile = None  # set to cap the server's descriptor limit
+        self.wrapper = []   # a program that runs ftpd (socket activation)
+        self.env = None     # the server's environment, when not ours
         self.proc = None
         self.port = None
 
     def start(self, timeout=10):
-        argv = [FTPD, '--foreground', '--listen', self.host, '--port', '0',
+        argv = self.wrapper + [FTPD, '--foreground', '--listen', self.host, '--port', '0',
                 '--root', self.root, '--users', self.users,
                 '--pasv-ports', '40000-49999'] + run_as_args() + self.extra
         self.logf = open(self.log, 'ab')
@@ -86,7 +88,8 @@ class Server:
                                    (self.nofile, self.nofile))
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
-                                     stderr=self.logf, preexec_fn=limit)
+                                     stderr=self.logf, preexec_fn=limit,
+                                     env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with open(self.log, 'r', errors='replace') as f:
