@@ -59,6 +59,7 @@ static const struct option_def {
 	{ "tls_key", K_STR, OFF(tls_key), 0, 0 },
 	{ "implicit_tls_port", K_PORT_OR_OFF, OFF(implicit_tls_port), 0, 65535 },
 	{ "tls_require_reuse", K_BOOL, OFF(tls_require_reuse), 0, 1 },
+	{ "metrics_listen", K_STR, OFF(metrics_listen), 0, 0 },
 #undef OFF
 };
 
@@ -285,17 +286,11 @@ config_validate(const struct config *cfg, char *err, size_t errsz)
 void
 config_free(struct config *cfg)
 {
-	free(cfg->listen);
-	free(cfg->root);
-	free(cfg->users_file);
-	free(cfg->pasv_address);
-	free(cfg->anonymous_home);
-	free(cfg->log_file);
-	free(cfg->xferlog_file);
-	free(cfg->banner);
-	free(cfg->run_as);
-	free(cfg->tls);
-	free(cfg->tls_cert);
-	free(cfg->tls_key);
+	size_t i;
+
+	/* Every string key owns its value: free them from the table. */
+	for (i = 0; i < ARRAY_LEN(options); i++)
+		if (options[i].kind == K_STR)
+			free(*(char **)((char *)cfg + options[i].offset));
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -50,6 +50,7 @@ struct config {
 	char *tls_key;			/* PEM private key */
 	int implicit_tls_port;		/* -1: none; 0: any free port */
 	int tls_require_reuse;		/* data TLS must resume the control's */
+	char *metrics_listen;		/* "IP:PORT" for /metrics, or NULL */
 };
 
 /* The tls setting as a value. */

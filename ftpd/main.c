@@ -24,6 +24,7 @@
 #include "config.h"
 #include "connlimit.h"
 #include "log.h"
+#include "metrics.h"
 #include "privs.h"
 #include "service.h"
 #include "tls.h"
@@ -37,6 +38,7 @@ static struct config cfg;
 static struct evconnlistener *listeners[MAX_LISTENERS];
 static unsigned nlisteners;
 static char ready_lines[MAX_LISTENERS][96];
+static int metrics_fd = -1;	/* handed over by socket activation */
 
 /*
  * Says where we listen, once startup can no longer fail: tests and
@@ -86,7 +88,8 @@ usage(FILE *f)
 "Command-line options override the config file. On startup ftpd prints\n"
 "\"ftpd: ready on ADDR port N\" on stderr for each listening address.\n"
 "Started by systemd socket activation, ftpd serves the sockets it is\n"
-"handed (FileDescriptorName= ftp or ftps-implicit) and binds none itself.\n");
+"handed (FileDescriptorName= ftp, ftps-implicit or metrics) and binds\n"
+"none itself.\n");
 }
 
 /* Applies one setting or exits with a message. */
@@ -288,6 +291,10 @@ listen_inherited(struct event_base *base)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
+		if (socks[i].kind == SERVICE_SOCKET_METRICS) {
+			metrics_fd = socks[i].fd;
+			continue;
+		}
 		implicit = socks[i].kind == SERVICE_SOCKET_FTPS_IMPLICIT;
 		if (implicit && config_tls_mode(&cfg) == TLS_OFF) {
 			fprintf(stderr, "ftpd: socket activation hands over an "
@@ -298,6 +305,29 @@ listen_inherited(struct event_base *base)
 			return -1;
 	}
 	return n;
+}
+
+/*
+ * Serves /metrics on the socket systemd handed over or on metrics_listen.
+ * Says where on stderr ("ftpd: metrics on ADDR port N"). 0, or -1.
+ */
+static int
+start_metrics(struct event_base *base)
+{
+	struct sockaddr_storage ss;
+	char err[512], shown[64];
+
+	if (metrics_fd < 0 && cfg.metrics_listen == NULL)
+		return 0;
+	if (metrics_serve(base, metrics_fd, cfg.metrics_listen, &ss, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		return -1;
+	}
+	if (addr_ntop(&ss, shown, sizeof(shown)) < 0)
+		snprintf(shown, sizeof(shown), "?");
+	fprintf(stderr, "ftpd: metrics on %s port %u\n", shown, addr_port(&ss));
+	return 0;
 }
 
 static int
@@ -511,7 +541,8 @@ main(int argc, char **argv)
 	if (connlimit_session_cap() < cfg.max_sessions)
 		log_msg("max_sessions lowered to %lu: the descriptor limit is %lu",
 		    connlimit_session_cap(), max_fds);
-	if ((base = event_base_new()) == NULL || listen_all(base) < 0)
+	if ((base = event_base_new()) == NULL || listen_all(base) < 0 ||
+	    start_metrics(base) < 0)
 		return 1;
 	if (cfg.run_as != NULL && privs_drop(cfg.run_as, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
@@ -546,6 +577,7 @@ main(int argc, char **argv)
 		return 1;
 	service_ready();
 	event_base_dispatch(base);
+	metrics_stop();
 	authpool_stop();
 	workers_stop();
 	for (i = 0; signals[i] != 0; i++)

@@ -21,6 +21,7 @@ static const struct {
 } names[] = {
 	{ "ftp", SERVICE_SOCKET_FTP },
 	{ "ftps-implicit", SERVICE_SOCKET_FTPS_IMPLICIT },
+	{ "metrics", SERVICE_SOCKET_METRICS },
 	/* systemd's name for a socket without FileDescriptorName=. */
 	{ "unknown", SERVICE_SOCKET_FTP },
 };
@@ -75,7 +76,7 @@ service_sockets(struct service_socket *out, unsigned max, char *err,
 
 		if (kind_of(name, &out[i].kind) < 0) {
 			snprintf(err, errsz, "socket activation: socket %d is "
-			    "named '%s'; ftpd knows 'ftp' and 'ftps-implicit'",
+			    "named '%s'; ftpd knows 'ftp', 'ftps-implicit' and 'metrics'",
 			    fd, name);
 			rc = -1;
 		} else if (sd_is_socket_inet(fd, AF_UNSPEC, SOCK_STREAM, 1, 0) <= 0) {

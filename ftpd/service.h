@@ -13,6 +13,7 @@
 enum service_socket_kind {
 	SERVICE_SOCKET_FTP,		/* "ftp" (or unnamed): plain control */
 	SERVICE_SOCKET_FTPS_IMPLICIT,	/* "ftps-implicit": TLS from byte one */
+	SERVICE_SOCKET_METRICS,		/* "metrics": Prometheus over HTTP */
 };
 
 struct service_socket {
