@@ -7,14 +7,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+
 
 #include "log.h"
 
 static int log_fd = 2;
 static int xfer_fd = -1;
 static int quiet;
+static int use_syslog;
+static enum log_format format = LOG_FORMAT_TEXT;
+
+#define LINE_MAX_BYTES 2048
 /* Where log_fd and xfer_fd point, for log_reopen; NULL: stderr / none. */
 static char *log_path, *xfer_path;
 
@@ -127,41 +133,195 @@ write_line(int fd, const char *line, size_t len)
 }
 
 void
-log_msg(const char *fmt, ...)
+log_set_format(enum log_format f)
 {
-	char line[2048];
+	format = f;
+}
+
+void
+log_to_syslog(void)
+{
+	openlog("ftpd", LOG_PID | LOG_NDELAY, LOG_FTP);
+	use_syslog = 1;
+}
+
+/*
+ * A line being built on the stack: appends that do not fit are cut, so a
+ * log line costs no allocation and can never grow past LINE_MAX_BYTES.
+ */
+struct line {
+	char data[LINE_MAX_BYTES + 1];	/* + the newline */
+	size_t len;
+};
+
+static void
+put(struct line *l, const void *p, size_t n)
+{
+	if (n > LINE_MAX_BYTES - l->len)
+		n = LINE_MAX_BYTES - l->len;
+	memcpy(l->data + l->len, p, n);
+	l->len += n;
+}
+
+static void
+putf(struct line *l, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static void
+putf(struct line *l, const char *fmt, ...)
+{
+	char tmp[LINE_MAX_BYTES];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		put(l, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/*
+ * Appends s as the inside of a JSON string: quotes, backslashes and
+ * control characters escaped, and bytes that are not UTF-8 (file names
+ * may hold anything) written as \u00XX so every line stays valid JSON.
+ */
+static void
+json_escape(struct line *l, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		size_t n = 0, i;
+
+		if (*p >= 0xc2 && *p <= 0xdf)
+			n = 2;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			n = 3;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			n = 4;
+		for (i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				n = 0;
+		if (n > 1) {
+			put(l, p, n);
+			p += n;
+			continue;
+		}
+		if (*p == '"' || *p == '\\')
+			putf(l, "\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			putf(l, "\\u%04x", *p);
+		else
+			put(l, p, 1);
+		p++;
+	}
+}
+
+static void
+json_field(struct line *l, const char *name, const char *value)
+{
+	putf(l, ",\"%s\":\"", name);
+	json_escape(l, value);
+	put(l, "\"", 1);
+}
+
+/*
+ * Formats and writes one line. The text form leads with the time and
+ * "ftpd[pid]: " (syslog adds its own); who may be NULL.
+ */
+static void
+log_line(int fd, const struct log_who *who, const char *field,
+    const char *fmt, va_list ap)
+{
+	char msg[LINE_MAX_BYTES], when[32];
+	struct line l;
 	struct tm tm;
 	time_t now = time(NULL);
-	va_list ap;
-	size_t n;
-	int m;
+	int to_syslog = use_syslog && fd == 2;
 
 	if (quiet)
 		return;
+	l.len = 0;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	gmtime_r(&now, &tm);
-	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
-	m = snprintf(line + n, sizeof(line) - n, "ftpd[%d]: ", (int)getpid());
-	if (m > 0)
-		n += (size_t)m;
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (format == LOG_FORMAT_JSON) {
+		putf(&l, "{\"time\":\"%s\",\"pid\":%d", when, (int)getpid());
+		if (who != NULL) {
+			putf(&l, ",\"session\":%llu", who->session);
+			json_field(&l, "client", who->client);
+			if (who->user != NULL)
+				json_field(&l, "user", who->user);
+		}
+		json_field(&l, field, msg);
+		/* A cut line must still close its object. */
+		if (l.len > LINE_MAX_BYTES - 3)
+			l.len = LINE_MAX_BYTES - 3;
+		put(&l, "\"}", l.data[l.len - 1] == '"' ? 1 : 2);
+		if (l.data[l.len - 1] != '}')
+			put(&l, "}", 1);
+	} else {
+		if (!to_syslog)
+			putf(&l, "%s ftpd[%d]: ", when, (int)getpid());
+		if (who != NULL)
+			putf(&l, "[s%llu] %s %s: ", who->session, who->client,
+			    who->user != NULL ? who->user : "-");
+		put(&l, msg, strlen(msg));
+	}
+	if (to_syslog) {
+		l.data[l.len] = '\0';
+		syslog(LOG_INFO, "%s", l.data);
+		return;
+	}
+	l.data[l.len++] = '\n';
+	write_line(fd, l.data, l.len);
+}
+
+void
+log_msg(const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	log_line(log_fd, NULL, "msg", fmt, ap);
 	va_end(ap);
-	if (m > 0)
-		n += (size_t)m;
-	if (n > sizeof(line) - 2)
-		n = sizeof(line) - 2;	/* truncated: still one line */
-	line[n++] = '\n';
-	write_line(log_fd, line, n);
+}
+
+void
+log_session(const struct log_who *who, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(log_fd, who, "msg", fmt, ap);
+	va_end(ap);
+}
+
+/* log_line for a preformatted string. */
+static void
+log_plain(int fd, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(fd, NULL, field, fmt, ap);
+	va_end(ap);
 }
 
 void
 log_xfer_line(const char *line)
 {
-	char out[2048];
+	char out[LINE_MAX_BYTES];
 	int n;
 
 	if (quiet)
 		return;
+	if (xfer_fd < 0) {
+		/* Into the main log: a line of its kind, in its format. */
+		log_plain(log_fd, "xferlog", "%s", line);
+		return;
+	}
+	/* An xferlog file keeps the wu-ftpd format analysers read. */
 	n = snprintf(out, sizeof(out), "%s\n", line);
 	if (n < 0)
 		return;
@@ -169,5 +329,5 @@ log_xfer_line(const char *line)
 		n = sizeof(out) - 1;
 		out[n - 1] = '\n';
 	}
-	write_line(xfer_fd >= 0 ? xfer_fd : log_fd, out, (size_t)n);
+	write_line(xfer_fd, out, (size_t)n);
 }

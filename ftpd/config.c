@@ -60,6 +60,7 @@ static const struct option_def {
 	{ "implicit_tls_port", K_PORT_OR_OFF, OFF(implicit_tls_port), 0, 65535 },
 	{ "tls_require_reuse", K_BOOL, OFF(tls_require_reuse), 0, 1 },
 	{ "metrics_listen", K_STR, OFF(metrics_listen), 0, 0 },
+	{ "log_format", K_STR, OFF(log_format), 0, 0 },
 #undef OFF
 };
 
@@ -87,6 +88,7 @@ config_defaults(struct config *cfg)
 	cfg->max_ip_failures = 20;
 	cfg->login_delay_ms = 500;
 	cfg->tls = strdup("off");
+	cfg->log_format = strdup("text");
 	cfg->tls_require_reuse = 1;
 	cfg->implicit_tls_port = -1;
 }
@@ -252,6 +254,11 @@ fail:
 int
 config_validate(const struct config *cfg, char *err, size_t errsz)
 {
+	if (strcmp(cfg->log_format, "text") != 0 &&
+	    strcmp(cfg->log_format, "json") != 0) {
+		snprintf(err, errsz, "log_format must be text or json");
+		return -1;
+	}
 	if (cfg->root == NULL) {
 		snprintf(err, errsz, "no root folder: set root or --root");
 		return -1;

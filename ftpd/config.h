@@ -51,6 +51,7 @@ struct config {
 	int implicit_tls_port;		/* -1: none; 0: any free port */
 	int tls_require_reuse;		/* data TLS must resume the control's */
 	char *metrics_listen;		/* "IP:PORT" for /metrics, or NULL */
+	char *log_format;		/* "text" or "json" */
 };
 
 /* The tls setting as a value. */

@@ -498,6 +498,8 @@ load_state(void)
 		fprintf(stderr, "ftpd: %s\n", err);
 		return -1;
 	}
+	log_set_format(strcmp(cfg.log_format, "json") == 0 ? LOG_FORMAT_JSON :
+	    LOG_FORMAT_TEXT);
 	if (log_open(cfg.log_file) < 0 || log_open_xferlog(cfg.xferlog_file) < 0) {
 		fprintf(stderr, "ftpd: cannot open log: %s\n", strerror(errno));
 		return -1;
@@ -559,6 +561,9 @@ main(int argc, char **argv)
 	}
 	print_ready();
 	if (!cfg.foreground) {
+		/* Detached without a log file: stderr is gone, use syslog. */
+		if (cfg.log_file == NULL)
+			log_to_syslog();
 		if (daemon(0, 0) < 0) {
 			fprintf(stderr, "ftpd: daemon: %s\n", strerror(errno));
 			return 1;
