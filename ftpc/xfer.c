@@ -415,6 +415,9 @@ xfer_run(struct proto *s, int ascii, off_t rest, const char *cmd,
 	if (s->prot_p && (st = start_data_tls(s, &d)) != FC_OK)
 		goto out;
 	st = upload ? pump_up(s, &d, ascii, io) : pump_down(s, &d, ascii, io, &cut);
+	/* The bar goes before any reply to the transfer is shown. */
+	if (io->prog != NULL)
+		progress_end(io->prog);
 	/* Not seeing the server close is not fatal: its reply decides. */
 	if (upload && st == FC_OK && !transport_interrupt &&
 	    transport_finish(&d) < 0 && s->debug && s->echo != NULL)
