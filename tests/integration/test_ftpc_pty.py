@@ -187,5 +187,77 @@ class Shell(unittest.TestCase):
             self.assertIn('lcd\\040localdir/', f.read())
 
 
+class AbortAgainstFtpd(unittest.TestCase):
+    """^C during put and get against ftpd, then commands whose replies
+    are checked: the session must stay in step (issue 9, 1b and 1c)."""
+
+    PROMPT = r'alice@127\.0\.0\.1:/> '
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = ftpharness.start_ftpd()
+        cls.dir = tempfile.mkdtemp(prefix='ftpc-pty-ftpd.')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def setUp(self):
+        self.cwd = tempfile.mkdtemp(prefix='cwd.', dir=self.dir)
+        self.term = Terminal(['--limit-rate', '1m', self.server.url()],
+                             self.cwd, self.cwd)
+        self.term.expect(self.PROMPT)
+
+    def tearDown(self):
+        if self.term.proc.poll() is None:
+            self.term.type('bye\r')
+        self.term.close()
+
+    def interrupt_when_moving(self):
+        # The bar shows a rate once bytes move; then a second of them.
+        self.term.expect(r'/s ')
+        time.sleep(1)
+        self.term.type('\x03')
+        self.term.expect(r'interrupted')
+        self.term.expect(self.PROMPT)
+
+    def check_in_step(self):
+        self.term.type('size old.txt\r')
+        self.term.expect(r'old\.txt\s+11\r?\n')
+        self.term.expect(self.PROMPT)
+        self.term.type('ls\r')
+        self.term.expect(r'old\.txt')
+        self.term.expect(self.PROMPT)
+        self.term.type('pwd\r')
+        self.term.expect(r'Remote directory: /\r?\n')
+        self.term.expect(self.PROMPT)
+
+    def test_ctrl_c_during_put_keeps_the_old_file(self):
+        old = blob(100000, 90)
+        self.server.write('alice/up.bin', old)
+        self.server.write('alice/old.txt', b'old content')
+        with open(os.path.join(self.cwd, 'big.bin'), 'wb') as f:
+            f.write(blob(16 * 1024 * 1024, 91))
+        self.term.type('put big.bin up.bin\r')
+        self.interrupt_when_moving()
+        # ABOR first, then a reset: ftpd never sees an end of file, so
+        # its atomic upload keeps the old content.
+        self.assertEqual(ftpharness.sha256(self.server.read('alice/up.bin')),
+                         ftpharness.sha256(old))
+        self.term.type('size up.bin\r')
+        self.term.expect(r'up\.bin\s+100000\r?\n')
+        self.term.expect(self.PROMPT)
+        self.check_in_step()
+
+    def test_ctrl_c_during_get_then_commands(self):
+        self.server.write('alice/big.bin', blob(16 * 1024 * 1024, 92))
+        self.server.write('alice/old.txt', b'old content')
+        self.term.type('get big.bin\r')
+        self.interrupt_when_moving()
+        self.assertFalse(os.path.exists(os.path.join(self.cwd, 'big.bin')))
+        self.check_in_step()
+
+
 if __name__ == '__main__':
     ftpharness.run_suite('test_ftpc_pty')
