@@ -442,6 +442,159 @@ class AbortReplies(unittest.TestCase):
         self.assertEqual(server.sessions, 2)
         self.assertIn(b'SIZE old.txt', server.lines)
 
+class VsftpdLike:
+    """vsftpd's odd answers, scripted: LIST of a missing folder is 150,
+    226 and an empty listing; CWD of it is 550; STOR into it is 553; no
+    MLST in FEAT. One session at a time, on its own thread."""
+
+    def __init__(self):
+        self.dirs = {'/'}
+        self.stored = {}
+        self.lines = []
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def stop(self):
+        self.sock.close()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                self.session(conn)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    @staticmethod
+    def resolve(cwd, arg):
+        return os.path.normpath(os.path.join(cwd, arg)).replace('//', '/')
+
+    def session(self, conn):
+        f = conn.makefile('rb')
+        send = conn.sendall
+        cwd, listener = '/', None
+        send(b'220 (vsFTPd 3.0.3)\r\n')
+        for raw in f:
+            line = raw.rstrip(b'\r\n')
+            self.lines.append(line)
+            verb, _, arg = line.decode('latin-1').partition(' ')
+            verb = verb.upper()
+            path = self.resolve(cwd, arg) if arg else cwd
+            if verb == 'USER':
+                send(b'331 Please specify the password.\r\n')
+            elif verb == 'PASS':
+                send(b'230 Login successful.\r\n')
+            elif verb == 'FEAT':
+                send(b'211-Features:\r\n EPSV\r\n MDTM\r\n PASV\r\n'
+                     b' REST STREAM\r\n SIZE\r\n TVFS\r\n211 End\r\n')
+            elif verb == 'PWD':
+                send(b'257 "%s" is the current directory\r\n'
+                     % cwd.encode())
+            elif verb == 'CWD':
+                if path in self.dirs:
+                    cwd = path
+                    send(b'250 Directory successfully changed.\r\n')
+                else:
+                    send(b'550 Failed to change directory.\r\n')
+            elif verb == 'MKD':
+                if os.path.dirname(path) in self.dirs and path not in self.dirs:
+                    self.dirs.add(path)
+                    send(b'257 "%s" created\r\n' % path.encode())
+                else:
+                    send(b'550 Create directory operation failed.\r\n')
+            elif verb == 'TYPE':
+                send(b'200 Switching to Binary mode.\r\n')
+            elif verb == 'PASV':
+                listener = socket.socket()
+                listener.bind(('127.0.0.1', 0))
+                listener.listen(1)
+                port = listener.getsockname()[1]
+                send(b'227 Entering Passive Mode (127,0,0,1,%d,%d).\r\n'
+                     % (port >> 8, port & 255))
+            elif verb == 'LIST' and listener is not None:
+                # The odd part: a missing folder lists as empty.
+                send(b'150 Here comes the directory listing.\r\n')
+                listener.settimeout(10)
+                c, _ = listener.accept()
+                listener.close()
+                listener = None
+                body = b''
+                for name in sorted(self.stored):
+                    if os.path.dirname(name) == path:
+                        body += (b'-rw-r--r--    1 1000     1000     %8d '
+                                 b'Jan 01  2020 %s\r\n' % (
+                                     len(self.stored[name]),
+                                     os.path.basename(name).encode()))
+                c.sendall(body)
+                c.close()
+                send(b'226 Directory send OK.\r\n')
+            elif verb == 'STOR' and listener is not None:
+                if os.path.dirname(path) not in self.dirs:
+                    listener.close()
+                    listener = None
+                    send(b'553 Could not create file.\r\n')
+                    continue
+                send(b'150 Ok to send data.\r\n')
+                listener.settimeout(10)
+                c, _ = listener.accept()
+                listener.close()
+                listener = None
+                got = bytearray()
+                while True:
+                    b = c.recv(65536)
+                    if not b:
+                        break
+                    got += b
+                c.close()
+                self.stored[path] = bytes(got)
+                send(b'226 Transfer complete.\r\n')
+            elif verb == 'QUIT':
+                send(b'221 Goodbye.\r\n')
+                break
+            else:
+                send(b'500 Unknown command.\r\n')
+
+
+class MirrorUpToVsftpd(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='ftpc-vsftpd.')
+        self.server = VsftpdLike()
+
+    def tearDown(self):
+        self.server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_mirror_up_creates_folders_an_empty_list_does_not_prove(self):
+        files = {'tree/a.bin': blob(5000, 80), 'tree/sub/b.bin': blob(7000, 81),
+                 'tree/sub/deep/c.txt': b'c\n'}
+        for rel, data in files.items():
+            p = os.path.join(self.tmp, rel)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, 'wb') as f:
+                f.write(data)
+        url = 'ftp://alice:secret@127.0.0.1:%d/' % self.server.port
+        r = ftpc(['-b', '-', url], self.tmp, stdin='mirror -R tree up\n')
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(self.server.dirs,
+                         {'/', '/up', '/up/sub', '/up/sub/deep'})
+        for rel, data in files.items():
+            self.assertEqual(self.server.stored.get(
+                '/' + rel.replace('tree/', 'up/', 1)), data, rel)
+        # A second run finds the folders by CWD and creates none again.
+        before = [ln for ln in self.server.lines if ln.startswith(b'MKD')]
+        r = ftpc(['-b', '-', url], self.tmp, stdin='mirror -R tree up\n')
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        after = [ln for ln in self.server.lines if ln.startswith(b'MKD')]
+        self.assertEqual(before, after)
+
 
 class PlainDataAfterProtP(unittest.TestCase):
     """The server accepts PROT P, then talks plain on the data channel."""
