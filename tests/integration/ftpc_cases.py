@@ -232,6 +232,31 @@ class FtpcCases:
         self.assertEqual(st.st_rdev, os.makedev(1, 3))
         self.assertFalse(os.path.exists(dev + '.ftpc-part'))
 
+    # --- what is printed (issue 9, section 2) --------------------------------
+
+    SUMMARY = (r'^%s: %d bytes %s in \d+\.\d s \(\d+\.\d\d '
+               r'(B|KiB|MiB|GiB|TiB)/s\)$')
+
+    def test_default_output_lines(self):
+        self.put_remote('out.bin', blob(200000, 77))
+        self.put_local('up.bin', blob(3000, 78))
+        r = self.script('get out.bin\nput up.bin\ndelete nosuch\n'
+                        'pget -n 2 out.bin pg.bin\n', '-k', check=False)
+        self.assertEqual(r.returncode, EXIT_REMOTE, r.stderr)
+        out = r.stdout.splitlines()
+        self.assertEqual(len(out), 3, r.stdout)
+        self.assertRegex(out[0], self.SUMMARY % ('out\\.bin', 200000,
+                                                 'received'))
+        self.assertRegex(out[1], self.SUMMARY % ('up\\.bin', 3000, 'sent'))
+        self.assertRegex(out[2], self.SUMMARY % ('pg\\.bin', 200000,
+                                                 'received'))
+        # The error once, on stderr; no reply echoed on stdout.
+        err = r.stderr.splitlines()
+        self.assertEqual(len(err), 1, r.stderr)
+        self.assertTrue(err[0].startswith('ftpc: delete nosuch: 550 '), err)
+        r = self.script('get out.bin\n', '-q')
+        self.assertEqual(r.stdout, '')
+
     # --- scripts -------------------------------------------------------------
 
     def test_script_mget_mput_globs(self):
