@@ -84,7 +84,7 @@ plain_release(struct transport *t)
 }
 
 const struct transport_ops transport_plain = {
-	"plain", plain_read, plain_write, plain_shutdown, plain_release,
+	"plain", plain_read, plain_write, plain_shutdown, plain_release, NULL,
 };
 
 void
@@ -268,6 +268,8 @@ transport_abort(struct transport *t)
 	if (t->fd < 0)
 		return;
 	(void)setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (t->ops->abandon != NULL)
+		t->ops->abandon(t);
 	t->ops->release(t);	/* no shutdown: no close_notify, no FIN */
 	close(t->fd);
 	t->fd = -1;

@@ -28,6 +28,12 @@ struct transport_ops {
 	void (*shutdown)(struct transport *t);
 	/* Releases the per-transport state (the fd is closed by the caller). */
 	void (*release)(struct transport *t);
+	/*
+	 * Before an abortive close: marks the stream finished without telling
+	 * the peer (TLS: a quiet shutdown, so that the session stays good for
+	 * resumption, yet no close_notify is sent). NULL when nothing to do.
+	 */
+	void (*abandon)(struct transport *t);
 };
 
 struct transport {

@@ -145,6 +145,20 @@ throttle(const struct proto *s, off_t moved, double t0)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Whether ^C came. Checked before every chunk: a TLS read that finds
+ * bytes already buffered, or a write with room, never waits, so the
+ * wait's own check alone would let a fast or throttled transfer run on.
+ */
+static int
+interrupted(struct proto *s)
+{
+	if (!transport_interrupt)
+		return 0;
+	fc_errf(s->err, sizeof(s->err), "interrupted");
+	return 1;
+}
+
 static enum fc_status
 pump_down_with(struct proto *s, struct transport *d, int ascii,
     struct xfer_io *io, int *cut, char *in, char *out);
@@ -185,6 +199,8 @@ pump_down_with(struct proto *s, struct transport *d, int ascii,
 			*cut = 1;
 			break;
 		}
+		if (interrupted(s))
+			return FC_XFER;
 		r = transport_read(d, in, n);
 		if (r < 0) {
 			fc_errf(s->err, sizeof(s->err), "data connection: %s", strerror(errno));
@@ -247,6 +263,8 @@ pump_up_with(struct proto *s, struct transport *d, int ascii,
 
 	ascii_init(&as);
 	for (;;) {
+		if (interrupted(s))
+			return FC_XFER;
 		r = io->source(io->ctx, in, XFER_CHUNK);
 		if (r < 0)
 			return FC_LOCAL;

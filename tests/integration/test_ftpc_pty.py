@@ -91,8 +91,11 @@ class Terminal:
         # each one is wiped by the next draw or by the final "\r\x1b[K".
         raw = re.sub(r'\r[^\r\n\x1b]*\x1b\[K', '', raw)
         lines = ANSI.sub('', raw).replace('\r', '').split('\n')
-        # The first line is the command's echo, the last the prompt.
-        return [ln.rstrip() for ln in lines[1:-1] if ln.strip()]
+        # Up to the command's echo is the line editor's (which may draw
+        # the line more than once); the last line is the next prompt.
+        first = max(i for i, ln in enumerate(lines[:-1])
+                    if ln.endswith(command))
+        return [ln.rstrip() for ln in lines[first + 1:-1] if ln.strip()]
 
     def close(self):
         if self.master < 0:
@@ -241,11 +244,16 @@ class AbortAgainstFtpd(unittest.TestCase):
     are checked: the session must stay in step (issue 9, 1b and 1c)."""
 
     PROMPT = r'alice@127\.0\.0\.1:/> '
+    ftpc_opts = []
 
     @classmethod
     def setUpClass(cls):
-        cls.server = ftpharness.start_ftpd()
         cls.dir = tempfile.mkdtemp(prefix='ftpc-pty-ftpd.')
+        cls.server = ftpharness.start_ftpd(extra=cls.server_args(cls.dir))
+
+    @classmethod
+    def server_args(cls, tmp):
+        return []
 
     @classmethod
     def tearDownClass(cls):
@@ -254,8 +262,8 @@ class AbortAgainstFtpd(unittest.TestCase):
 
     def setUp(self):
         self.cwd = tempfile.mkdtemp(prefix='cwd.', dir=self.dir)
-        self.term = Terminal(['--limit-rate', '1m', self.server.url()],
-                             self.cwd, self.cwd)
+        self.term = Terminal(['--limit-rate', '1m'] + self.ftpc_opts +
+                             [self.server.url()], self.cwd, self.cwd)
         self.term.expect(self.PROMPT)
 
     def tearDown(self):
@@ -324,6 +332,21 @@ class AbortAgainstFtpd(unittest.TestCase):
         self.interrupt_when_moving()
         self.assertFalse(os.path.exists(os.path.join(self.cwd, 'big.bin')))
         self.check_in_step()
+
+
+class AbortAgainstFtpdTls(AbortAgainstFtpd):
+    """The same over TLS (PROT P): ABOR goes in band, the data connection
+    is reset without a close_notify, and the old file still stays."""
+
+    @classmethod
+    def server_args(cls, tmp):
+        tools = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             '..', '..', 'tools')
+        subprocess.run([os.path.join(tools, 'make-cert'), tmp], check=True,
+                       capture_output=True, timeout=60)
+        cls.ftpc_opts = ['--tls', '--cacert', os.path.join(tmp, 'cert.pem')]
+        return ['--tls', 'optional', '--tls-cert', os.path.join(tmp, 'cert.pem'),
+                '--tls-key', os.path.join(tmp, 'key.pem')]
 
 
 if __name__ == '__main__':
