@@ -156,6 +156,19 @@ getput_classify(const char *local, char *out, size_t outsz)
 	return GT_RENAME;
 }
 
+/* The summary of a reget or reput that found the file already whole. */
+static void
+nothing_moved(const char *local, const struct getput_opts *o, int upload)
+{
+	struct progress prog;
+
+	if (o->report == NULL)
+		return;
+	progress_begin(&prog, local, 0, 0, 0, NULL);
+	progress_end(&prog);
+	progress_report(&prog, o->report, upload);
+}
+
 /* Runs RETR into fd from offset off, with the bar and the summary. */
 static enum fc_status
 fetch_into(struct proto *s, const char *remote, const char *shown, int fd,
@@ -224,8 +237,10 @@ getput_download(struct proto *s, const char *remote, const char *local,
 		return download_through(s, remote, local, o, size);
 	if (o->resume)
 		off = resume_offset(target, part, size);
-	if (off > 0 && off == size)
+	if (off > 0 && off == size) {
+		nothing_moved(local, o, 0);
 		goto complete;
+	}
 	fd = open(part, O_WRONLY | O_CREAT | O_CLOEXEC | (off ? 0 : O_TRUNC),
 	    0666);
 	if (fd < 0)
@@ -280,6 +295,7 @@ getput_upload(struct proto *s, const char *local, const char *remote,
 			off = 0;
 		if (off >= st.st_size) {
 			close(fd);
+			nothing_moved(local, o, 1);
 			return FC_OK;	/* nothing left to send */
 		}
 		if (off > 0 && lseek(fd, off, SEEK_SET) < 0) {

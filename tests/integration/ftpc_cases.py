@@ -256,6 +256,11 @@ class FtpcCases:
         self.assertTrue(err[0].startswith('ftpc: delete nosuch: 550 '), err)
         r = self.script('get out.bin\n', '-q')
         self.assertEqual(r.stdout, '')
+        # Nothing left to move still ends with the one line.
+        r = self.script('reput up.bin\nreget out.bin\n')
+        self.assertEqual(r.stdout.splitlines(),
+                         ['up.bin: 0 bytes sent in 0.0 s (0.00 B/s)',
+                          'out.bin: 0 bytes received in 0.0 s (0.00 B/s)'])
 
     # --- scripts -------------------------------------------------------------
 

@@ -226,6 +226,29 @@ class Shell(unittest.TestCase):
         self.assertNotIn('\x1b[K', self.term.last_raw)
         self.assertEqual(self.term.output_of('pwd'), ['Remote directory: /'])
 
+    def test_ctrl_c_during_put_then_commands(self):
+        self.term.type('bye\r')
+        self.term.close()
+        self.term = Terminal(['--limit-rate', '1m', self.server.url()],
+                             self.cwd, self.cwd)
+        self.term.expect(r'/> ')
+        with open(os.path.join(self.cwd, 'big-up.bin'), 'wb') as f:
+            f.write(blob(16 * 1024 * 1024, 94))
+        leftover = os.path.join(self.root, 'big-up.bin')
+        self.addCleanup(lambda: os.path.exists(leftover) and os.unlink(leftover))
+        self.term.type('put big-up.bin\r')
+        self.term.expect(r'/s ')
+        time.sleep(0.5)
+        self.term.type('\x03')
+        self.term.expect(r'interrupted')
+        self.term.expect(r'alice@127\.0\.0\.1:/> ')
+        # pyftpdlib keeps what arrived; the session must stay in step.
+        self.assertEqual(self.term.output_of('size alpha.txt'),
+                         ['alpha.txt\t9'])
+        self.assertEqual(self.term.output_of('pwd'), ['Remote directory: /'])
+        self.term.type('bye\r')
+        self.assertEqual(self.term.close(), 0)
+
     def test_local_completion_and_history(self):
         self.term.type('lcd loc\t')
         self.term.expect(r'lcd localdir/')
