@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <strings.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,56 @@ client_cached_list(struct client *c, const char *dir)
 	memcpy(d->dir, abs, sizeof(d->dir));
 	d->used = 1;
 	return &d->list;
+}
+
+/* MLST's facts for dir: 1 a directory, 0 not, -1 failed session. */
+static int
+dir_by_mlst(struct proto *s, const char *dir)
+{
+	const char *line, *nl;
+	int code = proto_cmd(s, "MLST %s", dir);
+
+	if (code < 0 || code == R_421_SERVICE_UNAVAILABLE)
+		return -1;
+	if (code != R_250_FILE_ACTION_OK)
+		return 0;
+	/* The facts line starts with a space: " type=dir;... name". */
+	for (line = proto_reply_text(s); line != NULL;
+	    line = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (*line == ' ' && (strncasecmp(line + 1, "type=dir;", 9) == 0 ||
+		    strcasestr(line, ";type=dir;") != NULL))
+			return 1;
+	}
+	return 0;
+}
+
+int
+client_remote_dir_exists(struct client *c, struct proto *s, const char *dir)
+{
+	char back[CLIENT_PATH_MAX];
+	int code;
+
+	if (s == NULL)
+		s = &c->s;
+	if (s->feat & PF_MLSD)
+		return dir_by_mlst(s, dir);
+	/* CWD there and back; the way back must be known first. */
+	if (s->cwd[0] != '/' && proto_pwd(s, back, sizeof(back)) != FC_OK)
+		return s->state == PS_DISCONNECTED ? -1 : 0;
+	if (xstrlcpy(back, s->cwd, sizeof(back)) < 0)
+		return 0;
+	code = proto_cmd(s, "CWD %s", dir);
+	if (code < 0 || code == R_421_SERVICE_UNAVAILABLE)
+		return -1;
+	if (!proto_ok(code))
+		return 0;
+	code = proto_cmd(s, "CWD %s", back);
+	if (!proto_ok(code)) {
+		fc_errf(s->err, sizeof(s->err), "cannot return to %s", back);
+		return -1;
+	}
+	return 1;
 }
 
 int

@@ -109,6 +109,16 @@ enum fc_status client_list(struct client *c, struct proto *s, const char *dir,
  */
 const struct lp_list *client_cached_list(struct client *c, const char *dir);
 
+/*
+ * Whether remote directory dir exists, asked on session s (the client's
+ * own when NULL): by MLST where the server offers it, else by CWD into
+ * it and back. Never by LIST: vsftpd answers LIST of a missing folder
+ * with 150, 226 and an empty listing. Returns 1 (a directory), 0 (not
+ * one, or missing), -1 when the session failed (s->err says why).
+ */
+int client_remote_dir_exists(struct client *c, struct proto *s,
+    const char *dir);
+
 /* dir + "/" + name, or name alone when dir is "" or "."; -1 if too long. */
 int client_join(char *out, size_t outsz, const char *dir, const char *name) WARN_UNUSED;
 

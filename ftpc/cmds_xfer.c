@@ -16,6 +16,7 @@ opts_for(struct client *c, struct getput_opts *o)
 	getput_defaults(o);
 	o->ascii = c->ascii;
 	o->progress = client_progress_on(c);
+	o->report = c->quiet ? NULL : stdout;
 }
 
 static enum fc_status

@@ -3,6 +3,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -127,29 +129,118 @@ download_stdout(struct proto *s, const char *remote,
 	return xfer_run(s, o->ascii, 0, "RETR", remote, 0, &io);
 }
 
+int
+getput_classify(const char *local, char *out, size_t outsz)
+{
+	char real[PATH_MAX];
+	struct stat lst, st;
+
+	if (lstat(local, &lst) < 0 || S_ISREG(lst.st_mode)) {
+		/* A new name or a regular file: the part file and rename. */
+		if (xstrlcpy(out, local, outsz) < 0) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		return GT_RENAME;
+	}
+	if (!S_ISLNK(lst.st_mode) || stat(local, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return GT_THROUGH;	/* device, FIFO, or a link to one */
+	/* A link to a regular file: replace the file, keep the link. */
+	if (realpath(local, real) == NULL)
+		return GT_THROUGH;
+	if (xstrlcpy(out, real, outsz) < 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return GT_RENAME;
+}
+
+/* The summary of a reget or reput that found the file already whole. */
+static void
+nothing_moved(const char *local, const struct getput_opts *o, int upload)
+{
+	struct progress prog;
+
+	if (o->report == NULL)
+		return;
+	progress_begin(&prog, local, 0, 0, 0, NULL);
+	progress_end(&prog);
+	progress_report(&prog, o->report, upload);
+}
+
+/* Runs RETR into fd from offset off, with the bar and the summary. */
+static enum fc_status
+fetch_into(struct proto *s, const char *remote, const char *shown, int fd,
+    off_t off, off_t size, const struct getput_opts *o, off_t *done)
+{
+	struct progress prog;
+	struct xfer_io io;
+	enum fc_status st;
+
+	memset(&io, 0, sizeof(io));
+	io.sink = fd_sink;
+	io.ctx = &fd;
+	io.limit = -1;
+	io.prog = &prog;
+	progress_begin(&prog, shown, size, off, o->progress, stderr);
+	st = xfer_run(s, o->ascii, off, "RETR", remote, 0, &io);
+	progress_end(&prog);
+	if (st == FC_OK && o->report != NULL)
+		progress_report(&prog, o->report, 0);
+	*done = io.done;
+	return st;
+}
+
+/*
+ * Writes straight into a device, a FIFO or whatever a dangling link
+ * names: such a target is never replaced, and cannot be resumed.
+ */
+static enum fc_status
+download_through(struct proto *s, const char *remote, const char *local,
+    const struct getput_opts *o, off_t size)
+{
+	enum fc_status st;
+	off_t done;
+	int fd;
+
+	fd = open(local, O_WRONLY | O_CREAT | O_NOCTTY | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return local_fail(s, "cannot open", local);
+	st = fetch_into(s, remote, local, fd, 0, size, o, &done);
+	if (st == FC_LOCAL)
+		(void)local_fail(s, "cannot write", local);
+	if (close(fd) < 0 && st == FC_OK)
+		st = local_fail(s, "cannot write", local);
+	return st;
+}
+
 enum fc_status
 getput_download(struct proto *s, const char *remote, const char *local,
     const struct getput_opts *o)
 {
-	char part[4096 + 16];
-	struct progress prog;
-	struct xfer_io io;
+	char part[4096 + 16], target[4096];
 	enum fc_status st;
-	off_t size, off = 0;
+	off_t size, off = 0, done;
 	time_t mtime;
-	int fd;
+	int fd, kind;
 
 	if (strcmp(local, "-") == 0)
 		return download_stdout(s, remote, o);
-	if (getput_part_name(local, part, sizeof(part)) < 0) {
+	kind = getput_classify(local, target, sizeof(target));
+	if (kind < 0 || getput_part_name(target, part, sizeof(part)) < 0) {
 		fc_errf(s->err, sizeof(s->err), "local name too long");
 		return FC_LOCAL;
 	}
 	remote_facts(s, remote, o, &size, &mtime);
+	if (kind == GT_THROUGH)
+		return download_through(s, remote, local, o, size);
 	if (o->resume)
-		off = resume_offset(local, part, size);
-	if (off > 0 && off == size)
+		off = resume_offset(target, part, size);
+	if (off > 0 && off == size) {
+		nothing_moved(local, o, 0);
 		goto complete;
+	}
 	fd = open(part, O_WRONLY | O_CREAT | O_CLOEXEC | (off ? 0 : O_TRUNC),
 	    0666);
 	if (fd < 0)
@@ -159,31 +250,21 @@ getput_download(struct proto *s, const char *remote, const char *local,
 		close(fd);
 		return st;
 	}
-	memset(&io, 0, sizeof(io));
-	io.sink = fd_sink;
-	io.ctx = &fd;
-	io.limit = -1;
-	io.prog = &prog;
-	progress_begin(&prog, local, size, off, o->progress, stderr);
-	st = xfer_run(s, o->ascii, off, "RETR", remote, 0, &io);
-	if (st == FC_OK)
-		progress_end(&prog);
-	else if (prog.enabled)
-		fputc('\n', stderr);
+	st = fetch_into(s, remote, local, fd, off, size, o, &done);
 	if (st == FC_LOCAL)
 		(void)local_fail(s, "cannot write", part);
 	if (close(fd) < 0 && st == FC_OK)
 		st = local_fail(s, "cannot write", part);
 	if (st != FC_OK) {
 		/* Keep a part file worth resuming; drop an empty one. */
-		if (off == 0 && io.done == 0)
+		if (off == 0 && done == 0)
 			(void)unlink(part);
 		return st;
 	}
 complete:
-	if (rename(part, local) < 0)
-		return local_fail(s, "cannot rename to", local);
-	set_mtime(local, mtime);
+	if (rename(part, target) < 0)
+		return local_fail(s, "cannot rename to", target);
+	set_mtime(target, mtime);
 	return FC_OK;
 }
 
@@ -214,6 +295,7 @@ getput_upload(struct proto *s, const char *local, const char *remote,
 			off = 0;
 		if (off >= st.st_size) {
 			close(fd);
+			nothing_moved(local, o, 1);
 			return FC_OK;	/* nothing left to send */
 		}
 		if (off > 0 && lseek(fd, off, SEEK_SET) < 0) {
@@ -231,10 +313,9 @@ getput_upload(struct proto *s, const char *local, const char *remote,
 	io.prog = &prog;
 	progress_begin(&prog, local, st.st_size, off, o->progress, stderr);
 	rc = xfer_run(s, o->ascii, 0, cmd, remote, 1, &io);
-	if (rc == FC_OK)
-		progress_end(&prog);
-	else if (prog.enabled)
-		fputc('\n', stderr);
+	progress_end(&prog);
+	if (rc == FC_OK && o->report != NULL)
+		progress_report(&prog, o->report, 1);
 	if (rc == FC_LOCAL)
 		(void)local_fail(s, "cannot read", local);
 	close(fd);

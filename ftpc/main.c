@@ -460,8 +460,7 @@ main(int argc, char **argv)
 		return FC_USAGE;
 	}
 	c.interactive = a.batch == NULL && isatty(STDIN_FILENO);
-	if (!a.verbose_set)
-		c.verbose = c.interactive;
+	/* The wire (every reply) only under -v or debug: one line a step. */
 	st = dispatch(&c, &a, argc - first, argv + first);
 	explicit_bzero(a.pass, sizeof(a.pass));
 	if (c.s.state != PS_DISCONNECTED)

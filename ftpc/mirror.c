@@ -277,9 +277,17 @@ walk_local(struct mirror *m, const char *ldir, const char *rdir, int depth)
 	DIR *d;
 	int code;
 
-	if (client_list(m->c, NULL, rdir, &l) != FC_OK) {
+	/* Whether the folder exists is asked, never read from a LIST. */
+	code = client_remote_dir_exists(m->c, NULL, rdir);
+	if (code > 0 && client_list(m->c, NULL, rdir, &l) != FC_OK) {
+		st = proto_status_of(m->c->s.code);
+		client_fail(m->c, st, "mirror: list %s: %s", rdir, m->c->s.err);
+		note_failure(m, st);
 		listparse_free(&l);
-		code = proto_cmd(&m->c->s, "MKD %s", rdir);
+		return;
+	}
+	if (code <= 0) {
+		code = code < 0 ? -1 : proto_cmd(&m->c->s, "MKD %s", rdir);
 		if (code != R_257_PATH_CREATED) {
 			st = proto_fail(&m->c->s, code);
 			client_fail(m->c, st, "mirror: mkdir %s: %s", rdir,

@@ -155,6 +155,7 @@ pget_segments(struct client *c, const char *remote, const char *local,
 			sg[i].finished = 1;
 	}
 	st = wait_segments(sg, th, started, &prog, c->s.err, sizeof(c->s.err));
+	progress_end(&prog);
 	if (st == FC_OK && started < n) {
 		st = FC_LOCAL;
 		fc_errf(c->s.err, sizeof(c->s.err), "cannot start threads");
@@ -164,12 +165,9 @@ pget_segments(struct client *c, const char *remote, const char *local,
 		fc_errf(c->s.err, sizeof(c->s.err), "%s", strerror(errno));
 	}
 	if (st != FC_OK) {
-		if (prog.enabled)
-			fputc('\n', stderr);
 		(void)unlink(part);
 		return client_fail(c, st, "pget %s: %s", remote, c->s.err);
 	}
-	progress_end(&prog);
 	if (rename(part, local) < 0)
 		return client_fail(c, FC_LOCAL, "pget: %s: %s", local,
 		    strerror(errno));
@@ -178,19 +176,21 @@ pget_segments(struct client *c, const char *remote, const char *local,
 
 		(void)utimensat(AT_FDCWD, local, ts, 0);
 	}
+	if (!c->quiet)
+		progress_report(&prog, stdout, 0);
 	return FC_OK;
 }
 
 enum fc_status
 ftpc_cmd_pget(struct client *c, int argc, char **argv)
 {
-	char tmp[CLIENT_PATH_MAX], *end;
+	char tmp[CLIENT_PATH_MAX], target[CLIENT_PATH_MAX], *end;
 	const char *remote, *local;
 	struct getput_opts o;
 	enum fc_status st;
 	long n = 4;
 	off_t size;
-	int a = 1;
+	int a = 1, kind;
 
 	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
 		n = strtol(argv[2], &end, 10);
@@ -210,15 +210,24 @@ ftpc_cmd_pget(struct client *c, int argc, char **argv)
 		size = -1;
 	if (size >= 0 && size / n < PGET_MIN_SEGMENT)
 		n = size / PGET_MIN_SEGMENT > 0 ? (long)(size / PGET_MIN_SEGMENT) : 1;
-	if (size < 0 || n == 1 || strcmp(local, "-") == 0) {
-		/* No size, or too small to split: one ordinary download. */
+	kind = strcmp(local, "-") == 0 ? GT_THROUGH :
+	    getput_classify(local, target, sizeof(target));
+	if (kind < 0)
+		return client_fail(c, FC_USAGE, "pget: name too long");
+	if (size < 0 || n == 1 || kind == GT_THROUGH) {
+		/*
+		 * No size, too small to split, or a target that is written
+		 * through (stdout, a device, a FIFO): one ordinary download.
+		 */
 		getput_defaults(&o);
 		o.progress = client_progress_on(c) && strcmp(local, "-") != 0;
+		o.report = c->quiet || strcmp(local, "-") == 0 ? NULL : stdout;
 		o.size = size;
 		st = getput_download(&c->s, remote, local, &o);
 		if (st != FC_OK)
 			return client_fail(c, st, "pget %s: %s", remote, c->s.err);
 		return FC_OK;
 	}
-	return pget_segments(c, remote, local, size, (int)n);
+	/* A link to a regular file: the segments build what it points to. */
+	return pget_segments(c, remote, target, size, (int)n);
 }

@@ -119,21 +119,45 @@ term_width(FILE *f)
 	return 80;
 }
 
+/* Columns left free at the right of the bar: room for the "^C" echo. */
+#define BAR_SLACK 3
+
 static void
-draw(struct progress *p, int done)
+draw(struct progress *p)
 {
 	char line[512];
 	double now = progress_now(), el = now - p->t0, rate;
 
 	rate = el > 0.0 ? (double)(p->bytes - p->offset) / el : 0.0;
 	progress_format(line, sizeof(line), p->name, p->bytes, p->total, rate,
-	    el, done, term_width(p->out) - 1);
+	    el, 0, term_width(p->out) - BAR_SLACK);
 	fprintf(p->out, "\r%s\033[K", line);
-	if (done)
-		fputc('\n', p->out);
 	fflush(p->out);
 	p->last = now;
-	p->drawn = !done;
+	p->drawn = 1;
+}
+
+void
+progress_summary(char *out, size_t outsz, const char *name, off_t bytes,
+    double seconds, int upload)
+{
+	static const char *const units[] = { "B/s", "KiB/s", "MiB/s", "GiB/s",
+	    "TiB/s" };
+	double rate = seconds > 0.0 ? (double)bytes / seconds : 0.0;
+	size_t u = 0;
+
+	if (!(seconds >= 0.0))
+		seconds = 0.0;
+	/* A transfer too fast to time counts as taking a millisecond. */
+	if (bytes > 0 && seconds < 0.001)
+		rate = (double)bytes / 0.001;
+	while (rate >= 1024.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		rate /= 1024.0;
+		u++;
+	}
+	snprintf(out, outsz, "%s: %lld bytes %s in %.1f s (%.2f %s)", name,
+	    (long long)bytes, upload ? "sent" : "received", seconds, rate,
+	    units[u]);
 }
 
 void
@@ -149,25 +173,46 @@ progress_begin(struct progress *p, const char *name, off_t total,
 		p->name[sizeof(p->name) - 2] = '~';
 	p->total = total;
 	p->offset = p->bytes = offset;
-	p->t0 = p->last = progress_now();
+	p->t0 = progress_now();
+	p->last = 0.0;		/* the first bytes draw at once */
 	p->enabled = enabled;
 	p->out = out;
-	if (enabled)
-		draw(p, 0);
 }
 
 void
 progress_update(struct progress *p, off_t bytes)
 {
 	p->bytes = bytes;
-	if (p->enabled && progress_now() - p->last >= 0.1)
-		draw(p, 0);
+	if (p->enabled && p->t1 == 0.0 && progress_now() - p->last >= 0.1)
+		draw(p);
+}
+
+void
+progress_clear(struct progress *p)
+{
+	if (p->drawn) {
+		fputs("\r\033[K", p->out);
+		fflush(p->out);
+		p->drawn = 0;
+	}
 }
 
 void
 progress_end(struct progress *p)
 {
-	if (p->enabled)
-		draw(p, 1);
-	p->enabled = 0;
+	progress_clear(p);
+	if (p->t1 == 0.0)
+		p->t1 = progress_now();
+}
+
+void
+progress_report(const struct progress *p, FILE *f, int upload)
+{
+	char line[256];
+	double t1 = p->t1 != 0.0 ? p->t1 : progress_now();
+
+	progress_summary(line, sizeof(line), p->name, p->bytes - p->offset,
+	    t1 - p->t0, upload);
+	fprintf(f, "%s\n", line);
+	fflush(f);
 }

@@ -1,6 +1,13 @@
 /*
  * progress: the transfer progress bar (name, bytes, percent, rate, ETA)
- * drawn on a terminal, and the pure formatting behind it.
+ * drawn on a terminal, the one summary line that ends every transfer,
+ * and the pure formatting behind both.
+ *
+ * The bar is first drawn when the first bytes move, so it starts on its
+ * own line after the transfer command's 150 reply (shown under -v), and
+ * it is erased before the final reply is read, so no reply is ever
+ * written into it. It leaves three columns free at the right, so that
+ * the terminal's "^C" echo never wraps onto the next line.
  */
 #ifndef FTPC_PROGRESS_H
 #define FTPC_PROGRESS_H
@@ -16,6 +23,7 @@ struct progress {
 	off_t bytes;		/* bytes there now, offset included */
 	double t0;		/* when the transfer started */
 	double last;		/* when the bar was last drawn */
+	double t1;		/* when the transfer ended (progress_end) */
 	int enabled;
 	int drawn;		/* something is on the line */
 	FILE *out;
@@ -38,14 +46,31 @@ void progress_eta(double seconds, char *out, size_t outsz);
 void progress_format(char *out, size_t outsz, const char *name, off_t bytes,
     off_t total, double rate, double elapsed, int done, int width);
 
-/* Starts a bar; enabled 0 makes every call a no-op. out is normally stderr. */
+/*
+ * The summary line of a finished transfer, without newline:
+ * "NAME: 104857600 bytes received in 5.0 s (19.99 MiB/s)" ("sent" when
+ * upload). bytes are those moved by this transfer; seconds its duration.
+ */
+void progress_summary(char *out, size_t outsz, const char *name, off_t bytes,
+    double seconds, int upload);
+
+/*
+ * Starts a transfer's accounting; nothing is drawn yet. enabled 0 draws
+ * no bar (the counters still run for the summary). out is normally stderr.
+ */
 void progress_begin(struct progress *p, const char *name, off_t total,
     off_t offset, int enabled, FILE *out);
 
 /* Notes that bytes (offset included) are now there; redraws at most 10/s. */
 void progress_update(struct progress *p, off_t bytes);
 
-/* Draws the final state and ends the line. */
+/* Erases the bar, if one is drawn, leaving the cursor at column 0. */
+void progress_clear(struct progress *p);
+
+/* Ends the transfer: erases the bar and draws no more. */
 void progress_end(struct progress *p);
+
+/* Prints the summary line of p (see progress_summary) on f. */
+void progress_report(const struct progress *p, FILE *f, int upload);
 
 #endif

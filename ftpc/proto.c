@@ -453,6 +453,9 @@ proto_pwd(struct proto *s, char *out, size_t outsz)
 		out[n++] = *q;
 	}
 	out[n] = '\0';
+	/* Where a reconnect returns to (a failed copy just leaves none). */
+	if (xstrlcpy(s->cwd, out, sizeof(s->cwd)) < 0)
+		s->cwd[0] = '\0';
 	return FC_OK;
 }
 
@@ -512,6 +515,121 @@ proto_mdtm(struct proto *s, const char *path, time_t *when)
 		return proto_fail(s, code);
 	if (proto_parse_time(proto_reply_last(s), when) < 0)
 		return proto_fail(s, code);
+	return FC_OK;
+}
+
+int
+proto_send_abor(struct proto *s)
+{
+	int rc;
+
+	if (s->ctrl.fd < 0)
+		return -1;
+	rc = transport_send_synch(&s->ctrl);
+	if (rc < 0) {
+		fc_errf(s->err, sizeof(s->err), "control connection: %s",
+		    strerror(errno));
+		proto_close(s);
+		return -1;
+	}
+	if (s->debug && s->echo != NULL)
+		fprintf(s->echo, "%s\n", rc == 0 ? "---> IAC IP, IAC DM (urgent)" :
+		    "---> (TLS: no urgent data, ABOR in band)");
+	return proto_send(s, "ABOR");
+}
+
+/* Whether code is a reply that an aborted transfer or ABOR may bring. */
+static int
+abort_reply(int code)
+{
+	return code == R_225_DATA_OPEN_NO_XFER || code == R_226_CLOSING_DATA ||
+	    (code >= 400 && code < 500 && code != R_421_SERVICE_UNAVAILABLE);
+}
+
+/* Reads ABOR's replies; 0 when they fit RFC 959, -1 when they do not. */
+static int
+read_abor_replies(struct proto *s)
+{
+	int code, n;
+
+	for (n = 0; n < 3; n++) {
+		code = proto_read_reply(s);
+		if (code < 0 || code == R_421_SERVICE_UNAVAILABLE)
+			return -1;
+		if (code == R_225_DATA_OPEN_NO_XFER)
+			return 0;	/* ABOR's own reply: nothing follows */
+		if (code == R_226_CLOSING_DATA)
+			return 0;	/* maybe a 225 still follows: NOOP tells */
+		if (code >= 500)
+			return 0;	/* ABOR refused: its reply all the same */
+		if (code < 400)
+			return -1;	/* 1xx, 2xx, 3xx: not an answer to ABOR */
+		/* 426/451: the transfer's reply; ABOR's comes next. */
+	}
+	return -1;
+}
+
+/* NOOP, skipping late abort replies; 0 once NOOP's own reply is in. */
+static int
+noop_in_step(struct proto *s)
+{
+	int code, n;
+
+	if (proto_send(s, "NOOP") < 0)
+		return -1;
+	for (n = 0; n < 4; n++) {
+		code = proto_read_reply(s);
+		if (code < 0 || code == R_421_SERVICE_UNAVAILABLE)
+			return -1;
+		if (!abort_reply(code))
+			return 0;
+	}
+	return -1;
+}
+
+int
+proto_abort_replies(struct proto *s, int wait_ms)
+{
+	int in_step;
+
+	s->ctrl.timeout_ms = s->timeout_ms < wait_ms ? s->timeout_ms : wait_ms;
+	in_step = s->ctrl.fd >= 0 && read_abor_replies(s) == 0 &&
+	    noop_in_step(s) == 0;
+	s->ctrl.timeout_ms = s->timeout_ms;
+	if (in_step)
+		return 0;
+	return proto_reconnect(s) == FC_OK ? 1 : -1;
+}
+
+enum fc_status
+proto_reconnect(struct proto *s)
+{
+	char host[PROTO_HOST_MAX], cwd[sizeof(s->cwd)];
+	char user[PROTO_CRED_MAX], pass[PROTO_CRED_MAX];
+	enum fc_status st;
+
+	if (s->debug && s->echo != NULL)
+		fprintf(s->echo, "session out of step: reconnecting\n");
+	memcpy(host, s->host, sizeof(host));
+	memcpy(cwd, s->cwd, sizeof(cwd));
+	memcpy(user, s->user, sizeof(user));
+	memcpy(pass, s->pass, sizeof(pass));
+	proto_close(s);
+	st = proto_connect(s, host, s->port);
+	if (st == FC_OK)
+		st = proto_login(s, user, pass);
+	explicit_bzero(pass, sizeof(pass));
+	if (st != FC_OK) {
+		proto_close(s);
+		return st;
+	}
+	proto_feat(s);
+	if (cwd[0] != '\0' && !proto_ok(proto_cmd(s, "CWD %s", cwd))) {
+		fc_errf(s->err, sizeof(s->err), "reconnected, but cannot return to %s",
+		    cwd);
+		return FC_REMOTE;
+	}
+	memcpy(s->cwd, cwd, sizeof(s->cwd));
 	return FC_OK;
 }
 

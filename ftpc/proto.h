@@ -85,6 +85,7 @@ struct proto {
 	SSL_CTX *tls_ctx;		/* not owned; needed unless PT_NONE */
 	int prot_p;			/* PROT P accepted: data over TLS */
 	int timeout_ms;
+	char cwd[4096];			/* from the last PWD: for a reconnect */
 	FILE *echo;			/* where replies are echoed */
 	char err[512];			/* why the last call failed */
 };
@@ -151,6 +152,33 @@ enum fc_status proto_size(struct proto *s, const char *path, off_t *size);
 
 /* MDTM: the time as UTC seconds. */
 enum fc_status proto_mdtm(struct proto *s, const char *path, time_t *when);
+
+/*
+ * Sends ABOR the way BSD ftp does: on plain TCP after TELNET IP and Synch
+ * (see transport_send_synch); over TLS in band alone, since urgent data
+ * cannot pass through TLS. The caller then resets the data connection
+ * and calls proto_abort_replies. 0, or -1 when the connection failed.
+ */
+int proto_send_abor(struct proto *s) WARN_UNUSED;
+
+/*
+ * After ABOR: reads exactly the replies the server sends for it, by
+ * RFC 959's rules (426 then 226, 426 then 225, 226 then 225, 226 alone,
+ * 225 alone), each wait bounded by wait_ms; then sends NOOP and reads up
+ * to its reply, dropping any late 225/226 on the way, so that the next
+ * command gets its own reply. When the session cannot be proved in step
+ * (a timeout, a reply that fits nothing), it is reconnected with
+ * proto_reconnect. Returns 0 in step, 1 in step after a reconnect, -1
+ * disconnected (s->err says why).
+ */
+int proto_abort_replies(struct proto *s, int wait_ms);
+
+/*
+ * Drops the connection and opens it again with the same host, port,
+ * credentials and TLS mode, then returns to the last directory PWD
+ * reported. FC_OK, or the failure with s->err set (then disconnected).
+ */
+enum fc_status proto_reconnect(struct proto *s);
 
 /* QUIT politely (bounded), then close. */
 void proto_quit(struct proto *s);

@@ -174,8 +174,24 @@ tls_release(struct transport *t)
 	t->impl = NULL;
 }
 
+/*
+ * A quiet shutdown: OpenSSL counts the connection as closed properly, so
+ * the session it resumed (the control connection's) stays resumable, and
+ * no close_notify goes out, so the server never reads an end of file.
+ */
+static void
+tls_abandon(struct transport *t)
+{
+	SSL *ssl = t->impl;
+
+	SSL_set_quiet_shutdown(ssl, 1);
+	ERR_clear_error();
+	(void)SSL_shutdown(ssl);
+	ERR_clear_error();
+}
+
 const struct transport_ops transport_tls = {
-	"tls", tls_read, tls_write, tls_shutdown, tls_release,
+	"tls", tls_read, tls_write, tls_shutdown, tls_release, tls_abandon,
 };
 
 /* Names the certificate must carry: an address, or a host name (+ SNI). */

@@ -84,7 +84,7 @@ plain_release(struct transport *t)
 }
 
 const struct transport_ops transport_plain = {
-	"plain", plain_read, plain_write, plain_shutdown, plain_release,
+	"plain", plain_read, plain_write, plain_shutdown, plain_release, NULL,
 };
 
 void
@@ -258,4 +258,44 @@ transport_close(struct transport *t)
 	close(t->fd);
 	t->fd = -1;
 	t->ops = &transport_plain;
+}
+
+void
+transport_abort(struct transport *t)
+{
+	struct linger lg = { 1, 0 };
+
+	if (t->fd < 0)
+		return;
+	(void)setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (t->ops->abandon != NULL)
+		t->ops->abandon(t);
+	t->ops->release(t);	/* no shutdown: no close_notify, no FIN */
+	close(t->fd);
+	t->fd = -1;
+	t->ops = &transport_plain;
+}
+
+int
+transport_send_synch(struct transport *t)
+{
+	static const unsigned char ip[] = { 255, 244, 255 };	/* IAC IP IAC */
+	static const unsigned char dm = 242;			/* DM */
+	ssize_t r;
+	int w;
+
+	if (t->ops != &transport_plain)
+		return 1;
+	if (transport_write_all(t, ip, sizeof(ip)) < 0)
+		return -1;
+	w = transport_wait(t->fd, POLLOUT, t->timeout_ms);
+	if (w <= 0) {
+		if (w == 0)
+			errno = ETIMEDOUT;
+		return -1;
+	}
+	do {
+		r = send(t->fd, &dm, 1, MSG_OOB | MSG_NOSIGNAL);
+	} while (r < 0 && errno == EINTR);
+	return r == 1 ? 0 : -1;
 }

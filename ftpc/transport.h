@@ -28,6 +28,12 @@ struct transport_ops {
 	void (*shutdown)(struct transport *t);
 	/* Releases the per-transport state (the fd is closed by the caller). */
 	void (*release)(struct transport *t);
+	/*
+	 * Before an abortive close: marks the stream finished without telling
+	 * the peer (TLS: a quiet shutdown, so that the session stays good for
+	 * resumption, yet no close_notify is sent). NULL when nothing to do.
+	 */
+	void (*abandon)(struct transport *t);
 };
 
 struct transport {
@@ -84,6 +90,24 @@ int transport_finish(struct transport *t) WARN_UNUSED;
 
 /* Shuts the stream down, closes the fd; safe to call twice. */
 void transport_close(struct transport *t);
+
+/*
+ * Closes with a reset (SO_LINGER 0) and, on TLS, without close_notify,
+ * so that the peer sees an abort and never an end of file: in stream
+ * mode a clean close of an upload's data connection means "complete".
+ * Safe on a closed transport.
+ */
+void transport_abort(struct transport *t);
+
+/*
+ * Sends TELNET IP and Synch as BSD ftp does before ABOR: IAC IP and IAC
+ * in band, then DM as TCP urgent data (MSG_OOB), so that a server that
+ * notices ABOR only through SIGURG (vsftpd) sees it. Plain TCP only:
+ * urgent data cannot pass through TLS, so on a TLS transport nothing is
+ * sent and 1 is returned (ABOR then goes in band alone). 0 when sent,
+ * -1 (errno set) on failure.
+ */
+int transport_send_synch(struct transport *t) WARN_UNUSED;
 
 /*
  * Waits until fd is readable (events POLLIN) or writable (POLLOUT) for

@@ -145,6 +145,20 @@ throttle(const struct proto *s, off_t moved, double t0)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Whether ^C came. Checked before every chunk: a TLS read that finds
+ * bytes already buffered, or a write with room, never waits, so the
+ * wait's own check alone would let a fast or throttled transfer run on.
+ */
+static int
+interrupted(struct proto *s)
+{
+	if (!transport_interrupt)
+		return 0;
+	fc_errf(s->err, sizeof(s->err), "interrupted");
+	return 1;
+}
+
 static enum fc_status
 pump_down_with(struct proto *s, struct transport *d, int ascii,
     struct xfer_io *io, int *cut, char *in, char *out);
@@ -185,6 +199,8 @@ pump_down_with(struct proto *s, struct transport *d, int ascii,
 			*cut = 1;
 			break;
 		}
+		if (interrupted(s))
+			return FC_XFER;
 		r = transport_read(d, in, n);
 		if (r < 0) {
 			fc_errf(s->err, sizeof(s->err), "data connection: %s", strerror(errno));
@@ -247,6 +263,8 @@ pump_up_with(struct proto *s, struct transport *d, int ascii,
 
 	ascii_init(&as);
 	for (;;) {
+		if (interrupted(s))
+			return FC_XFER;
 		r = io->source(io->ctx, in, XFER_CHUNK);
 		if (r < 0)
 			return FC_LOCAL;
@@ -273,25 +291,42 @@ fail:
 	return FC_XFER;
 }
 
-/* After a failed or interrupted transfer: ABOR, then drain its replies. */
-static void
-abort_transfer(struct proto *s)
-{
-	int code, n;
-	sig_atomic_t saved = transport_interrupt;
+#define ABORT_WAIT_MS 10000
 
+/*
+ * After a failed or interrupted transfer: ABOR first, while the data
+ * connection is still open, then a reset of the data connection (never a
+ * clean close, which would tell the server that an upload is complete),
+ * then the replies to both, checked with NOOP (see proto.h). Returns the
+ * status the transfer ends with, given st, the failure so far.
+ */
+static enum fc_status
+abort_transfer(struct proto *s, struct transport *d, enum fc_status st)
+{
+	sig_atomic_t saved = transport_interrupt;
+	char why[sizeof(s->err)];
+	int rc = -1;
+
+	memcpy(why, s->err, sizeof(why));
 	transport_interrupt = 0;
-	s->ctrl.timeout_ms = s->timeout_ms < 5000 ? s->timeout_ms : 5000;
-	if (proto_send(s, "ABOR") == 0) {
-		for (n = 0; n < 3; n++) {
-			code = proto_read_reply(s);
-			if (code < 0 || code == R_226_CLOSING_DATA ||
-			    code == R_225_DATA_OPEN_NO_XFER || code >= 500)
-				break;
-		}
+	if (proto_send_abor(s) == 0) {
+		transport_abort(d);
+		rc = proto_abort_replies(s, ABORT_WAIT_MS);
+	} else {
+		transport_abort(d);
+		rc = proto_reconnect(s) == FC_OK ? 1 : -1;
 	}
-	s->ctrl.timeout_ms = s->timeout_ms;
 	transport_interrupt = saved;
+	if (rc < 0) {
+		fc_errf(s->err, sizeof(s->err), "%.200s; connection lost after "
+		    "the abort: %.200s", why, s->err);
+		return FC_CONNECT;
+	}
+	if (rc == 1)
+		fc_errf(s->err, sizeof(s->err), "%.400s (reconnected)", why);
+	else
+		memcpy(s->err, why, sizeof(why));
+	return st;
 }
 
 /* Reads the reply ending a transfer; skips any further preliminary ones. */
@@ -311,6 +346,28 @@ final_reply(struct proto *s)
 		    FC_XFER);
 	}
 	return FC_OK;
+}
+
+/*
+ * The final reply once every byte has moved. A ^C now comes too late to
+ * abort anything: the reply is still read (the wait bounded as for an
+ * abort), so that the session stays in step.
+ */
+static enum fc_status
+final_reply_after_data(struct proto *s)
+{
+	sig_atomic_t saved = transport_interrupt;
+	enum fc_status st;
+
+	if (saved) {
+		transport_interrupt = 0;
+		s->ctrl.timeout_ms = s->timeout_ms < ABORT_WAIT_MS ?
+		    s->timeout_ms : ABORT_WAIT_MS;
+	}
+	st = final_reply(s);
+	s->ctrl.timeout_ms = s->timeout_ms;
+	transport_interrupt = saved;
+	return st;
 }
 
 /*
@@ -409,31 +466,33 @@ xfer_run(struct proto *s, int ascii, off_t rest, const char *cmd,
 	}
 	proto_set_state(s, PS_TRANSFER);
 	if (lfd >= 0 && (st = accept_active(s, lfd, &d)) != FC_OK) {
-		abort_transfer(s);
+		st = abort_transfer(s, &d, st);
 		goto out;
 	}
 	if (s->prot_p && (st = start_data_tls(s, &d)) != FC_OK)
 		goto out;
 	st = upload ? pump_up(s, &d, ascii, io) : pump_down(s, &d, ascii, io, &cut);
-	/* Not seeing the server close is not fatal: its reply decides. */
-	if (upload && st == FC_OK && !transport_interrupt &&
-	    transport_finish(&d) < 0 && s->debug && s->echo != NULL)
-		fprintf(s->echo, "data connection not closed by the server: %s\n",
-		    strerror(errno));
-	transport_close(&d);
+	/* The bar goes before any reply to the transfer is shown. */
+	if (io->prog != NULL)
+		progress_end(io->prog);
 	if (cut) {
 		/* pget: the rest of the file is someone else's; drop the session. */
+		transport_close(&d);
 		proto_close(s);
 		goto out;
 	}
 	if (st != FC_OK || transport_interrupt) {
 		if (transport_interrupt)
 			fc_errf(s->err, sizeof(s->err), "interrupted");
-		abort_transfer(s);
-		st = st != FC_OK ? st : FC_XFER;
-	} else {
-		st = final_reply(s);
+		st = abort_transfer(s, &d, st != FC_OK ? st : FC_XFER);
+		goto out;
 	}
+	/* Not seeing the server close is not fatal: its reply decides. */
+	if (upload && transport_finish(&d) < 0 && s->debug && s->echo != NULL)
+		fprintf(s->echo, "data connection not closed by the server: %s\n",
+		    strerror(errno));
+	transport_close(&d);
+	st = final_reply_after_data(s);
 out:
 	if (s->state == PS_TRANSFER)
 		proto_set_state(s, PS_LOGGED_IN);

@@ -33,6 +33,11 @@ struct xfer_io {
  * connection, "cmd arg" (arg may be NULL), the bytes, and the final reply.
  * upload selects source or sink. A download with a limit ends the session
  * once the limit is reached (the server is not waited for).
+ * A transfer that fails or is interrupted (transport_interrupt, checked
+ * before every chunk) is aborted: ABOR first, then a reset of the data
+ * connection (never a clean close, which would complete an upload), then
+ * proto_abort_replies, which may reconnect; s->err then ends with
+ * "(reconnected)".
  * Returns FC_OK or the failure's status, with the reason in s->err.
  */
 enum fc_status xfer_run(struct proto *s, int ascii, off_t rest,

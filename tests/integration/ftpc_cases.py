@@ -13,7 +13,10 @@ Every case runs the real ftpc binary and checks files by sha256.
 import hashlib
 import os
 import random
+import select
+import stat
 import subprocess
+import threading
 import time
 
 FTPC = os.environ.get('FTPC_BIN', os.path.abspath('build/ftpc/ftpc'))
@@ -48,6 +51,39 @@ def ftpc(args, cwd, stdin=None, timeout=60, env=None):
     return subprocess.run([FTPC] + OPTIONS + list(args), cwd=cwd, input=stdin,
                           capture_output=True, text=True, timeout=timeout,
                           env=e)
+
+
+class FifoReader:
+    """Drains a FIFO in a thread and hashes what came through it.
+
+    The read end is opened without blocking, so the thread never hangs on
+    a FIFO that nobody opens (the bug replaces it with a regular file);
+    on Linux, poll reports the hang-up only after a writer came and went.
+    """
+
+    def __init__(self, path, timeout=60):
+        self.fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        self.data = bytearray()
+        self.deadline = time.monotonic() + timeout
+        self.thread = threading.Thread(target=self.drain, daemon=True)
+        self.thread.start()
+
+    def drain(self):
+        p = select.poll()
+        p.register(self.fd, select.POLLIN | select.POLLHUP)
+        while True:
+            left = self.deadline - time.monotonic()
+            if left <= 0 or not p.poll(left * 1000):
+                break
+            b = os.read(self.fd, 65536)
+            if not b:
+                break
+            self.data += b
+
+    def sha(self, timeout=60):
+        self.thread.join(timeout)
+        os.close(self.fd)
+        return sha(bytes(self.data))
 
 
 class FtpcCases:
@@ -134,6 +170,97 @@ class FtpcCases:
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertSameFile('n.txt', 'n.txt')
         self.assertTrue(host.startswith('ftp://127.0.0.1:'))
+
+    # --- targets that are not regular files (issue 9, 1a) ------------------
+
+    def test_get_into_fifo_writes_through(self):
+        data = blob(300000, 70)
+        self.put_remote('fifo-src.bin', data)
+        fifo = os.path.join(self.tmp, 'pipe')
+        os.mkfifo(fifo)
+        reader = FifoReader(fifo)
+        r = ftpc(['get', self.url('fifo-src.bin'), 'pipe'], self.tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(reader.sha(), sha(data))
+        self.assertTrue(stat.S_ISFIFO(os.lstat(fifo).st_mode))
+        self.assertFalse(os.path.exists(fifo + '.ftpc-part'))
+
+    def test_pget_into_fifo_falls_back_to_one_stream(self):
+        data = blob(1024 * 1024, 71)
+        self.put_remote('fifo-pg.bin', data)
+        fifo = os.path.join(self.tmp, 'pgpipe')
+        os.mkfifo(fifo)
+        reader = FifoReader(fifo)
+        self.script('pget -n 4 fifo-pg.bin pgpipe\n')
+        self.assertEqual(reader.sha(), sha(data))
+        self.assertTrue(stat.S_ISFIFO(os.lstat(fifo).st_mode))
+
+    def test_get_into_symlink_writes_what_it_points_to(self):
+        data = blob(100000, 72)
+        self.put_remote('ln-src.bin', data)
+        os.makedirs(os.path.join(self.tmp, 'real'))
+        self.put_local('real/file.bin', b'old contents')
+        link = os.path.join(self.tmp, 'link.bin')
+        os.symlink('real/file.bin', link)
+        r = ftpc(['get', self.url('ln-src.bin'), 'link.bin'], self.tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.islink(link), 'the symlink was replaced')
+        self.assertEqual(os.readlink(link), 'real/file.bin')
+        self.assertEqual(sha_file(os.path.join(self.tmp, 'real/file.bin')),
+                         sha(data))
+        # pget through the same link: segments, then the same rule.
+        big = blob(1024 * 1024, 73)
+        self.put_remote('ln-big.bin', big)
+        self.script('pget -n 3 ln-big.bin link.bin\n')
+        self.assertTrue(os.path.islink(link))
+        self.assertEqual(sha_file(os.path.join(self.tmp, 'real/file.bin')),
+                         sha(big))
+        self.assertEqual(sorted(os.listdir(os.path.join(self.tmp, 'real'))),
+                         ['file.bin'])
+
+    def test_get_into_char_device_keeps_the_device(self):
+        if os.geteuid() != 0:
+            self.skipTest('mknod needs root')
+        self.put_remote('dev-src.bin', blob(50000, 74))
+        # A null device of our own, inside the test's temp folder.
+        dev = os.path.join(self.tmp, 'null')
+        os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        r = ftpc(['-q', 'get', self.url('dev-src.bin'), dev], self.tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        st = os.lstat(dev)
+        self.assertTrue(stat.S_ISCHR(st.st_mode), 'the device was replaced')
+        self.assertEqual(st.st_rdev, os.makedev(1, 3))
+        self.assertFalse(os.path.exists(dev + '.ftpc-part'))
+
+    # --- what is printed (issue 9, section 2) --------------------------------
+
+    SUMMARY = (r'^%s: %d bytes %s in \d+\.\d s \(\d+\.\d\d '
+               r'(B|KiB|MiB|GiB|TiB)/s\)$')
+
+    def test_default_output_lines(self):
+        self.put_remote('out.bin', blob(200000, 77))
+        self.put_local('up.bin', blob(3000, 78))
+        r = self.script('get out.bin\nput up.bin\ndelete nosuch\n'
+                        'pget -n 2 out.bin pg.bin\n', '-k', check=False)
+        self.assertEqual(r.returncode, EXIT_REMOTE, r.stderr)
+        out = r.stdout.splitlines()
+        self.assertEqual(len(out), 3, r.stdout)
+        self.assertRegex(out[0], self.SUMMARY % ('out\\.bin', 200000,
+                                                 'received'))
+        self.assertRegex(out[1], self.SUMMARY % ('up\\.bin', 3000, 'sent'))
+        self.assertRegex(out[2], self.SUMMARY % ('pg\\.bin', 200000,
+                                                 'received'))
+        # The error once, on stderr; no reply echoed on stdout.
+        err = r.stderr.splitlines()
+        self.assertEqual(len(err), 1, r.stderr)
+        self.assertTrue(err[0].startswith('ftpc: delete nosuch: 550 '), err)
+        r = self.script('get out.bin\n', '-q')
+        self.assertEqual(r.stdout, '')
+        # Nothing left to move still ends with the one line.
+        r = self.script('reput up.bin\nreget out.bin\n')
+        self.assertEqual(r.stdout.splitlines(),
+                         ['up.bin: 0 bytes sent in 0.0 s (0.00 B/s)',
+                          'out.bin: 0 bytes received in 0.0 s (0.00 B/s)'])
 
     # --- scripts -------------------------------------------------------------
 

@@ -23,11 +23,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ftpharness  # noqa: E402
 from ftpc_cases import ftpc, blob, sha, sha_file  # noqa: E402
+from test_ftpc_pty import Terminal  # noqa: E402
 
 BAIT_HOST = '127.0.0.2'
 TOOLS = os.environ.get('TOOLS', os.path.join(os.path.dirname(
@@ -273,6 +275,325 @@ class Hostile(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertNoInjection()
 
+
+class AbortServer:
+    """Drips a download until ABOR, then answers ABOR with the replies it
+    was given (the RFC 959 shapes, or none at all). One thread per
+    connection, so that a reconnect is served while the first session
+    still hangs. Urgent data stays in line (SO_OOBINLINE), so the bytes
+    before ABOR can be checked."""
+
+    def __init__(self, abor_replies):
+        self.abor_replies = abor_replies
+        self.lines = []
+        self.sessions = 0
+        self.stop_drip = threading.Event()
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.conns = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def stop(self):
+        self.stop_drip.set()
+        self.sock.close()
+        for c in self.conns:
+            c.close()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            self.sessions += 1
+            threading.Thread(target=self.session, args=(conn,),
+                             daemon=True).start()
+
+    def drip(self, c):
+        try:
+            while not self.stop_drip.is_set():
+                c.sendall(b'x' * 4096)
+                time.sleep(0.01)
+        except OSError:
+            pass
+
+    def session(self, conn):
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
+        f = conn.makefile('rb')
+        send = conn.sendall
+        listener = data = None
+        try:
+            send(b'220 abort test\r\n')
+            for raw in f:
+                line = raw.rstrip(b'\r\n')
+                self.lines.append(line)
+                verb, _, arg = line.lstrip(b'\xff\xf4\xf2').decode(
+                    'latin-1').partition(' ')
+                verb = verb.upper()
+                if verb == 'USER':
+                    send(b'331 password\r\n')
+                elif verb == 'PASS':
+                    send(b'230 in\r\n')
+                elif verb == 'PWD':
+                    send(b'257 "/" here\r\n')
+                elif verb in ('TYPE', 'NOOP'):
+                    send(b'200 ok\r\n')
+                elif verb == 'CWD':
+                    send(b'250 ok\r\n')
+                elif verb == 'SIZE' and arg == 'old.txt':
+                    send(b'213 11\r\n')
+                elif verb == 'PASV':
+                    listener = socket.socket()
+                    listener.bind(('127.0.0.1', 0))
+                    listener.listen(1)
+                    port = listener.getsockname()[1]
+                    send(b'227 Entering Passive Mode (127,0,0,1,%d,%d)\r\n'
+                         % (port >> 8, port & 255))
+                elif verb == 'RETR' and listener is not None:
+                    send(b'150 here it comes, slowly\r\n')
+                    listener.settimeout(10)
+                    data, _ = listener.accept()
+                    listener.close()
+                    listener = None
+                    threading.Thread(target=self.drip, args=(data,),
+                                     daemon=True).start()
+                elif verb == 'ABOR':
+                    self.stop_drip.set()
+                    for r in self.abor_replies:
+                        send(r + b'\r\n')
+                elif verb == 'QUIT':
+                    send(b'221 bye\r\n')
+                    break
+                else:
+                    send(b'502 not here\r\n')
+        except OSError:
+            pass
+        finally:
+            if data is not None:
+                data.close()
+            conn.close()
+
+
+class AbortReplies(unittest.TestCase):
+    """^C during a download, then the server answers ABOR in each of RFC
+    959's shapes (or not at all): ftpc reads exactly those replies, checks
+    with NOOP, and the next command gets its own reply (issue 9, 1b)."""
+
+    PROMPT = r'alice@127\.0\.0\.1:/> '
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='ftpc-abort.')
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run_abort(self, replies, extra=()):
+        server = AbortServer(replies)
+        term = Terminal(list(extra) + ['ftp://alice:secret@127.0.0.1:%d/'
+                                       % server.port], self.tmp, self.tmp)
+        try:
+            term.expect(self.PROMPT)
+            term.type('get slow.bin\r')
+            term.expect(r'/s ')
+            term.type('\x03')
+            term.expect(r'interrupted')
+            term.expect(self.PROMPT)
+            term.type('size old.txt\r')
+            term.expect(r'old\.txt\s+11\r?\n')
+            term.expect(self.PROMPT)
+            term.type('bye\r')
+            self.assertEqual(term.close(), 0)
+        finally:
+            term.close()
+            server.stop()
+        abor = [ln for ln in server.lines if ln.endswith(b'ABOR')]
+        self.assertEqual(len(abor), 1, server.lines)
+        # BSD ftp's way: TELNET IP, then Synch (IAC DM as urgent data).
+        self.assertEqual(abor[0], b'\xff\xf4\xff\xf2ABOR')
+        after = server.lines[server.lines.index(abor[0]) + 1:]
+        return server, after
+
+    def test_426_then_226(self):
+        _, after = self.run_abort([b'426 aborted', b'226 ABOR ok'])
+        self.assertEqual(after[0], b'NOOP')
+
+    def test_426_then_225(self):
+        _, after = self.run_abort([b'426 aborted', b'225 ABOR ok'])
+        self.assertEqual(after[0], b'NOOP')
+
+    def test_226_then_225(self):
+        _, after = self.run_abort([b'226 transfer complete',
+                                   b'225 no transfer to abort'])
+        self.assertEqual(after[0], b'NOOP')
+
+    def test_226_alone(self):
+        _, after = self.run_abort([b'226 ABOR ok'])
+        self.assertEqual(after[0], b'NOOP')
+
+    def test_225_alone(self):
+        _, after = self.run_abort([b'225 ABOR ok'])
+        self.assertEqual(after[0], b'NOOP')
+
+    def test_no_answer_reconnects(self):
+        server, _ = self.run_abort([], extra=['--timeout', '2'])
+        self.assertEqual(server.sessions, 2)
+        self.assertIn(b'SIZE old.txt', server.lines)
+
+class VsftpdLike:
+    """vsftpd's odd answers, scripted: LIST of a missing folder is 150,
+    226 and an empty listing; CWD of it is 550; STOR into it is 553; no
+    MLST in FEAT. One session at a time, on its own thread."""
+
+    def __init__(self):
+        self.dirs = {'/'}
+        self.stored = {}
+        self.lines = []
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def stop(self):
+        self.sock.close()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                self.session(conn)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    @staticmethod
+    def resolve(cwd, arg):
+        return os.path.normpath(os.path.join(cwd, arg)).replace('//', '/')
+
+    def session(self, conn):
+        f = conn.makefile('rb')
+        send = conn.sendall
+        cwd, listener = '/', None
+        send(b'220 (vsFTPd 3.0.3)\r\n')
+        for raw in f:
+            line = raw.rstrip(b'\r\n')
+            self.lines.append(line)
+            verb, _, arg = line.decode('latin-1').partition(' ')
+            verb = verb.upper()
+            path = self.resolve(cwd, arg) if arg else cwd
+            if verb == 'USER':
+                send(b'331 Please specify the password.\r\n')
+            elif verb == 'PASS':
+                send(b'230 Login successful.\r\n')
+            elif verb == 'FEAT':
+                send(b'211-Features:\r\n EPSV\r\n MDTM\r\n PASV\r\n'
+                     b' REST STREAM\r\n SIZE\r\n TVFS\r\n211 End\r\n')
+            elif verb == 'PWD':
+                send(b'257 "%s" is the current directory\r\n'
+                     % cwd.encode())
+            elif verb == 'CWD':
+                if path in self.dirs:
+                    cwd = path
+                    send(b'250 Directory successfully changed.\r\n')
+                else:
+                    send(b'550 Failed to change directory.\r\n')
+            elif verb == 'MKD':
+                if os.path.dirname(path) in self.dirs and path not in self.dirs:
+                    self.dirs.add(path)
+                    send(b'257 "%s" created\r\n' % path.encode())
+                else:
+                    send(b'550 Create directory operation failed.\r\n')
+            elif verb == 'TYPE':
+                send(b'200 Switching to Binary mode.\r\n')
+            elif verb == 'PASV':
+                listener = socket.socket()
+                listener.bind(('127.0.0.1', 0))
+                listener.listen(1)
+                port = listener.getsockname()[1]
+                send(b'227 Entering Passive Mode (127,0,0,1,%d,%d).\r\n'
+                     % (port >> 8, port & 255))
+            elif verb == 'LIST' and listener is not None:
+                # The odd part: a missing folder lists as empty.
+                send(b'150 Here comes the directory listing.\r\n')
+                listener.settimeout(10)
+                c, _ = listener.accept()
+                listener.close()
+                listener = None
+                body = b''
+                for name in sorted(self.stored):
+                    if os.path.dirname(name) == path:
+                        body += (b'-rw-r--r--    1 1000     1000     %8d '
+                                 b'Jan 01  2020 %s\r\n' % (
+                                     len(self.stored[name]),
+                                     os.path.basename(name).encode()))
+                c.sendall(body)
+                c.close()
+                send(b'226 Directory send OK.\r\n')
+            elif verb == 'STOR' and listener is not None:
+                if os.path.dirname(path) not in self.dirs:
+                    listener.close()
+                    listener = None
+                    send(b'553 Could not create file.\r\n')
+                    continue
+                send(b'150 Ok to send data.\r\n')
+                listener.settimeout(10)
+                c, _ = listener.accept()
+                listener.close()
+                listener = None
+                got = bytearray()
+                while True:
+                    b = c.recv(65536)
+                    if not b:
+                        break
+                    got += b
+                c.close()
+                self.stored[path] = bytes(got)
+                send(b'226 Transfer complete.\r\n')
+            elif verb == 'QUIT':
+                send(b'221 Goodbye.\r\n')
+                break
+            else:
+                send(b'500 Unknown command.\r\n')
+
+
+class MirrorUpToVsftpd(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='ftpc-vsftpd.')
+        self.server = VsftpdLike()
+
+    def tearDown(self):
+        self.server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_mirror_up_creates_folders_an_empty_list_does_not_prove(self):
+        files = {'tree/a.bin': blob(5000, 80), 'tree/sub/b.bin': blob(7000, 81),
+                 'tree/sub/deep/c.txt': b'c\n'}
+        for rel, data in files.items():
+            p = os.path.join(self.tmp, rel)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, 'wb') as f:
+                f.write(data)
+        url = 'ftp://alice:secret@127.0.0.1:%d/' % self.server.port
+        r = ftpc(['-b', '-', url], self.tmp, stdin='mirror -R tree up\n')
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(self.server.dirs,
+                         {'/', '/up', '/up/sub', '/up/sub/deep'})
+        for rel, data in files.items():
+            self.assertEqual(self.server.stored.get(
+                '/' + rel.replace('tree/', 'up/', 1)), data, rel)
+        # A second run finds the folders by CWD and creates none again.
+        before = [ln for ln in self.server.lines if ln.startswith(b'MKD')]
+        r = ftpc(['-b', '-', url], self.tmp, stdin='mirror -R tree up\n')
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        after = [ln for ln in self.server.lines if ln.startswith(b'MKD')]
+        self.assertEqual(before, after)
 
 
 class PlainDataAfterProtP(unittest.TestCase):

@@ -210,6 +210,80 @@ test_status_codes(void)
 	CU_ASSERT_STRING_EQUAL(proto_state_name(PS_LOGGED_IN), "LOGGED_IN");
 }
 
+/*
+ * After ABOR the client reads exactly the replies sent for it, whatever
+ * RFC 959 shape they take, and NOOP proves the session in step: the next
+ * command (SIZE) gets its own reply, never a leftover 225 or 226.
+ */
+static void
+check_abort_sequence(const char *replies)
+{
+	char out[256];
+
+	setup();
+	serve(replies);
+	serve("200 NOOP ok\r\n213 42\r\n");
+	CU_ASSERT_EQUAL(proto_abort_replies(&s, 1000), 0);
+	sent(out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "NOOP\r\n");
+	CU_ASSERT_EQUAL(proto_cmd(&s, "SIZE a"), 213);
+	CU_ASSERT_STRING_EQUAL(proto_reply_last(&s), "42");
+	teardown();
+}
+
+static void
+test_abort_426_then_226(void)
+{
+	check_abort_sequence("426 aborted\r\n226 ABOR ok\r\n");
+}
+
+static void
+test_abort_426_then_225(void)
+{
+	check_abort_sequence("426 aborted\r\n225 ABOR ok\r\n");
+}
+
+static void
+test_abort_226_then_225(void)
+{
+	check_abort_sequence("226 complete\r\n225 no transfer to abort\r\n");
+}
+
+static void
+test_abort_226_alone(void)
+{
+	check_abort_sequence("226 ABOR ok\r\n");
+}
+
+static void
+test_abort_225_alone(void)
+{
+	check_abort_sequence("225 no transfer\r\n");
+}
+
+/* No answer to ABOR: the session cannot be trusted, so it is dropped. */
+static void
+test_abort_silence_drops_session(void)
+{
+	setup();
+	s.host[0] = '\0';	/* the reconnect fails at once */
+	CU_ASSERT_EQUAL(proto_abort_replies(&s, 200), -1);
+	CU_ASSERT_EQUAL(s.state, PS_DISCONNECTED);
+	teardown();
+}
+
+/* A reply that answers neither ABOR nor NOOP in time: also dropped. */
+static void
+test_abort_wrong_reply_drops_session(void)
+{
+	setup();
+	s.host[0] = '\0';
+	serve("150 here is more data\r\n");
+	CU_ASSERT_EQUAL(proto_abort_replies(&s, 200), -1);
+	CU_ASSERT_EQUAL(s.state, PS_DISCONNECTED);
+	teardown();
+}
+
 void
 suite_register(void)
 {
@@ -220,4 +294,9 @@ suite_register(void)
 	ADD_SUITE("ftpc_commands", NULL, NULL, TEST(test_send_refuses_crlf),
 	    TEST(test_feat_and_pwd), TEST(test_size_mdtm), TEST(test_parse_time),
 	    TEST(test_status_codes));
+	ADD_SUITE("ftpc_abort", NULL, NULL, TEST(test_abort_426_then_226),
+	    TEST(test_abort_426_then_225), TEST(test_abort_226_then_225),
+	    TEST(test_abort_226_alone), TEST(test_abort_225_alone),
+	    TEST(test_abort_silence_drops_session),
+	    TEST(test_abort_wrong_reply_drops_session));
 }

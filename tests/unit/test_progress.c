@@ -129,10 +129,10 @@ test_disabled_draws_nothing(void)
 }
 
 static void
-test_enabled_draws(void)
+test_enabled_draws_then_clears(void)
 {
 	struct progress p;
-	char mem[1024];
+	char mem[1024], *cr;
 	FILE *f;
 
 	memset(mem, 0, sizeof(mem));
@@ -145,6 +145,84 @@ test_enabled_draws(void)
 	CU_ASSERT_EQUAL(mem[0], '\r');
 	CU_ASSERT_PTR_NOT_NULL(strstr(mem, "a.bin"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(mem, "100%"));
+	/* The bar is erased, not ended with a newline: the summary follows. */
+	CU_ASSERT_PTR_NULL(strchr(mem, '\n'));
+	cr = strrchr(mem, '\r');
+	CU_ASSERT_STRING_EQUAL(cr, "\r\033[K");
+}
+
+/* A transfer that never moved a byte (a missing file) draws no bar. */
+static void
+test_no_bar_before_first_bytes(void)
+{
+	struct progress p;
+	char mem[256] = "";
+	FILE *f = fmemopen(mem, sizeof(mem), "w");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	progress_begin(&p, "missing.bin", -1, 0, 1, f);
+	progress_end(&p);
+	fflush(f);
+	CU_ASSERT_EQUAL(ftell(f), 0);
+	fclose(f);
+}
+
+/* The bar leaves room for the terminal's "^C" echo (80 columns here). */
+static void
+test_bar_leaves_room_for_ctrl_c(void)
+{
+	struct progress p;
+	char mem[1024], *bar;
+	FILE *f;
+
+	memset(mem, 0, sizeof(mem));
+	f = fmemopen(mem, sizeof(mem), "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	progress_begin(&p, "a-rather-long-file-name-for-the-bar.bin", 1000, 0, 1, f);
+	progress_update(&p, 500);
+	fclose(f);
+	bar = mem + 1;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(bar, "\033[K"));
+	*strstr(bar, "\033[K") = '\0';
+	CU_ASSERT(strlen(bar) <= 77);
+	CU_ASSERT(strlen(bar) >= 70);
+}
+
+static void
+test_summary_line(void)
+{
+	char line[256];
+
+	progress_summary(line, sizeof(line), "big.bin", 104857600, 5.0, 0);
+	CU_ASSERT_STRING_EQUAL(line,
+	    "big.bin: 104857600 bytes received in 5.0 s (20.00 MiB/s)");
+	progress_summary(line, sizeof(line), "up.bin", 3000, 1.5, 1);
+	CU_ASSERT_STRING_EQUAL(line,
+	    "up.bin: 3000 bytes sent in 1.5 s (1.95 KiB/s)");
+	progress_summary(line, sizeof(line), "empty", 0, 0.0, 0);
+	CU_ASSERT_STRING_EQUAL(line, "empty: 0 bytes received in 0.0 s (0.00 B/s)");
+	/* Too fast to time: a millisecond, not a division by zero. */
+	progress_summary(line, sizeof(line), "tiny", 100, 0.0, 0);
+	CU_ASSERT_STRING_EQUAL(line,
+	    "tiny: 100 bytes received in 0.0 s (97.66 KiB/s)");
+}
+
+static void
+test_report_uses_counters(void)
+{
+	struct progress p;
+	char mem[256];
+	FILE *f;
+
+	memset(mem, 0, sizeof(mem));
+	f = fmemopen(mem, sizeof(mem), "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	progress_begin(&p, "d/r.bin", 1000, 400, 0, f);
+	progress_update(&p, 1000);
+	progress_end(&p);
+	progress_report(&p, f, 0);
+	fclose(f);
+	CU_ASSERT_EQUAL(strncmp(mem, "r.bin: 600 bytes received in ", 29), 0);
 	CU_ASSERT_EQUAL(mem[strlen(mem) - 1], '\n');
 }
 
@@ -154,5 +232,9 @@ suite_register(void)
 	ADD_SUITE("progress", NULL, NULL, TEST(test_human), TEST(test_eta),
 	    TEST(test_bar_known_total), TEST(test_bar_done),
 	    TEST(test_unknown_total), TEST(test_narrow_and_long_names),
-	    TEST(test_disabled_draws_nothing), TEST(test_enabled_draws));
+	    TEST(test_disabled_draws_nothing),
+	    TEST(test_enabled_draws_then_clears),
+	    TEST(test_no_bar_before_first_bytes),
+	    TEST(test_bar_leaves_room_for_ctrl_c), TEST(test_summary_line),
+	    TEST(test_report_uses_counters));
 }
