@@ -447,7 +447,9 @@ recv_file(struct xfer *x, int *local_err)
 	size_t got = 0;
 
 	while (got < SEND_BUDGET) {
-		ssize_t n = data_recv(x, x->iobuf, IOBUF_SIZE / 2);
+		/* TYPE A can write one byte more than it reads (ascii.h). */
+		ssize_t n = data_recv(x, x->iobuf, x->ascii ?
+		    ASCII_FROM_NET_IN_MAX(IOBUF_SIZE / 2) : IOBUF_SIZE / 2);
 		const char *p = x->iobuf;
 		size_t len;
 
