@@ -12,6 +12,7 @@
 
 #include "listfmt.h"
 #include "listing.h"
+#include "uploadtmp.h"
 
 struct listing {
 	struct listing_opts o;
@@ -36,7 +37,8 @@ cmp_names(const void *a, const void *b)
 static int
 wanted(const struct listing *l, const char *name)
 {
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+	    uploadtmp_is_name(name))
 		return 0;
 	if (name[0] == '.' && !l->o.show_hidden && l->o.style != LISTING_MLSD &&
 	    (l->pattern == NULL || l->pattern[0] != '.'))

@@ -171,11 +171,7 @@ finish_upload(struct xfer *x)
 		if (pos < 0 || ftruncate(x->file_fd, pos) < 0)
 			return -1;
 	}
-	if (close(x->file_fd) < 0) {
-		x->file_fd = -1;
-		return -1;
-	}
-	x->file_fd = -1;
+	/* Renamed while open: its flock (uploadtmp.h) must cover the rename. */
 	if (x->temp_name != NULL) {
 		if (renameat(x->dir_fd, x->temp_name, x->dir_fd,
 		    x->target_name) < 0)
@@ -183,6 +179,11 @@ finish_upload(struct xfer *x)
 		free(x->temp_name);
 		x->temp_name = NULL;
 	}
+	if (close(x->file_fd) < 0) {
+		x->file_fd = -1;
+		return -1;
+	}
+	x->file_fd = -1;
 	return 0;
 }
 
