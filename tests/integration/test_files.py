@@ -338,5 +338,140 @@ class RootPerLogin(unittest.TestCase):
             r.close()
 
 
+def make_many(folder, n):
+    os.makedirs(folder, exist_ok=True)
+    H.give(folder)
+    for i in range(n):
+        os.close(os.open(os.path.join(folder, 'f%06d' % i),
+                         os.O_CREAT | os.O_WRONLY, 0o644))
+    return ['f%06d' % i for i in range(n)]
+
+
+def vmrss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    raise AssertionError('no VmRSS')
+
+
+class HugeFolders(Case):
+    N = 100000
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.names = make_many(cls.srv.path('alice/huge'), cls.N)
+        make_many(cls.srv.path('alice/small'), 500)
+        make_many(cls.srv.path('alice/mid'), 20000)
+
+    def test_huge_folder_listed_completely(self):
+        r = self.login()
+        r.sock.settimeout(60)
+        for cmd, name_of in (('NLST huge', lambda l: l[len('huge/'):]),
+                             ('LIST huge', lambda l: l.split()[-1]),
+                             ('MLSD huge', lambda l: l.split(' ', 1)[1])):
+            lines = [name_of(l) for l in self.listing(r, cmd)
+                     if not l.startswith('type=cdir')]
+            self.assertEqual(len(lines), self.N, cmd)
+            self.assertEqual(set(lines), set(self.names), cmd)
+        r.close()
+
+    def test_small_folder_still_sorted(self):
+        r = self.login()
+        got = self.listing(r, 'NLST small')
+        self.assertEqual(got, ['small/f%06d' % i for i in range(500)])
+        r.close()
+
+    def test_stalled_listings_hold_bounded_memory(self):
+        pid = self.srv.proc.pid
+        # One listing first, so that one-time allocations are counted in
+        # the baseline.
+        warm = self.login()
+        self.listing(warm, 'LIST huge')
+        before = vmrss_kib(pid)
+        stalled = []
+        for _ in range(10):
+            r = self.login()
+            # A small window set before connecting, and LIST (6 MB of
+            # text) rather than NLST: more than the kernel's socket
+            # buffers take, so the listing really waits in the server.
+            d = socket.socket()
+            d.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+            d.settimeout(30)
+            d.connect(('127.0.0.1', r.epsv_port()))
+            self.assertEqual(r.cmd('LIST huge')[0], '150')
+            stalled.append((r, d))
+        # Until the server stops growing: the socket buffers are full.
+        last, steady_since = vmrss_kib(pid), time.monotonic()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and \
+                time.monotonic() - steady_since < 1.0:
+            time.sleep(0.1)
+            now = vmrss_kib(pid)
+            if now != last:
+                last, steady_since = now, time.monotonic()
+        growth = vmrss_kib(pid) - before
+        print('10 stalled LISTs of %d entries: VmRSS grew %d KiB'
+              % (self.N, growth))
+        self.assertLess(growth, 20 * 1024)
+        # And each one still completes when read.
+        for r, d in stalled:
+            n = 0
+            while True:
+                b = d.recv(1 << 16)
+                if not b:
+                    break
+                n += b.count(b'\r\n')
+            d.close()
+            self.assertEqual(r.reply()[0], '226')
+            self.assertEqual(n, self.N)
+            r.close()
+        warm.close()
+
+    def test_stat_of_big_folder_is_cut_and_says_so(self):
+        r = self.login()
+        code, text = r.cmd('STAT mid')
+        self.assertEqual(code, '213', text[:200])
+        lines = text.split('\n')
+        self.assertTrue(lines[-1].startswith('213 '), lines[-1])
+        m = re.search(r'Listing cut at (\d+) entries', lines[-2])
+        self.assertIsNotNone(m, lines[-2])
+        entries = [l for l in lines[1:-2] if re.search(r' f\d{6}$', l)]
+        self.assertEqual(len(entries), int(m.group(1)))
+        self.assertGreater(len(entries), 1000)
+        self.assertLess(len(entries), 20000)
+        # A folder that fits is listed whole, sorted, with no cut line.
+        code, text = r.cmd('STAT small')
+        self.assertEqual(code, '213')
+        self.assertNotIn('cut at', text)
+        names = re.findall(r' (f\d{6})\r?$', text, re.M)
+        self.assertEqual(names, ['f%06d' % i for i in range(500)])
+        r.close()
+
+
+class ListCap(Case):
+    extra = ['--set', 'max_list_entries=1000']
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        make_many(cls.srv.path('alice/huge'), 30000)
+
+    def test_cut_at_max_entries_in_a_streamed_listing(self):
+        r = self.login()
+        for cmd in ('NLST huge', 'LIST huge', 'MLSD huge'):
+            code, text, data = self.transfer_in(r, cmd)
+            self.assertEqual(code, '226', text)
+            self.assertIn('cut at 1000 entries', text)
+            lines = [l for l in data.split(b'\r\n')[:-1]
+                     if not l.startswith(b'type=cdir')]
+            self.assertEqual(len(lines), 1000, cmd)
+        code, text = r.cmd('STAT huge')
+        self.assertEqual(code, '213')
+        self.assertIn('Listing cut at 1000 entries', text)
+        r.close()
+
+
 if __name__ == '__main__':
     H.run_suite('test_files')
