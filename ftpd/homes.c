@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "homes.h"
+#include "log.h"
 #include "vfs.h"
 
 struct home {
@@ -24,6 +25,8 @@ struct home {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct home *homes;
 static char *root_path;
+static int startup_root_fd = -1;	/* only for a root the run_as user cannot reach */
+static int warned;
 
 int
 homes_init(const char *root, char *err, size_t errsz)
@@ -47,7 +50,9 @@ homes_init(const char *root, char *err, size_t errsz)
 		snprintf(err, errsz, "root %s: %s", root_path, strerror(errno));
 		return -1;
 	}
-	close(fd);
+	if (startup_root_fd >= 0)
+		close(startup_root_fd);
+	startup_root_fd = fd;
 	return 0;
 }
 
@@ -62,6 +67,18 @@ open_fresh(const char *home)
 		return -1;
 	}
 	rootfd = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0 && errno == EACCES && startup_root_fd >= 0) {
+		/*
+		 * A folder above the root is closed to the run_as user: keep
+		 * serving the root opened at startup rather than nothing.
+		 */
+		if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+			log_msg("root %s: %s after dropping root; serving the "
+			    "folder opened at startup, so a replaced root is "
+			    "seen only after a restart", root_path,
+			    strerror(EACCES));
+		return vfs_open(startup_root_fd, home, O_PATH | O_DIRECTORY, 0);
+	}
 	if (rootfd < 0)
 		return -1;
 	fd = vfs_open(rootfd, home, O_PATH | O_DIRECTORY, 0);
@@ -136,4 +153,7 @@ homes_shutdown(void)
 {
 	free(root_path);
 	root_path = NULL;
+	if (startup_root_fd >= 0)
+		close(startup_root_fd);
+	startup_root_fd = -1;
 }

@@ -6,7 +6,9 @@
  * the root (rm -rf and recreate, or switch a symlink such as
  * /srv/ftp -> releases/v2) or a home is seen at the next login, as
  * vsftpd, pure-ftpd and ProFTPD do. Sessions already logged in keep the
- * folder they entered.
+ * folder they entered. The lookups run as the run_as user: when a folder
+ * above the root is closed to it, logins fall back to the root opened at
+ * startup (logged once), and replacements are seen only after a restart.
  *
  * An idle session would otherwise hold two descriptors (its control
  * socket and its home), halving how many sessions a descriptor limit
@@ -22,8 +24,8 @@
 
 /*
  * Remembers root for later logins (made absolute against the current
- * folder, since a daemon changes to /) and checks that it opens now.
- * Returns 0, or -1 with the reason in err.
+ * folder, since a daemon changes to /) and opens it now, for the fallback
+ * above. Returns 0, or -1 with the reason in err.
  */
 int homes_init(const char *root, char *err, size_t errsz) WARN_UNUSED;
 

@@ -338,6 +338,28 @@ class RootPerLogin(unittest.TestCase):
             r.close()
 
 
+class UnreachableRootPath(unittest.TestCase):
+    def test_root_closed_to_run_as_user_falls_back_with_a_warning(self):
+        if os.geteuid() != 0:
+            self.skipTest('needs root (the server drops to nobody)')
+        srv = H.Server()
+        try:
+            os.chmod(srv.dir, 0o700)   # nobody cannot reach the root
+            srv.write('alice/a.txt', b'a')
+            srv.start()
+            r = Raw(srv.port)
+            r.reply()
+            self.assertEqual(r.login()[0], '230')
+            code, _, data = Case.transfer_in(self, r, 'NLST')
+            self.assertEqual((code, data), ('226', b'a.txt\r\n'))
+            r.close()
+            with open(srv.log, errors='replace') as f:
+                self.assertIn('serving the folder opened at startup',
+                              f.read())
+        finally:
+            srv.cleanup()
+
+
 def make_many(folder, n):
     os.makedirs(folder, exist_ok=True)
     H.give(folder)
