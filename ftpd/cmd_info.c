@@ -120,7 +120,15 @@ stat_server(struct session *s)
 	    s->bytes_in, s->files_in, s->bytes_out, s->files_out);
 }
 
-/* STAT path: a LIST over the control connection. */
+/*
+ * STAT path: a LIST over the control connection. A reply is held in memory
+ * whole (and capped at 1 MiB by the session), so the listing stops after
+ * STAT_LIST_MAX bytes of text, or at max_list_entries, and its last line
+ * says where it was cut: LIST streams the whole folder.
+ */
+#define STAT_LIST_MAX (512 * 1024)
+#define STAT_SLICE (16 * 1024)
+
 static void
 stat_path(struct session *s, char *arg)
 {
@@ -128,6 +136,7 @@ stat_path(struct session *s, char *arg)
 	char path[VPATH_MAX];
 	struct listing *l;
 	struct buf body;
+	size_t i, j;
 	int more, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -137,27 +146,29 @@ stat_path(struct session *s, char *arg)
 	o.max_entries = s->cfg->max_list_entries;
 	if ((l = cmd_make_listing(s, arg, &o, path)) == NULL)
 		return;
-	buf_init(&body, 64 * 1024 * 1024);
+	buf_init(&body, STAT_LIST_MAX + 2 * STAT_SLICE + VPATH_MAX + 256);
 	if (buf_printf(&body, "Status of %s:\n", path) < 0)
 		more = -1;
 	else
 		do {
-			more = listing_next(l, &body, 64 * 1024);
-		} while (more > 0);
-	listing_free(l);
+			more = listing_next(l, &body, STAT_SLICE);
+		} while (more > 0 && body.len < STAT_LIST_MAX);
 	/* The listing lines end in CRLF; reply_format wants plain '\n'. */
-	if (more == 0) {
-		size_t i, j = 0;
-
-		for (i = 0; i < body.len; i++)
-			if (body.data[i] != '\r')
-				body.data[j++] = body.data[i];
-		body.len = j;
+	for (i = 0, j = 0; i < body.len; i++)
+		if (body.data[i] != '\r')
+			body.data[j++] = body.data[i];
+	body.len = j;
+	if (body.data != NULL)
 		body.data[j] = '\0';
-	}
-	rc = more < 0 ? -1 : buf_puts(&body, "End of status");
+	rc = more < 0 ? -1 : 0;
+	if (rc == 0 && (more > 0 || listing_truncated(l)))
+		rc = buf_printf(&body, "Listing cut at %zu entries.\n",
+		    listing_count(l));
+	listing_free(l);
+	if (rc == 0)
+		rc = buf_puts(&body, "End of status");
 	if (rc < 0)
-		session_reply(s, R_451_LOCAL_ERROR, "Listing too large.");
+		session_reply(s, R_451_LOCAL_ERROR, "Could not list %s.", arg);
 	else
 		session_reply_text(s, R_213_FILE_STATUS, buf_cstr(&body));
 	buf_free(&body);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "listing.h"
 #include "reply.h"
 #include "session.h"
+#include "uploadtmp.h"
 #include "vfs.h"
 #include "xfer.h"
 
@@ -129,18 +129,22 @@ cmd_retr(struct session *s, char *arg)
 	xfer_start(s, x);
 }
 
-/* Makes a hidden, unique temporary name beside the target. */
-static char *
-temp_name_for(const char *target)
+/*
+ * vfs_open opened fd without blocking; a regular file gets its blocking
+ * mode back (O_APPEND kept). -1 for anything else (a FIFO swapped in
+ * after the check, a device).
+ */
+static int
+regular_blocking(int fd)
 {
-	uint64_t r;
-	char *name;
+	struct stat st;
+	int fl;
 
-	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-		r = (uint64_t)getpid() ^ (uint64_t)(uintptr_t)&r;
-	if (asprintf(&name, ".ftpd-upload.%016" PRIx64 ".%.64s", r, target) < 0)
-		return NULL;
-	return name;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return -1;
+	return 0;
 }
 
 enum store_mode { STORE_REPLACE, STORE_APPEND, STORE_UNIQUE };
@@ -163,6 +167,13 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 	}
 	if (fstatat(x->dir_fd, name, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
 		session_reply_errno(s, EISDIR, arg);
+		return -1;
+	}
+	/* A FIFO or device is never a transfer's target (a symlink is
+	 * replaced by STOR, refused by O_NOFOLLOW otherwise). */
+	if (fstatat(x->dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		session_reply(s, R_550_FILE_UNAVAILABLE, "%s: Not a plain file.", arg);
 		return -1;
 	}
 	if ((x->vpath = strdup(path)) == NULL || (x->target_name = strdup(name)) == NULL)
@@ -198,10 +209,8 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 		 * Write beside the target and rename over it only when the
 		 * upload completes: a failed upload never destroys a file.
 		 */
-		if ((x->temp_name = temp_name_for(name)) == NULL)
-			goto nomem;
-		fd = openat(x->dir_fd, x->temp_name, O_WRONLY | O_CREAT | O_EXCL |
-		    O_CLOEXEC | O_NOFOLLOW, s->cfg->file_mode);
+		fd = uploadtmp_create(x->dir_fd, name, s->cfg->file_mode,
+		    &x->temp_name);
 	} else {
 		flags = O_WRONLY | O_CREAT | O_NOFOLLOW;
 		if (mode == STORE_APPEND) {
@@ -211,6 +220,12 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 		else if (s->rest == 0)
 			flags |= O_TRUNC;
 		fd = vfs_open(s->root_fd, path, flags, s->cfg->file_mode);
+		if (fd >= 0 && regular_blocking(fd) < 0) {
+			close(fd);
+			session_reply(s, R_550_FILE_UNAVAILABLE,
+			    "%s: Not a plain file.", arg);
+			return -1;
+		}
 		if (fd >= 0 && mode == STORE_REPLACE && s->rest > 0) {
 			x->truncate_at_end = 1;
 			if (lseek(fd, s->rest, SEEK_SET) < 0) {

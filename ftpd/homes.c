@@ -1,58 +1,130 @@
 /*
- * homes.c: shared home descriptors; see homes.h.
+ * homes.c: homes resolved at each login, shared by folder; see homes.h.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "homes.h"
+#include "log.h"
 #include "vfs.h"
-#include "worker.h"
 
 struct home {
 	struct home *next;
-	char *path;
+	dev_t dev;
+	ino_t ino;
 	int fd;
 	unsigned long refs;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct home *homes;
+static char *root_path;
+static int startup_root_fd = -1;	/* only for a root the run_as user cannot reach */
+static int warned;
+
+int
+homes_init(const char *root, char *err, size_t errsz)
+{
+	char cwd[4096];
+	int fd;
+
+	free(root_path);
+	root_path = NULL;
+	if (root[0] == '/')
+		root_path = strdup(root);
+	else if (getcwd(cwd, sizeof(cwd)) != NULL &&
+	    asprintf(&root_path, "%s/%s", cwd, root) < 0)
+		root_path = NULL;
+	if (root_path == NULL) {
+		snprintf(err, errsz, "root %s: %s", root, strerror(errno));
+		return -1;
+	}
+	fd = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errsz, "root %s: %s", root_path, strerror(errno));
+		return -1;
+	}
+	if (startup_root_fd >= 0)
+		close(startup_root_fd);
+	startup_root_fd = fd;
+	return 0;
+}
+
+/* Opens home beneath the root as the root's path names it right now. */
+static int
+open_fresh(const char *home)
+{
+	int rootfd, fd, err;
+
+	if (root_path == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	rootfd = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0 && errno == EACCES && startup_root_fd >= 0) {
+		/*
+		 * A folder above the root is closed to the run_as user: keep
+		 * serving the root opened at startup rather than nothing.
+		 */
+		if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+			log_msg("root %s: %s after dropping root; serving the "
+			    "folder opened at startup, so a replaced root is "
+			    "seen only after a restart", root_path,
+			    strerror(EACCES));
+		return vfs_open(startup_root_fd, home, O_PATH | O_DIRECTORY, 0);
+	}
+	if (rootfd < 0)
+		return -1;
+	fd = vfs_open(rootfd, home, O_PATH | O_DIRECTORY, 0);
+	err = errno;
+	close(rootfd);
+	errno = err;
+	return fd;
+}
 
 int
 homes_open(const char *path)
 {
 	struct home *h;
-	int fd = -1;
+	struct stat st;
+	int fd = open_fresh(path);
 
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -1;
+	}
+	/*
+	 * A held descriptor keeps its inode alive, so the same device and
+	 * inode means the same folder, never a reused number.
+	 */
 	pthread_mutex_lock(&lock);
 	for (h = homes; h != NULL; h = h->next)
-		if (strcmp(h->path, path) == 0)
+		if (h->dev == st.st_dev && h->ino == st.st_ino)
 			break;
 	if (h != NULL) {
 		h->refs++;
+		close(fd);
 		fd = h->fd;
-		goto out;
-	}
-	fd = vfs_open(server_root_fd, path, O_PATH | O_DIRECTORY, 0);
-	if (fd < 0)
-		goto out;
-	if ((h = calloc(1, sizeof(*h))) == NULL ||
-	    (h->path = strdup(path)) == NULL) {
-		free(h);
+	} else if ((h = calloc(1, sizeof(*h))) == NULL) {
 		close(fd);
 		fd = -1;
 		errno = ENOMEM;
-		goto out;
+	} else {
+		h->dev = st.st_dev;
+		h->ino = st.st_ino;
+		h->fd = fd;
+		h->refs = 1;
+		h->next = homes;
+		homes = h;
 	}
-	h->fd = fd;
-	h->refs = 1;
-	h->next = homes;
-	homes = h;
-out:
 	pthread_mutex_unlock(&lock);
 	return fd;
 }
@@ -69,10 +141,19 @@ homes_release(int fd)
 		if (--h->refs == 0) {
 			*pp = h->next;
 			close(h->fd);
-			free(h->path);
 			free(h);
 		}
 		break;
 	}
 	pthread_mutex_unlock(&lock);
+}
+
+void
+homes_shutdown(void)
+{
+	free(root_path);
+	root_path = NULL;
+	if (startup_root_fd >= 0)
+		close(startup_root_fd);
+	startup_root_fd = -1;
 }

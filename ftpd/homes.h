@@ -1,23 +1,45 @@
 /*
- * homes: one descriptor per home folder, shared by all its sessions.
+ * homes: the server root and the home folders beneath it.
  *
- * Every session resolves paths beneath its home's O_PATH descriptor. An
- * idle session would otherwise hold two descriptors (its control socket
- * and its home), halving how many sessions a descriptor limit allows;
- * sessions of the same user (and all anonymous ones) share one instead.
+ * The root is a path, not a descriptor held from startup: each login
+ * resolves the root and then the home afresh, so an admin who replaces
+ * the root (rm -rf and recreate, or switch a symlink such as
+ * /srv/ftp -> releases/v2) or a home is seen at the next login, as
+ * vsftpd, pure-ftpd and ProFTPD do. Sessions already logged in keep the
+ * folder they entered. The lookups run as the run_as user: when a folder
+ * above the root is closed to it, logins fall back to the root opened at
+ * startup (logged once), and replacements are seen only after a restart.
+ *
+ * An idle session would otherwise hold two descriptors (its control
+ * socket and its home), halving how many sessions a descriptor limit
+ * allows: sessions whose homes are the same folder (same device and
+ * inode) share one O_PATH descriptor instead, counted.
  */
 #ifndef FTPD_HOMES_H
 #define FTPD_HOMES_H
 
+#include <stddef.h>
+
 #include "compat.h"
 
 /*
- * Returns a descriptor of home (a path beneath the server root, opened
- * with RESOLVE_BENEATH), shared and counted. -1 with errno on failure.
+ * Remembers root for later logins (made absolute against the current
+ * folder, since a daemon changes to /) and opens it now, for the fallback
+ * above. Returns 0, or -1 with the reason in err.
+ */
+int homes_init(const char *root, char *err, size_t errsz) WARN_UNUSED;
+
+/*
+ * Resolves the root, then home beneath it (RESOLVE_BENEATH), now. Returns
+ * a descriptor of that folder, shared with the sessions that have the same
+ * folder open. -1 with errno on failure.
  */
 int homes_open(const char *home) WARN_UNUSED;
 
 /* Gives back a descriptor from homes_open; the last user closes it. */
 void homes_release(int fd);
+
+/* Forgets the root (at exit). */
+void homes_shutdown(void);
 
 #endif

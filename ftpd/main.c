@@ -23,11 +23,13 @@
 #include "authpool.h"
 #include "config.h"
 #include "connlimit.h"
+#include "homes.h"
 #include "log.h"
 #include "metrics.h"
 #include "privs.h"
 #include "service.h"
 #include "tls.h"
+#include "uploadtmp.h"
 #include "users.h"
 #include "vfs.h"
 #include "worker.h"
@@ -489,9 +491,8 @@ load_state(void)
 		    "which confinement needs\n");
 		return -1;
 	}
-	server_root_fd = open(cfg.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (server_root_fd < 0) {
-		fprintf(stderr, "ftpd: root %s: %s\n", cfg.root, strerror(errno));
+	if (homes_init(cfg.root, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
 		return -1;
 	}
 	if (cfg.users_file != NULL && users_load(cfg.users_file, err, sizeof(err)) < 0) {
@@ -539,6 +540,7 @@ main(int argc, char **argv)
 	max_fds = raise_fd_limit();
 	if (load_state() < 0)
 		return 1;
+	(void)uploadtmp_sweep(cfg.root);
 	connlimit_init(&cfg, max_fds);
 	if (connlimit_session_cap() < cfg.max_sessions)
 		log_msg("max_sessions lowered to %lu: the descriptor limit is %lu",
@@ -590,7 +592,7 @@ main(int argc, char **argv)
 	event_base_free(base);
 	users_unload();
 	tls_free();
-	close(server_root_fd);
+	homes_shutdown();
 	log_msg("stopped");
 	config_free(&cfg);
 	return 0;

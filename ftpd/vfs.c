@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "uploadtmp.h"
 #include "vfs.h"
 #include "vpath.h"
 
@@ -33,8 +34,30 @@ openat2_beneath(int dirfd, const char *rel, int flags, mode_t mode)
 }
 
 int
+vfs_reserved(const char *vpath)
+{
+	const char *p = vpath;
+
+	while (p != NULL && *p != '\0') {
+		while (*p == '/')
+			p++;
+		if (uploadtmp_is_name(p))
+			return 1;
+		p = strchr(p, '/');
+	}
+	return 0;
+}
+
+int
 vfs_open(int rootfd, const char *vpath, int flags, mode_t mode)
 {
+	if (vfs_reserved(vpath)) {
+		errno = ENOENT;
+		return -1;
+	}
+	/* openat2 refuses O_PATH with any flag it ignores. */
+	if (!(flags & O_PATH))
+		flags |= O_NONBLOCK;
 	return openat2_beneath(rootfd, vpath_relative(vpath), flags, mode);
 }
 
@@ -47,6 +70,10 @@ vfs_open_parent(int rootfd, const char *vpath, const char **name)
 
 	if (slash == NULL || slash[1] == '\0') {
 		errno = EPERM;
+		return -1;
+	}
+	if (vfs_reserved(vpath)) {
+		errno = ENOENT;
 		return -1;
 	}
 	n = (size_t)(slash - vpath);

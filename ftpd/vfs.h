@@ -7,6 +7,9 @@
  * symlinks and symlinks that lead outside fail with EXDEV, race-free, and
  * magic links in /proc are refused. Operations on a name (mkdir, unlink,
  * rename) open the parent the same way and act with the *at() calls.
+ *
+ * A path with a component that names a temporary upload file (uploadtmp.h)
+ * fails with ENOENT, as if it did not exist: those files are the server's.
  */
 #ifndef FTPD_VFS_H
 #define FTPD_VFS_H
@@ -18,7 +21,9 @@
 
 /*
  * Opens the canonical virtual path vpath beneath rootfd with open flags
- * (O_CLOEXEC is added). Returns a descriptor, or -1 with errno.
+ * (O_CLOEXEC is added, and O_NONBLOCK unless O_PATH: opening a FIFO or a
+ * device must never block a worker thread). Returns a descriptor, or -1
+ * with errno. Callers that transfer check that it is a regular file.
  */
 int vfs_open(int rootfd, const char *vpath, int flags, mode_t mode) WARN_UNUSED;
 
@@ -30,6 +35,12 @@ int vfs_open_parent(int rootfd, const char *vpath, const char **name) WARN_UNUSE
 
 /* stat(2) of vpath, following symlinks only beneath rootfd. */
 int vfs_stat(int rootfd, const char *vpath, struct stat *st) WARN_UNUSED;
+
+/*
+ * Whether vpath has a component that is the server's own (a temporary
+ * upload file): such paths do not exist for clients.
+ */
+int vfs_reserved(const char *vpath);
 
 /* Whether the running kernel supports openat2 (Linux 5.6+). */
 int vfs_available(void);

@@ -17,8 +17,6 @@
 #include "session.h"
 #include "worker.h"
 
-int server_root_fd = -1;
-
 /* A connection on its way from the acceptor to a worker. */
 struct pending_conn {
 	struct worker *w;

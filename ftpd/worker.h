@@ -58,7 +58,4 @@ void worker_add_session(struct worker *w, struct session *s);
 void worker_remove_session(struct worker *w, struct session *s);
 int worker_stopping(const struct worker *w);
 
-/* The server root, opened O_PATH at startup. */
-extern int server_root_fd;
-
 #endif

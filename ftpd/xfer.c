@@ -171,11 +171,7 @@ finish_upload(struct xfer *x)
 		if (pos < 0 || ftruncate(x->file_fd, pos) < 0)
 			return -1;
 	}
-	if (close(x->file_fd) < 0) {
-		x->file_fd = -1;
-		return -1;
-	}
-	x->file_fd = -1;
+	/* Renamed while open: its flock (uploadtmp.h) must cover the rename. */
 	if (x->temp_name != NULL) {
 		if (renameat(x->dir_fd, x->temp_name, x->dir_fd,
 		    x->target_name) < 0)
@@ -183,6 +179,11 @@ finish_upload(struct xfer *x)
 		free(x->temp_name);
 		x->temp_name = NULL;
 	}
+	if (close(x->file_fd) < 0) {
+		x->file_fd = -1;
+		return -1;
+	}
+	x->file_fd = -1;
 	return 0;
 }
 
@@ -447,7 +448,9 @@ recv_file(struct xfer *x, int *local_err)
 	size_t got = 0;
 
 	while (got < SEND_BUDGET) {
-		ssize_t n = data_recv(x, x->iobuf, IOBUF_SIZE / 2);
+		/* TYPE A can write one byte more than it reads (ascii.h). */
+		ssize_t n = data_recv(x, x->iobuf, x->ascii ?
+		    ASCII_FROM_NET_IN_MAX(IOBUF_SIZE / 2) : IOBUF_SIZE / 2);
 		const char *p = x->iobuf;
 		size_t len;
 

@@ -321,6 +321,72 @@ test_binary_bytes_pass(void)
 	CU_ASSERT_EQUAL(memcmp(out + 11, in + 10, 246), 0);
 }
 
+/*
+ * The worst case of ascii_from_net: a CR held from the previous chunk
+ * that is not followed by LF comes out with the next chunk, so n input
+ * bytes give n + 1 output bytes. The buffer is exactly the stated bound
+ * (heap, so that AddressSanitizer sees one byte past it).
+ */
+static void
+test_from_net_bound_held_cr(void)
+{
+	size_t n = 4096, o, room, in_max;
+	struct ascii_state st;
+	char *in = malloc(n), *out;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+	memset(in, 'A', n);
+	out = malloc(ASCII_FROM_NET_MAX(n));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	ascii_init(&st);
+	CU_ASSERT_EQUAL(ascii_from_net(&st, "\r", 1, out), 0);
+	o = ascii_from_net(&st, in, n, out);
+	CU_ASSERT_EQUAL(o, n + 1);
+	CU_ASSERT_EQUAL(o, ASCII_FROM_NET_MAX(n));
+	CU_ASSERT_EQUAL(out[0], '\r');
+	CU_ASSERT_EQUAL(out[n], 'A');
+	free(out);
+	free(in);
+	/* The input size for a given room never overflows that room. */
+	for (room = 1; room < 300000; room = room * 3 + 1) {
+		in_max = ASCII_FROM_NET_IN_MAX(room);
+		CU_ASSERT(ASCII_FROM_NET_MAX(in_max) <= room);
+		in_max = ASCII_TO_NET_IN_MAX(room);
+		CU_ASSERT(ASCII_TO_NET_MAX(in_max) <= room);
+	}
+}
+
+/*
+ * What recv_file does with a 128 KiB half buffer, fed alternating blocks
+ * of CR and 'A' (the pattern that overflowed it by one byte): every chunk
+ * of ASCII_FROM_NET_IN_MAX(half) bytes fits in half.
+ */
+static void
+test_from_net_half_buffer_never_overflows(void)
+{
+	const size_t half = 128 * 1024, chunk = ASCII_FROM_NET_IN_MAX(half);
+	struct ascii_state st;
+	char *in = malloc(4 * half), *out = malloc(half);
+	size_t off, o, total = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	for (off = 0; off < 4 * half; off++)
+		in[off] = (off / half) % 2 == 0 ? '\r' : 'A';
+	ascii_init(&st);
+	for (off = 0; off < 4 * half; off += chunk) {
+		size_t k = 4 * half - off < chunk ? 4 * half - off : chunk;
+
+		o = ascii_from_net(&st, in + off, k, out);
+		CU_ASSERT_FATAL(o <= half);
+		total += o;
+	}
+	total += ascii_from_net_finish(&st, out);
+	CU_ASSERT_EQUAL(total, 4 * half);
+	free(in);
+	free(out);
+}
+
 void
 suite_register(void)
 {
@@ -334,5 +400,7 @@ suite_register(void)
 	    TEST(test_from_net_finish),
 	    TEST(test_every_chunking),
 	    TEST(test_round_trip_random_text),
-	    TEST(test_binary_bytes_pass));
+	    TEST(test_binary_bytes_pass),
+	    TEST(test_from_net_bound_held_cr),
+	    TEST(test_from_net_half_buffer_never_overflows));
 }
