@@ -137,6 +137,37 @@ parse_user(struct args *a, const char *s)
 	return 0;
 }
 
+/*
+ * Names the option getopt stopped at, on one line with a hint: ch is '?'
+ * (unknown) or ':' (its value is missing), word the argument it was in.
+ */
+static void
+bad_option(int ch, const char *word)
+{
+	const char *what = "unknown option";
+	char name[64];
+	int is_long = strncmp(word, "--", 2) == 0;
+
+	if (is_long)
+		fc_errf(name, sizeof(name), "%.*s", (int)strcspn(word, "="), word);
+	else
+		fc_errf(name, sizeof(name), "-%c", optopt);
+	if (ch == ':')
+		what = "missing value for option";
+	else if (is_long && optopt != 0)
+		what = "no value allowed for option";	/* "--tls=x" */
+	fprintf(stderr, "ftpc: %s %s (ftpc --help lists them)\n", what, name);
+}
+
+/* One line, not the whole usage: the mistake is easier to see. */
+static enum fc_status
+too_many_operands(void)
+{
+	fprintf(stderr, "ftpc: too many operands (ftpc --help lists the "
+	    "forms)\n");
+	return FC_USAGE;
+}
+
 /* Returns the index of the first operand, or -1 after printing why. */
 static int
 parse_options(struct client *c, struct args *a, int argc, char **argv)
@@ -145,7 +176,8 @@ parse_options(struct client *c, struct args *a, int argc, char **argv)
 	long v;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+u:b:kpAaqvdt:hV", long_opts,
+	opterr = 0;	/* our own one-line messages, not getopt's */
+	while ((ch = getopt_long(argc, argv, "+:u:b:kpAaqvdt:hV", long_opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'u':
@@ -181,7 +213,7 @@ parse_options(struct client *c, struct args *a, int argc, char **argv)
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ftpc %s\n", FTPC_VERSION); exit(0);
 		default:
-			usage(stderr);
+			bad_option(ch, argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -384,20 +416,17 @@ form_url(struct client *c, const struct args *a, const char *s)
 static enum fc_status
 form_host(struct client *c, const struct args *a, int n, char **v)
 {
-	unsigned long port = client_default_port(c->tls);
+	struct ftp_url u;
 	enum fc_status st;
-	char *end;
+	char err[128];
 
-	if (n > 2) {
-		usage(stderr);
-		return FC_USAGE;
-	}
-	if (n == 2) {
-		port = strtoul(v[1], &end, 10);
-		if (*end != '\0' || port == 0 || port > 65535)
-			return client_fail(c, FC_USAGE, "bad port %s", v[1]);
-	}
-	st = client_open(c, v[0], (unsigned)port, c->tls,
+	if (n > 2)
+		return too_many_operands();
+	if (url_parse_host(v[0], n == 2 ? v[1] : NULL, &u, err,
+	    sizeof(err)) < 0)
+		return client_fail(c, FC_USAGE, "%s: %s", v[0], err);
+	st = client_open(c, u.host,
+	    u.has_port ? u.port : client_default_port(c->tls), c->tls,
 	    a->has_user ? a->user : NULL, a->has_pass ? a->pass : NULL);
 	if (st != FC_OK)
 		return st;
@@ -423,10 +452,8 @@ dispatch(struct client *c, struct args *a, int n, char **v)
 	if (strcmp(v[0], "mirror") == 0)
 		return verb_mirror(c, a, n - 1, v + 1);
 	if (url_is_url(v[0])) {
-		if (n > 1) {
-			usage(stderr);
-			return FC_USAGE;
-		}
+		if (n > 1)
+			return too_many_operands();
 		return form_url(c, a, v[0]);
 	}
 	return form_host(c, a, n, v);
