@@ -164,7 +164,8 @@ getput_download(struct proto *s, const char *remote, const char *local,
 	io.ctx = &fd;
 	io.limit = -1;
 	io.prog = &prog;
-	progress_begin(&prog, o->label ? o->label : local, size, off,
+	progress_begin(&prog,
+	    o->label ? o->label : progress_basename(local), size, off,
 	    o->progress, stderr);
 	st = xfer_run(s, o->ascii, off, "RETR", remote, 0, &io);
 	if (st == FC_OK)
@@ -230,7 +231,8 @@ getput_upload(struct proto *s, const char *local, const char *remote,
 	io.ctx = &fd;
 	io.limit = -1;
 	io.prog = &prog;
-	progress_begin(&prog, o->label ? o->label : local, st.st_size, off,
+	progress_begin(&prog,
+	    o->label ? o->label : progress_basename(local), st.st_size, off,
 	    o->progress, stderr);
 	rc = xfer_run(s, o->ascii, 0, cmd, remote, 1, &io);
 	if (rc == FC_OK)

@@ -38,9 +38,16 @@ void progress_eta(double seconds, char *out, size_t outsz);
 void progress_format(char *out, size_t outsz, const char *name, off_t bytes,
     off_t total, double rate, double elapsed, int done, int width);
 
-/* Starts a bar; enabled 0 makes every call a no-op. out is normally stderr. */
+/*
+ * Starts a bar for name, shown as it is (mirror shows the path below its
+ * root, "sub/deep.txt"); enabled 0 makes every call a no-op. out is
+ * normally stderr.
+ */
 void progress_begin(struct progress *p, const char *name, off_t total,
     off_t offset, int enabled, FILE *out);
+
+/* The name a bar shows for a local path: its last component. */
+const char *progress_basename(const char *path);
 
 /* Notes that bytes (offset included) are now there; redraws at most 10/s. */
 void progress_update(struct progress *p, off_t bytes);
