@@ -26,8 +26,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ftpharness  # noqa: E402
-import pyftpd_helper  # noqa: E402
-from ftpc_cases import (ftpc, blob, sha_file,  # noqa: E402
+from ftpc_cases import (FtpcCases, ftpc, blob, sha_file,  # noqa: E402
                         EXIT_USAGE, EXIT_LOGIN, EXIT_REMOTE, EXIT_LOCAL)
 from test_ftpc_e2e import FtpdBase  # noqa: E402
 from test_ftpc_pyftpdlib import PyftpdlibBase  # noqa: E402
@@ -44,18 +43,9 @@ def names_in_listing(text):
 class ShellCases:
     """Mixed into a suite that provides url(), rpath() and tmp."""
 
-    def put_remote(self, rel, data):
-        p = self.rpath(rel)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, 'wb') as f:
-            f.write(data)
-
-    def put_local(self, rel, data):
-        p = os.path.join(self.tmp, rel)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, 'wb') as f:
-            f.write(data)
-        return p
+    # The helpers of the shared cases, without their tests.
+    put_remote = FtpcCases.put_remote
+    put_local = FtpcCases.put_local
 
     def run_script(self, text, *extra, url=None):
         path = os.path.join(self.tmp, 'script.ftpc')
@@ -342,23 +332,15 @@ class CommandLine(unittest.TestCase):
                 self.assertLessEqual(len(line), 43, line)
 
 
-class TerminalShell(unittest.TestCase):
-    """ftpc on a pty against pyftpdlib, as a person types."""
+class TerminalShell(PyftpdlibBase):
+    """ftpc on a pty against pyftpdlib, as a person types; its working
+    folder and $HOME are the test's own temporary folder."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix='ftpc-shell-pty.')
-        cls.root = os.path.join(cls.dir, 'root')
-        os.makedirs(cls.root)
-        cls.server = pyftpd_helper.start(cls.root)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        shutil.rmtree(cls.dir, ignore_errors=True)
+    put_remote = FtpcCases.put_remote
 
     def setUp(self):
-        self.cwd = tempfile.mkdtemp(prefix='cwd.', dir=self.dir)
+        super().setUp()
+        self.cwd = self.tmp
         self.term = None
 
     def tearDown(self):
@@ -378,12 +360,6 @@ class TerminalShell(unittest.TestCase):
             os.environ.update(saved)
         if args is None:
             self.term.expect(r'alice@127\.0\.0\.1:/> ')
-
-    def put_remote(self, rel, data):
-        p = os.path.join(self.root, rel)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, 'wb') as f:
-            f.write(data)
 
     def test_rm_r_asks_once_on_a_terminal(self):
         self.put_remote('victim/a/b.txt', b'b')
