@@ -92,10 +92,12 @@ const struct ftpc_cmd ftpc_cmds[] = {
 	  "The same as rename." },
 	{ "nlist", ftpc_cmd_nlist, 0, 3, C, "r", "[-a] [remote-path]",
 	  "Lists only the names in a remote directory (NLST)." },
-	{ "open", ftpc_cmd_open, 1, 2, 0, "-", "host [port] | URL",
+	{ "open", ftpc_cmd_open, 1, 2, 0, "-",
+	  "host[:port] | host port | URL",
 	  "Connects to a server and logs in (from the URL, ~/.netrc, a prompt, "
 	  "or anonymously). TLS as on the command line (--tls, --tls-implicit); "
-	  "an ftps:// URL always means implicit TLS, port 990 by default." },
+	  "an ftps:// URL always means implicit TLS, port 990 by default. "
+	  "After a refused password the connection stays open for user." },
 	{ "passive", ftpc_cmd_passive, 0, 1, 0, "-", "[on|off]",
 	  "Toggles passive mode (EPSV, falling back to PASV), the default." },
 	{ "pget", ftpc_cmd_pget, 1, 4, C, "rl", "[-n N] remote-file [local-file]",

@@ -21,12 +21,12 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-"usage: ftpc [options] [host [port] | URL]\n"
-"       ftpc [options] -b SCRIPT host [port] | URL\n"
+"usage: ftpc [options] [host[:port] | host port | URL]\n"
+"       ftpc [options] -b SCRIPT host[:port] | URL\n"
 "       ftpc [options] get URL [LOCAL]\n"
 "       ftpc [options] put LOCAL URL\n"
 "       ftpc [options] ls URL\n"
-"       ftpc [options] mirror [-R] [--only-newer] [--delete] [--parallel N] SRC DST\n"
+"       ftpc [options] mirror [mirror options] URL [LOCAL] | -R LOCAL URL\n"
 "       ftpc help [COMMAND]\n"
 "\n"
 "URL: ftp://[user[:password]@]host[:port][/path]; a path ending in / is a\n"
@@ -340,7 +340,7 @@ verb_mirror(struct client *c, const struct args *a, int n, char **v)
 			url_at = i;
 	}
 	if (url_at < 0 || parse_url_arg(v[url_at], &u) != FC_OK) {
-		fprintf(stderr, "usage: ftpc mirror [-R] [options] URL LOCAL | "
+		fprintf(stderr, "usage: ftpc mirror [options] URL [LOCAL] | "
 		    "-R LOCAL URL\n");
 		free(argv);
 		return FC_USAGE;

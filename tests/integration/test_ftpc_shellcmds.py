@@ -322,6 +322,23 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(r.returncode, EXIT_USAGE)
         self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
 
+    def test_docs_and_help_describe_every_command(self):
+        r = ftpc(['help'], self.tmp)
+        listed = r.stdout.split('Commands (')[1].split('\n', 1)[1].split()
+        self.assertIn('rm', listed)
+        self.assertIn('!', listed)
+        doc = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           '..', '..', 'docs', 'ftpc.md')
+        with open(doc) as f:
+            rows = [l for l in f.read().splitlines() if l.startswith('| `')]
+        for name in listed:
+            self.assertTrue(any(re.match(r'\| `%s[` ]' % re.escape(name), l)
+                                for l in rows), name)
+            r = ftpc(['help', name], self.tmp)
+            self.assertEqual(r.returncode, 0, name)
+            self.assertTrue(r.stdout.startswith('usage: %s' % name), r.stdout)
+            self.assertGreater(len(r.stdout.splitlines()), 1, name)
+
     def test_help_wraps_to_columns(self):
         for args in (['help'], ['help', 'mirror'], ['help', 'rm']):
             r = ftpc(args, self.tmp, env={'COLUMNS': '44'})
