@@ -52,10 +52,17 @@ rm_tree(struct client *c, const char *path, int is_dir, int depth)
 	size_t i;
 	int code;
 
-	if (!is_dir) {
-		code = proto_cmd(s, "DELE %s", path);
-		return proto_ok(code) ? FC_OK : proto_fail(s, code);
-	}
+	/*
+	 * DELE first, folders too: many servers (pyftpdlib) list a symlink
+	 * to a folder as type=dir, and entering it would delete what it
+	 * points to. DELE removes such a link and nothing else; a real
+	 * folder refuses DELE and is emptied below.
+	 */
+	code = proto_cmd(s, "DELE %s", path);
+	if (proto_ok(code))
+		return FC_OK;
+	if (!is_dir || s->state != PS_LOGGED_IN)
+		return proto_fail(s, code);
 	if (depth >= REMOTE_RM_DEPTH_MAX) {
 		fc_errf(s->err, sizeof(s->err), "%s: folders nested too deep",
 		    path);

@@ -15,10 +15,11 @@ int remote_is_dir(struct client *c, const char *path);
 
 /*
  * Removes remote path: a file or a link with DELE; a folder (is_dir)
- * with everything in it, depth first, then RMD. A symlink inside is
- * removed, never followed. Goes on past a failure so that as much as
- * possible goes; returns FC_OK, or the status of the last failure with
- * its reason in c->s.err.
+ * that refuses DELE with everything in it, depth first, then RMD. Every
+ * folder is offered DELE before it is entered, so that a symlink listed
+ * as a folder is removed, never followed. Goes on past a failure so that
+ * as much as possible goes; returns FC_OK, or the status of the last
+ * failure with its reason in c->s.err.
  */
 enum fc_status remote_rm_tree(struct client *c, const char *path, int is_dir);
 

@@ -168,6 +168,27 @@ class ShellCases:
         self.assertEqual(r.returncode, EXIT_REMOTE)
         self.assertErrorLine(r, 'ftpc: rm: no match for nothing-*.txt')
 
+    def test_rm_r_removes_a_link_to_a_folder_not_what_it_points_to(self):
+        self.put_remote('precious/keep.txt', b'keep me')
+        self.put_remote('with-link/own.txt', b'o')
+        os.symlink('../precious', self.rpath('with-link/link'))
+        r = self.run_script('rm -r with-link\n')
+        self.assertOk(r)
+        with open(self.rpath('precious/keep.txt'), 'rb') as f:
+            self.assertEqual(f.read(), b'keep me')
+        self.assertFalse(os.path.lexists(self.rpath('with-link')))
+
+    def test_mirror_delete_removes_a_link_not_what_it_points_to(self):
+        self.put_remote('kept/keep.txt', b'keep me too')
+        self.put_remote('site/page.html', b'p')
+        os.symlink('../kept', self.rpath('site/old-link'))
+        self.put_local('src/page.html', b'p')
+        r = self.run_script('mirror -R --delete src site\n')
+        self.assertOk(r)
+        with open(self.rpath('kept/keep.txt'), 'rb') as f:
+            self.assertEqual(f.read(), b'keep me too')
+        self.assertFalse(os.path.lexists(self.rpath('site/old-link')))
+
     # --- open host:port, a second login -----------------------------------------
 
     def host_port(self):
