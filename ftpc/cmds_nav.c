@@ -171,11 +171,16 @@ ftpc_cmd_delete(struct client *c, int argc, char **argv)
 	return simple(c, 0, "delete", "DELE %s", argv[1]);
 }
 
-/* Asks once on the terminal; 1 when the answer starts with y. */
+/*
+ * Asks once on the terminal; 1 when the answer starts with y. The answer
+ * is read byte by byte from descriptor 0, so that nothing typed after it
+ * is left in a stdio buffer where the line editor would never see it.
+ */
 static int
 confirm_rm(int argc, char **argv, int first)
 {
-	char line[32];
+	char ch, answer = '\0';
+	ssize_t n;
 
 	if (argc - first == 1)
 		printf("Remove %s and everything in it? [y/N] ", argv[first]);
@@ -183,9 +188,12 @@ confirm_rm(int argc, char **argv, int first)
 		printf("Remove these %d and everything in them? [y/N] ",
 		    argc - first);
 	fflush(stdout);
-	if (fgets(line, sizeof(line), stdin) == NULL)
-		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
+	while ((n = read(STDIN_FILENO, &ch, 1)) == 1 && ch != '\n')
+		if (answer == '\0')
+			answer = ch;
+	if (n < 0 && errno == EINTR)
+		fputc('\n', stdout);	/* Ctrl-C: no */
+	return answer == 'y' || answer == 'Y';
 }
 
 /* Removes one path (no glob) as rm's options say. */

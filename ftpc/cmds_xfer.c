@@ -157,7 +157,7 @@ ftpc_cmd_more(struct client *c, int argc, char **argv)
 		return client_fail(c, FC_LOCAL, "more: %s", strerror(errno));
 	pid = localproc_spawn(args, p[0]);
 	close(p[0]);
-	saved = pid < 0 ? -1 : dup(STDOUT_FILENO);
+	saved = pid < 0 ? -1 : fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 	if (saved < 0 || dup2(p[1], STDOUT_FILENO) < 0) {
 		st = client_fail(c, FC_LOCAL, "more: %s", strerror(errno));
 		close(p[1]);

@@ -365,7 +365,7 @@ run_session(struct client *c, const struct args *a)
 	if (a->batch != NULL) {
 		if (strcmp(a->batch, "-") == 0)
 			return shell_run_stream(c, stdin);
-		f = fopen(a->batch, "r");
+		f = fopen(a->batch, "re");
 		if (f == NULL)
 			return client_fail(c, FC_USAGE, "%s: %s", a->batch,
 			    strerror(errno));
