@@ -103,7 +103,8 @@ ftpc_cmd_lpwd(struct client *c, int argc, char **argv)
  * Runs a listing command and prints its text as it is. With -a the
  * command goes out as "LIST -a path", which most servers take; one that
  * refuses it (pyftpdlib reads "-a path" as a name) is asked again
- * without it, since such servers list every name anyway.
+ * without it, since such servers list every name anyway. A relative path
+ * starting with '-' goes as "./-name", which no server takes for options.
  */
 static enum fc_status
 print_listing(struct client *c, const char *cmd, int argc, char **argv)
@@ -111,21 +112,22 @@ print_listing(struct client *c, const char *cmd, int argc, char **argv)
 	struct ls_args la;
 	struct buf text;
 	enum fc_status st;
-	char err[128], arg[CLIENT_PATH_MAX + 8];
-	const char *path;
+	char err[128], arg[CLIENT_PATH_MAX + 8], plain[CLIENT_PATH_MAX + 8];
+	const char *path, *dot;
 
 	if (cmdargs_ls(argc, argv, &la, err, sizeof(err)) < 0)
 		return client_fail(c, FC_USAGE, "%s", err);
 	path = la.path;
-	if (la.all && xsnprintf(arg, sizeof(arg), "-a%s%s", path ? " " : "",
-	    path ? path : "") < 0)
+	dot = path != NULL && path[0] == '-' ? "./" : "";
+	if (xsnprintf(plain, sizeof(plain), "%s%s", dot, path ? path : "") < 0 ||
+	    xsnprintf(arg, sizeof(arg), "-a%s%s", path ? " " : "", plain) < 0)
 		return client_fail(c, FC_USAGE, "%s: path too long", argv[0]);
 	buf_init(&text, LISTING_PRINT_MAX);
-	st = xfer_list(&c->s, cmd, la.all ? arg : path, &text);
+	st = xfer_list(&c->s, cmd, la.all ? arg : path ? plain : NULL, &text);
 	if (st == FC_REMOTE && la.all) {
 		buf_free(&text);
 		buf_init(&text, LISTING_PRINT_MAX);
-		st = xfer_list(&c->s, cmd, path, &text);
+		st = xfer_list(&c->s, cmd, path ? plain : NULL, &text);
 	}
 	if (st == FC_OK) {
 		fwrite(text.data != NULL ? text.data : "", 1, text.len, stdout);

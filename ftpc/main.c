@@ -303,12 +303,23 @@ verb_put(struct client *c, const struct args *a, int n, char **v)
 	return st;
 }
 
+/*
+ * Lists a URL's path ("" for the login directory). "--" keeps a path
+ * that starts with '-' from passing for ls options.
+ */
+static enum fc_status
+list_path(struct client *c, char *path)
+{
+	char *argv[] = { "ls", "--", path, NULL };
+
+	return ftpc_cmd_run(c, path[0] != '\0' ? 3 : 1, argv);
+}
+
 static enum fc_status
 verb_ls(struct client *c, const struct args *a, int n, char **v)
 {
 	struct ftp_url u;
 	enum fc_status st;
-	char *argv[2];
 
 	if (n != 1 || parse_url_arg(v[0], &u) != FC_OK) {
 		fprintf(stderr, "usage: ftpc ls URL\n");
@@ -316,9 +327,7 @@ verb_ls(struct client *c, const struct args *a, int n, char **v)
 	}
 	if ((st = connect_url(c, a, &u)) != FC_OK)
 		return st;
-	argv[0] = "ls";
-	argv[1] = u.path;
-	st = ftpc_cmd_run(c, u.path[0] ? 2 : 1, argv);
+	st = list_path(c, u.path);
 	url_clear(&u);
 	return st;
 }
@@ -397,9 +406,7 @@ form_url(struct client *c, const struct args *a, const char *s)
 		st = ftpc_cmd_run(c, 2, argv);
 	} else if (a->batch == NULL && u.path[0] != '\0') {
 		/* A directory URL lists it. */
-		argv[0] = "ls";
-		argv[1] = u.path;
-		st = ftpc_cmd_run(c, 2, argv);
+		st = list_path(c, u.path);
 	} else {
 		if (u.path[0] != '\0') {
 			argv[0] = "cd";

@@ -90,6 +90,11 @@ class ShellCases:
         self.assertOk(r)
         self.assertTrue({'a.txt', 'sub', '.hidden'} <= names_in_listing(r.stdout),
                         r.stdout)
+        # A URL's path is never read as options.
+        self.put_remote('-dash/in-dash.txt', b'd')
+        r = ftpc(['ls', self.url('-dash/')], self.tmp)
+        self.assertOk(r)
+        self.assertIn('in-dash.txt', names_in_listing(r.stdout))
         r = self.run_script('ls -z docs\n')
         self.assertEqual(r.returncode, EXIT_USAGE)
         self.assertErrorLine(r, 'ftpc: ls: unknown option -z')
@@ -279,6 +284,11 @@ class ShellCases:
         self.assertOk(r)
         self.assertTrue(os.path.exists(
             os.path.join(self.tmp, 'named/sub/named/sub/deep.txt')))
+        # Up: the remote target is the local folder's name.
+        shutil.rmtree(os.path.join(self.tmp, 'named/sub/named'))
+        self.assertOk(self.run_script('mirror -R named/\n'))
+        self.assertEqual(sha_file(self.rpath('named/sub/deep.txt')),
+                         sha_file(self.rpath('pub/named/sub/deep.txt')))
 
     def test_mirror_progress_names_paths_below_the_root(self):
         self.put_tree('prog')
