@@ -277,8 +277,8 @@ ftpc_cmd_mdelete(struct client *c, int argc, char **argv)
 			continue;
 		}
 		if (n == 0)
-			worst = client_fail(c, FC_REMOTE, "mdelete %s: no match",
-			    argv[a]);
+			worst = client_fail(c, FC_REMOTE, "mdelete: no match "
+			    "for %s", argv[a]);
 		for (i = 0; i < n; i++) {
 			st = simple(c, 0, "delete", "DELE %s", names[i]);
 			if (st != FC_OK)
