@@ -25,7 +25,7 @@ struct getput_opts {
 	int progress;		/* draw a bar on stderr */
 	off_t size;		/* remote size if known, else -1 (SIZE is asked) */
 	time_t mtime;		/* remote mtime if known, else -1 (MDTM is asked) */
-	const char *label;	/* the file's name on screen; NULL: the local path */
+	const char *label;	/* name on screen; NULL: the local base name */
 };
 
 void getput_defaults(struct getput_opts *o);
