@@ -229,11 +229,13 @@ client_open(struct client *c, const char *host, unsigned port,
 	explicit_bzero(pbuf, sizeof(pbuf));
 	if (st != FC_OK) {
 		client_fail(c, st, "%s", c->s.err);
-		proto_quit(&c->s);
+		if (st != FC_LOGIN)
+			proto_quit(&c->s);
 		return st;
 	}
 	proto_feat(&c->s);
 	client_update_cwd(c);
+	memcpy(c->home, c->rcwd, sizeof(c->home));
 	return FC_OK;
 }
 

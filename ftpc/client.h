@@ -45,6 +45,7 @@ struct client {
 	int insecure;			/* --insecure: no certificate check */
 	SSL_CTX *tls_ctx;		/* made when TLS is first needed */
 	char rcwd[CLIENT_PATH_MAX];	/* remote directory, "" if unknown */
+	char home[CLIENT_PATH_MAX];	/* directory after login (cd alone) */
 	struct dircache cache[CLIENT_CACHE_DIRS];
 	unsigned cache_next;
 	int quit;			/* bye was given */
@@ -57,7 +58,9 @@ void client_free(struct client *c);
 /*
  * Connects and logs in, with TLS as tls says (see proto.h). user/pass
  * may be NULL: then ~/.netrc, a prompt (interactive only) or anonymous
- * supply them. Then FEAT and PWD.
+ * supply them. Then FEAT and PWD. After a refused login (FC_LOGIN) the
+ * connection stays open, so that user can try again; callers that give up
+ * close it.
  */
 enum fc_status client_open(struct client *c, const char *host, unsigned port,
     enum proto_tls tls, const char *user, const char *pass);

@@ -24,12 +24,24 @@ onoff(struct client *c, int argc, char **argv, int *flag)
 	return FC_OK;
 }
 
+/*
+ * After a refused login the connection stays open (as in lftp and BSD
+ * ftp), so that user can try again without a new connection.
+ */
+static enum fc_status
+login_refused_hint(struct client *c, enum fc_status st, const char *host)
+{
+	if (st == FC_LOGIN && c->s.state == PS_CONNECTED)
+		client_note(c, "Still connected to %s: \"user NAME\" logs in.",
+		    host);
+	return st;
+}
+
 enum fc_status
 ftpc_cmd_open(struct client *c, int argc, char **argv)
 {
 	struct ftp_url u;
-	char err[256], *end;
-	unsigned long port = client_default_port(c->tls);
+	char err[256];
 	enum proto_tls tls;
 	unsigned uport;
 	enum fc_status st;
@@ -49,15 +61,14 @@ ftpc_cmd_open(struct client *c, int argc, char **argv)
 			client_update_cwd(c);
 		}
 		url_clear(&u);
-		return st;
+		return login_refused_hint(c, st, u.host);
 	}
-	if (argc > 2) {
-		port = strtoul(argv[2], &end, 10);
-		if (*end != '\0' || port == 0 || port > 65535)
-			return client_fail(c, FC_USAGE, "open: bad port %s",
-			    argv[2]);
-	}
-	return client_open(c, argv[1], (unsigned)port, c->tls, NULL, NULL);
+	if (url_parse_host(argv[1], argc > 2 ? argv[2] : NULL, &u, err,
+	    sizeof(err)) < 0)
+		return client_fail(c, FC_USAGE, "open %s: %s", argv[1], err);
+	uport = u.has_port ? u.port : client_default_port(c->tls);
+	st = client_open(c, u.host, uport, c->tls, NULL, NULL);
+	return login_refused_hint(c, st, u.host);
 }
 
 enum fc_status
@@ -90,7 +101,11 @@ ftpc_cmd_user(struct client *c, int argc, char **argv)
 	if (st != FC_OK)
 		return client_fail(c, st, "%s", c->s.err);
 	client_cache_clear(c);
+	/* After a refused login at open, FEAT has not been asked yet. */
+	if (c->s.feat == 0)
+		proto_feat(&c->s);
 	client_update_cwd(c);
+	memcpy(c->home, c->rcwd, sizeof(c->home));
 	return FC_OK;
 }
 

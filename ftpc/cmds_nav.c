@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cmdargs.h"
 #include "cmdtable.h"
+#include "remote_rm.h"
 #include "xfer.h"
 
 #define LISTING_PRINT_MAX (256 * 1024 * 1024)
@@ -29,10 +31,14 @@ simple(struct client *c, int expect, const char *what, const char *fmt,
 enum fc_status
 ftpc_cmd_cd(struct client *c, int argc, char **argv)
 {
+	const char *dir = argc > 1 ? argv[1] : c->home;
 	enum fc_status st;
 
-	(void)argc;
-	st = simple(c, 0, "cd", "CWD %s", argv[1]);
+	/* Alone, cd goes back to the login directory, as a shell's cd. */
+	if (*dir == '\0')
+		return client_fail(c, FC_USAGE, "cd: the login directory is "
+		    "not known (the server did not tell it)");
+	st = simple(c, 0, "cd", "CWD %s", dir);
 	if (st == FC_OK)
 		client_update_cwd(c);
 	return st;
@@ -93,20 +99,41 @@ ftpc_cmd_lpwd(struct client *c, int argc, char **argv)
 	return FC_OK;
 }
 
-/* Runs a listing command and prints its text as it is. */
+/*
+ * Runs a listing command and prints its text as it is. With -a the
+ * command goes out as "LIST -a path", which most servers take; one that
+ * refuses it (pyftpdlib reads "-a path" as a name) is asked again
+ * without it, since such servers list every name anyway. A relative path
+ * starting with '-' goes as "./-name", which no server takes for options.
+ */
 static enum fc_status
-print_listing(struct client *c, const char *cmd, const char *path)
+print_listing(struct client *c, const char *cmd, int argc, char **argv)
 {
+	struct ls_args la;
 	struct buf text;
 	enum fc_status st;
+	char err[128], arg[CLIENT_PATH_MAX + 8], plain[CLIENT_PATH_MAX + 8];
+	const char *path, *dot;
 
+	if (cmdargs_ls(argc, argv, &la, err, sizeof(err)) < 0)
+		return client_fail(c, FC_USAGE, "%s", err);
+	path = la.path;
+	dot = path != NULL && path[0] == '-' ? "./" : "";
+	if (xsnprintf(plain, sizeof(plain), "%s%s", dot, path ? path : "") < 0 ||
+	    xsnprintf(arg, sizeof(arg), "-a%s%s", path ? " " : "", plain) < 0)
+		return client_fail(c, FC_USAGE, "%s: path too long", argv[0]);
 	buf_init(&text, LISTING_PRINT_MAX);
-	st = xfer_list(&c->s, cmd, path, &text);
+	st = xfer_list(&c->s, cmd, la.all ? arg : path ? plain : NULL, &text);
+	if (st == FC_REMOTE && la.all) {
+		buf_free(&text);
+		buf_init(&text, LISTING_PRINT_MAX);
+		st = xfer_list(&c->s, cmd, path ? plain : NULL, &text);
+	}
 	if (st == FC_OK) {
 		fwrite(text.data != NULL ? text.data : "", 1, text.len, stdout);
 		fflush(stdout);
 	} else {
-		client_fail(c, st, "%s%s%s: %s", cmd, path ? " " : "",
+		client_fail(c, st, "%s%s%s: %s", argv[0], path ? " " : "",
 		    path ? path : "", c->s.err);
 	}
 	buf_free(&text);
@@ -116,13 +143,13 @@ print_listing(struct client *c, const char *cmd, const char *path)
 enum fc_status
 ftpc_cmd_ls(struct client *c, int argc, char **argv)
 {
-	return print_listing(c, "LIST", argc > 1 ? argv[1] : NULL);
+	return print_listing(c, "LIST", argc, argv);
 }
 
 enum fc_status
 ftpc_cmd_nlist(struct client *c, int argc, char **argv)
 {
-	return print_listing(c, "NLST", argc > 1 ? argv[1] : NULL);
+	return print_listing(c, "NLST", argc, argv);
 }
 
 enum fc_status
@@ -146,6 +173,94 @@ ftpc_cmd_delete(struct client *c, int argc, char **argv)
 	return simple(c, 0, "delete", "DELE %s", argv[1]);
 }
 
+/*
+ * Asks once on the terminal; 1 when the answer starts with y. The answer
+ * is read byte by byte from descriptor 0, so that nothing typed after it
+ * is left in a stdio buffer where the line editor would never see it.
+ */
+static int
+confirm_rm(int argc, char **argv, int first)
+{
+	char ch, answer = '\0';
+	ssize_t n;
+
+	if (argc - first == 1)
+		printf("Remove %s and everything in it? [y/N] ", argv[first]);
+	else
+		printf("Remove these %d and everything in them? [y/N] ",
+		    argc - first);
+	fflush(stdout);
+	while ((n = read(STDIN_FILENO, &ch, 1)) == 1 && ch != '\n')
+		if (answer == '\0')
+			answer = ch;
+	if (n < 0 && errno == EINTR)
+		fputc('\n', stdout);	/* Ctrl-C: no */
+	return answer == 'y' || answer == 'Y';
+}
+
+/* Removes one path (no glob) as rm's options say. */
+static enum fc_status
+rm_one(struct client *c, const struct rm_args *o, const char *path)
+{
+	enum fc_status st;
+	int code, dir;
+
+	if (o->recursive) {
+		dir = remote_is_dir(c, path);
+		st = remote_rm_tree(c, path, dir == 1);
+		if (st != FC_OK)
+			client_fail(c, st, "rm %s: %s", path, c->s.err);
+		return st;
+	}
+	code = proto_cmd(&c->s, "DELE %s", path);
+	if (proto_ok(code))
+		return FC_OK;
+	st = proto_fail(&c->s, code);
+	/* DELE of a folder fails; say what would work instead. */
+	if (c->s.state == PS_LOGGED_IN && remote_is_dir(c, path) == 1)
+		return client_fail(c, FC_REMOTE, "rm: %s is a folder (rmdir %s "
+		    "removes it when empty, rm -r %s with everything in it)",
+		    path, path, path);
+	return client_fail(c, st, "rm %s: %s", path, c->s.err);
+}
+
+enum fc_status
+ftpc_cmd_rm(struct client *c, int argc, char **argv)
+{
+	enum fc_status st, worst = FC_OK;
+	struct rm_args o;
+	char err[128];
+	size_t n, i;
+	char **names;
+	int a;
+
+	if (cmdargs_rm(argc, argv, &o, err, sizeof(err)) < 0)
+		return client_fail(c, FC_USAGE, "%s", err);
+	/* A person gets one question for the whole command; scripts go on. */
+	if (o.recursive && !o.force && c->interactive &&
+	    isatty(STDIN_FILENO) && !confirm_rm(argc, argv, o.first)) {
+		client_note(c, "Nothing removed.");
+		return FC_OK;
+	}
+	for (a = o.first; a < argc; a++) {
+		st = client_remote_glob(c, argv[a], o.recursive, &names, &n);
+		if (st == FC_OK && n == 0) {
+			fc_errf(c->s.err, sizeof(c->s.err), "no match for %s",
+			    argv[a]);
+			st = FC_REMOTE;
+		}
+		if (st != FC_OK) {
+			worst = client_fail(c, st, "rm: %s", c->s.err);
+			continue;
+		}
+		for (i = 0; i < n && c->s.state == PS_LOGGED_IN; i++)
+			if ((st = rm_one(c, &o, names[i])) != FC_OK)
+				worst = st;
+		client_free_names(names, n);
+	}
+	return worst;
+}
+
 enum fc_status
 ftpc_cmd_mdelete(struct client *c, int argc, char **argv)
 {
@@ -162,8 +277,8 @@ ftpc_cmd_mdelete(struct client *c, int argc, char **argv)
 			continue;
 		}
 		if (n == 0)
-			worst = client_fail(c, FC_REMOTE, "mdelete %s: no match",
-			    argv[a]);
+			worst = client_fail(c, FC_REMOTE, "mdelete: no match "
+			    "for %s", argv[a]);
 		for (i = 0; i < n; i++) {
 			st = simple(c, 0, "delete", "DELE %s", names[i]);
 			if (st != FC_OK)

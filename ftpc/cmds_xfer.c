@@ -2,13 +2,17 @@
  * cmds_xfer.c: get, put and their variants.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cmdtable.h"
 #include "getput.h"
+#include "localproc.h"
 
 static void
 opts_for(struct client *c, struct getput_opts *o)
@@ -30,8 +34,11 @@ download(struct client *c, const char *remote, const char *local, int resume)
 		local = client_basename(remote, tmp, sizeof(tmp));
 	opts_for(c, &o);
 	o.resume = resume;
-	if (strcmp(local, "-") == 0)
+	if (strcmp(local, "-") == 0) {
+		/* The file goes to descriptor 1: what printf holds goes first. */
+		fflush(stdout);
 		o.progress = 0;
+	}
 	st = getput_download(&c->s, remote, local, &o);
 	if (st != FC_OK)
 		return client_fail(c, st, "get %s: %s", remote, c->s.err);
@@ -62,6 +69,11 @@ upload(struct client *c, const char *local, const char *remote, int resume,
 	struct getput_opts o;
 	enum fc_status st;
 
+	struct stat sb;
+
+	if (stat(local, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return client_fail(c, FC_LOCAL, "put %s: is a folder (mirror -R "
+		    "%s uploads it with everything in it)", local, local);
 	if (upload_target(local, remote, target, sizeof(target)) < 0)
 		return client_fail(c, FC_USAGE, "put: name too long");
 	opts_for(c, &o);
@@ -103,7 +115,80 @@ ftpc_cmd_append(struct client *c, int argc, char **argv)
 	return upload(c, argv[1], argc > 2 ? argv[2] : NULL, 0, 1);
 }
 
-/* Prints the summary of a multi-file command; returns the worst status. */
+enum fc_status
+ftpc_cmd_cat(struct client *c, int argc, char **argv)
+{
+	enum fc_status st, worst = FC_OK;
+	int a;
+
+	for (a = 1; a < argc && c->s.state == PS_LOGGED_IN; a++)
+		if ((st = download(c, argv[a], "-", 0)) != FC_OK)
+			worst = st;
+	fflush(stdout);
+	return worst;
+}
+
+/*
+ * more: the file goes down a pipe into $PAGER (else more). Standard
+ * output points at the pipe for the download, so the transfer code needs
+ * no pager of its own. A pager that quits early makes the rest of the
+ * download fail to write: that is the user's choice, not an error.
+ */
+enum fc_status
+ftpc_cmd_more(struct client *c, int argc, char **argv)
+{
+	const char *pager = getenv("PAGER");
+	char *args[4];
+	struct getput_opts o;
+	enum fc_status st;
+	int p[2], saved;
+	pid_t pid;
+
+	(void)argc;
+	if (!isatty(STDOUT_FILENO))
+		return ftpc_cmd_cat(c, argc, argv);
+	if (pager == NULL || *pager == '\0')
+		pager = "more";
+	args[0] = (char *)localproc_shell();
+	args[1] = "-c";
+	args[2] = (char *)pager;
+	args[3] = NULL;
+	fflush(stdout);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return client_fail(c, FC_LOCAL, "more: %s", strerror(errno));
+	pid = localproc_spawn(args, p[0]);
+	close(p[0]);
+	saved = pid < 0 ? -1 : fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (saved < 0 || dup2(p[1], STDOUT_FILENO) < 0) {
+		st = client_fail(c, FC_LOCAL, "more: %s", strerror(errno));
+		close(p[1]);
+		if (saved >= 0)
+			close(saved);
+		if (pid > 0)
+			(void)localproc_wait(pid);
+		return st;
+	}
+	close(p[1]);
+	opts_for(c, &o);
+	o.progress = 0;
+	st = getput_download(&c->s, argv[1], "-", &o);
+	fflush(stdout);
+	/* Back to the terminal; the pager sees end of file. */
+	if (dup2(saved, STDOUT_FILENO) < 0)
+		st = FC_LOCAL;
+	close(saved);
+	(void)localproc_wait(pid);
+	if (st == FC_LOCAL)
+		return FC_OK;
+	if (st != FC_OK)
+		return client_fail(c, st, "more %s: %s", argv[1], c->s.err);
+	return FC_OK;
+}
+
+/*
+ * Prints the summary of a multi-file command; returns the worst status.
+ * A pattern that matched nothing has said so already and is no file.
+ */
 static enum fc_status
 summary(struct client *c, const char *what, size_t ok, size_t failed,
     enum fc_status worst)
@@ -111,9 +196,9 @@ summary(struct client *c, const char *what, size_t ok, size_t failed,
 	if (failed > 0)
 		client_fail(c, worst, "%s: %zu of %zu files failed", what,
 		    failed, ok + failed);
-	else if (c->interactive)
+	else if (c->interactive && ok > 0)
 		client_note(c, "%s: %zu files transferred", what, ok);
-	return failed > 0 ? worst : FC_OK;
+	return worst;
 }
 
 enum fc_status
@@ -127,13 +212,13 @@ ftpc_cmd_mget(struct client *c, int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		st = client_remote_glob(c, argv[a], 0, &names, &n);
 		if (st == FC_OK && n == 0) {
-			fc_errf(c->s.err, sizeof(c->s.err), "no match");
-			st = FC_REMOTE;
+			worst = client_fail(c, FC_REMOTE, "mget: no match for %s",
+			    argv[a]);
+			continue;
 		}
 		if (st != FC_OK) {
 			worst = client_fail(c, st, "mget %s: %s", argv[a],
 			    c->s.err);
-			failed++;
 			continue;
 		}
 		for (i = 0; i < n; i++) {
@@ -152,6 +237,12 @@ ftpc_cmd_mget(struct client *c, int argc, char **argv)
 	return summary(c, "mget", ok, failed, worst);
 }
 
+static int
+has_glob_chars(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
 enum fc_status
 ftpc_cmd_mput(struct client *c, int argc, char **argv)
 {
@@ -162,11 +253,14 @@ ftpc_cmd_mput(struct client *c, int argc, char **argv)
 	int a, rc;
 
 	for (a = 1; a < argc; a++) {
-		rc = glob(argv[a], GLOB_NOCHECK, NULL, &g);
+		rc = glob(argv[a], 0, NULL, &g);
+		if (rc == GLOB_NOMATCH && !has_glob_chars(argv[a])) {
+			/* A plain name: let put say what is wrong with it. */
+			rc = glob(argv[a], GLOB_NOCHECK, NULL, &g);
+		}
 		if (rc != 0) {
-			worst = client_fail(c, FC_LOCAL, "mput %s: no match",
+			worst = client_fail(c, FC_LOCAL, "mput: no match for %s",
 			    argv[a]);
-			failed++;
 			continue;
 		}
 		for (i = 0; i < g.gl_pathc; i++) {

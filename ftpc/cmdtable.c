@@ -1,7 +1,9 @@
 /*
  * cmdtable.c: the command table and its dispatcher; see cmdtable.h.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "cmdtable.h"
 
@@ -9,6 +11,10 @@
 #define M (CF_CONN | CF_MODIFIES)
 
 const struct ftpc_cmd ftpc_cmds[] = {
+	{ "!", ftpc_cmd_shell, 0, 1, 0, "l", "[command]",
+	  "Runs a command in the local shell ($SHELL, else /bin/sh), or the "
+	  "shell itself when none is given; the rest of the line goes to it "
+	  "as typed, e.g. !ls -l *.txt." },
 	{ "active", ftpc_cmd_active, 0, 0, 0, "-", "",
 	  "Uses active mode: the server connects back to us (EPRT, or PORT)." },
 	{ "append", ftpc_cmd_append, 1, 2, M, "lr", "local-file [remote-file]",
@@ -19,8 +25,11 @@ const struct ftpc_cmd ftpc_cmds[] = {
 	{ "binary", ftpc_cmd_binary, 0, 0, 0, "-", "",
 	  "Transfers files byte for byte (TYPE I). This is the default." },
 	{ "bye", ftpc_cmd_bye, 0, 0, 0, "-", "", "Ends the session and leaves ftpc." },
-	{ "cd", ftpc_cmd_cd, 1, 1, C, "r", "remote-directory",
-	  "Changes the remote working directory." },
+	{ "cat", ftpc_cmd_cat, 1, -1, C, "r", "remote-file...",
+	  "Prints remote files on standard output." },
+	{ "cd", ftpc_cmd_cd, 0, 1, C, "r", "[remote-directory]",
+	  "Changes the remote working directory; alone, back to the one "
+	  "after login." },
 	{ "cdup", ftpc_cmd_cdup, 0, 0, C, "-", "",
 	  "Changes to the parent of the remote working directory." },
 	{ "chmod", ftpc_cmd_chmod, 2, 2, M, "-r", "mode remote-file",
@@ -29,45 +38,66 @@ const struct ftpc_cmd ftpc_cmds[] = {
 	  "Ends the session with the server but stays in ftpc." },
 	{ "debug", ftpc_cmd_debug, 0, 1, 0, "-", "[on|off]",
 	  "Shows every command sent and every state change, besides the replies." },
-	{ "delete", ftpc_cmd_delete, 1, 1, M, "r", "remote-file", "Deletes a remote file." },
-	{ "dir", ftpc_cmd_ls, 0, 1, C, "r", "[remote-path]",
-	  "Lists a remote directory in the server's long format (LIST)." },
+	{ "delete", ftpc_cmd_delete, 1, 1, M, "r", "remote-file",
+	  "Deletes one remote file (see rm for more)." },
+	{ "dir", ftpc_cmd_ls, 0, -1, C, "r", "[-a] [-l] [remote-path]",
+	  "The same as ls." },
 	{ "exit", ftpc_cmd_bye, 0, 0, 0, "-", "", "The same as bye." },
 	{ "get", ftpc_cmd_get, 1, 2, C, "rl", "remote-file [local-file]",
 	  "Downloads a file. It is written to LOCAL.ftpc-part and renamed "
 	  "when complete; local-file - writes to standard output." },
 	{ "help", ftpc_cmd_help, 0, 1, 0, "c", "[command]",
 	  "Lists the commands, or explains one of them." },
+	{ "history", ftpc_cmd_history, 0, 1, 0, "-", "[N]",
+	  "Shows the lines typed at the prompt (all, or the last N), kept in "
+	  "~/.ftpc_history between sessions." },
 	{ "lcd", ftpc_cmd_lcd, 0, 1, 0, "l", "[local-directory]",
 	  "Changes the local working directory (home when none is given)." },
+	{ "lls", ftpc_cmd_lls, 0, -1, 0, "l", "[ls-options] [local-path...]",
+	  "Lists local files (runs ls with the arguments given)." },
 	{ "lpwd", ftpc_cmd_lpwd, 0, 0, 0, "-", "", "Prints the local working directory." },
-	{ "ls", ftpc_cmd_ls, 0, 1, C, "r", "[remote-path]",
-	  "Lists a remote directory in the server's long format (LIST)." },
+	{ "ls", ftpc_cmd_ls, 0, -1, C, "r", "[-a] [-l] [remote-path]",
+	  "Lists a remote directory in the server's long format (LIST); "
+	  "-a shows names starting with '.' too, -l is the default." },
 	{ "mdelete", ftpc_cmd_mdelete, 1, -1, M, "r", "remote-pattern...",
 	  "Deletes the remote files matching each pattern (*, ?, [...])." },
 	{ "mget", ftpc_cmd_mget, 1, -1, C, "r", "remote-pattern...",
 	  "Downloads the remote files matching each pattern into the local "
 	  "directory; goes on past a failed file and reports it." },
-	{ "mirror", ftpc_cmd_mirror, 2, -1, M, "rl",
-	  "[-R] [--only-newer] [--delete] [--parallel N] SOURCE TARGET",
+	{ "mirror", ftpc_cmd_mirror, 1, -1, M, "rl",
+	  "[-R] [--only-newer] [--delete] [--dry-run] [--parallel N] "
+	  "[--exclude GLOB]... [--include GLOB]... SOURCE [TARGET]",
 	  "Copies a directory tree. Without -R, SOURCE is remote and TARGET "
 	  "local; with -R, SOURCE is local and TARGET remote (lftp's order). "
+	  "TARGET defaults to SOURCE's own name. "
 	  "--only-newer skips files not newer than the target's copy, "
-	  "--delete removes target files that the source lacks, and "
-	  "--parallel N runs N transfers at once on N connections." },
+	  "--delete removes target files that the source lacks, "
+	  "--dry-run shows what would be done and changes nothing, "
+	  "--parallel N runs N transfers at once on N connections. "
+	  "--exclude GLOB leaves out what matches; with --include GLOB only "
+	  "matching files are copied. A GLOB with a / matches the path below "
+	  "SOURCE (sub/*.txt), one without the name at any depth (*.log). "
+	  "Both repeat." },
 	{ "mkdir", ftpc_cmd_mkdir, 1, 1, M, "r", "remote-directory",
 	  "Creates a remote directory." },
 	{ "modtime", ftpc_cmd_modtime, 1, 1, C, "r", "remote-file",
 	  "Shows the modification time of a remote file (MDTM), in UTC." },
+	{ "more", ftpc_cmd_more, 1, 1, C, "r", "remote-file",
+	  "Shows a remote file a page at a time through $PAGER (else more); "
+	  "the same as cat when standard output is not a terminal." },
 	{ "mput", ftpc_cmd_mput, 1, -1, M, "l", "local-pattern...",
 	  "Uploads the local files matching each pattern into the remote "
 	  "directory; goes on past a failed file and reports it." },
-	{ "nlist", ftpc_cmd_nlist, 0, 1, C, "r", "[remote-path]",
+	{ "mv", ftpc_cmd_rename, 2, 2, M, "r", "from to",
+	  "The same as rename." },
+	{ "nlist", ftpc_cmd_nlist, 0, -1, C, "r", "[-a] [remote-path]",
 	  "Lists only the names in a remote directory (NLST)." },
-	{ "open", ftpc_cmd_open, 1, 2, 0, "-", "host [port] | URL",
+	{ "open", ftpc_cmd_open, 1, 2, 0, "-",
+	  "host[:port] | host port | URL",
 	  "Connects to a server and logs in (from the URL, ~/.netrc, a prompt, "
 	  "or anonymously). TLS as on the command line (--tls, --tls-implicit); "
-	  "an ftps:// URL always means implicit TLS, port 990 by default." },
+	  "an ftps:// URL always means implicit TLS, port 990 by default. "
+	  "After a refused password the connection stays open for user." },
 	{ "passive", ftpc_cmd_passive, 0, 1, 0, "-", "[on|off]",
 	  "Toggles passive mode (EPSV, falling back to PASV), the default." },
 	{ "pget", ftpc_cmd_pget, 1, 4, C, "rl", "[-n N] remote-file [local-file]",
@@ -87,6 +117,11 @@ const struct ftpc_cmd ftpc_cmds[] = {
 	{ "rename", ftpc_cmd_rename, 2, 2, M, "r", "from to", "Renames a remote file." },
 	{ "reput", ftpc_cmd_reput, 1, 2, M, "lr", "local-file [remote-file]",
 	  "Like put, but continues an interrupted upload from the remote size." },
+	{ "rm", ftpc_cmd_rm, 1, -1, M, "r", "[-r] [-f] remote-path...",
+	  "Deletes remote files (patterns like *.txt work). -r removes "
+	  "folders with everything in them; at a terminal it asks once "
+	  "first unless -f is given, in scripts it does not ask. Without "
+	  "-r a folder is left alone, with a hint." },
 	{ "rmdir", ftpc_cmd_rmdir, 1, 1, M, "r", "remote-directory",
 	  "Removes an empty remote directory." },
 	{ "site", ftpc_cmd_site, 1, -1, M, "-", "command [arguments]",
@@ -100,7 +135,8 @@ const struct ftpc_cmd ftpc_cmds[] = {
 	{ "type", ftpc_cmd_type, 0, 1, 0, "-", "[ascii|binary]",
 	  "Shows or sets the transfer type." },
 	{ "user", ftpc_cmd_user, 1, 2, 0, "-", "name [password]",
-	  "Logs in again as another user on the open connection." },
+	  "Logs in on the open connection: as another user, or again after "
+	  "a refused password (asked for when not given)." },
 	{ "verbose", ftpc_cmd_verbose, 0, 1, 0, "-", "[on|off]",
 	  "Toggles showing the server's replies." },
 };
@@ -128,13 +164,45 @@ ftpc_cmd_find(const char *name, int *ambiguous)
 	return *ambiguous ? NULL : found;
 }
 
+/*
+ * Prints text, breaking at blanks so that no line is wider than width (a
+ * word longer than a line stands alone). The first line starts at column
+ * first, the others at column indent.
+ */
+static void
+wrap(FILE *out, const char *text, int first, int indent, int width)
+{
+	int col = 0, at = first;
+	size_t n;
+
+	while (*text != '\0') {
+		while (*text == ' ')
+			text++;
+		n = strcspn(text, " ");
+		if (n == 0)
+			break;
+		if (col > 0 && at + col + 1 + (int)n > width) {
+			fputc('\n', out);
+			col = 0;
+			at = indent;
+		}
+		fprintf(out, "%*s%.*s", col > 0 ? 1 : at, "", (int)n, text);
+		col += (col > 0 ? 1 : 0) + (int)n;
+		text += n;
+	}
+	fputc('\n', out);
+}
+
 enum fc_status
-ftpc_cmd_print_help(FILE *out, const char *name)
+ftpc_cmd_print_help_width(FILE *out, const char *name, int width)
 {
 	const struct ftpc_cmd *cmd;
-	size_t i, col = 0;
-	int amb;
+	size_t i, w, namew = 0;
+	int amb, cols;
+	char line[256];
 
+	if (width < 20)
+		width = 20;
 	if (name != NULL) {
 		cmd = ftpc_cmd_find(name, &amb);
 		if (cmd == NULL) {
@@ -142,19 +210,47 @@ ftpc_cmd_print_help(FILE *out, const char *name)
 			    amb ? "ambiguous" : "unknown", name);
 			return FC_USAGE;
 		}
-		fprintf(out, "usage: %s%s%s\n  %s\n", cmd->name,
-		    *cmd->usage ? " " : "", cmd->usage, cmd->help);
+		fc_errf(line, sizeof(line), "usage: %s%s%s", cmd->name,
+		    *cmd->usage ? " " : "", cmd->usage);
+		wrap(out, line, 0, 7, width);	/* under the name */
+		wrap(out, cmd->help, 2, 2, width);
 		return FC_OK;
 	}
-	fprintf(out, "Commands (\"help COMMAND\" explains one; any unique "
-	    "prefix works):\n");
+	wrap(out, "Commands (\"help COMMAND\" explains one; any unique "
+	    "prefix works):", 0, 0, width);
+	for (i = 0; i < ftpc_ncmds; i++)
+		if ((w = strlen(ftpc_cmds[i].name)) > namew)
+			namew = w;
+	namew += 2;
+	cols = (width - 2) / (int)namew;
+	if (cols < 1)
+		cols = 1;
 	for (i = 0; i < ftpc_ncmds; i++) {
-		if (++col % 6 == 0 || i + 1 == ftpc_ncmds)
-			fprintf(out, "  %s\n", ftpc_cmds[i].name);
+		if ((int)(i % (size_t)cols) == cols - 1 || i + 1 == ftpc_ncmds)
+			fprintf(out, "%s%s\n", i % (size_t)cols ? "" : "  ",
+			    ftpc_cmds[i].name);
 		else
-			fprintf(out, "  %-10s", ftpc_cmds[i].name);
+			fprintf(out, "%s%-*s", i % (size_t)cols ? "" : "  ",
+			    (int)namew, ftpc_cmds[i].name);
 	}
 	return FC_OK;
+}
+
+enum fc_status
+ftpc_cmd_print_help(FILE *out, const char *name)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	long width = 80;
+
+	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		width = ws.ws_col;
+	else if (env != NULL && atol(env) > 0)
+		width = atol(env);
+	if (width > 1000)
+		width = 1000;
+	/* The last column stays empty: some terminals wrap on it. */
+	return ftpc_cmd_print_help_width(out, name, (int)width - 1);
 }
 
 enum fc_status
@@ -173,8 +269,9 @@ ftpc_cmd_run(struct client *c, int argc, char **argv)
 		return client_fail(c, FC_USAGE, "usage: %s %s", cmd->name,
 		    cmd->usage);
 	if ((cmd->flags & CF_CONN) && c->s.state != PS_LOGGED_IN)
-		return client_fail(c, FC_CONNECT, "%s: not connected",
-		    cmd->name);
+		return client_fail(c, FC_CONNECT, "%s: %s", cmd->name,
+		    c->s.state == PS_DISCONNECTED ? "not connected (open "
+		    "connects)" : "not logged in (user logs in)");
 	argv[0] = (char *)cmd->name;
 	st = cmd->fn(c, argc, argv);
 	if (cmd->flags & CF_MODIFIES)

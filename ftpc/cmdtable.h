@@ -45,8 +45,16 @@ const struct ftpc_cmd *ftpc_cmd_find(const char *name, int *ambiguous);
 /* Checks and runs one tokenised command line. */
 enum fc_status ftpc_cmd_run(struct client *c, int argc, char **argv);
 
-/* Prints the help for one command, or the list of all when name is NULL. */
+/*
+ * Prints the help for one command, or the list of all when name is NULL,
+ * wrapped to the width of out when it is a terminal, else to $COLUMNS,
+ * else to 80 columns.
+ */
 enum fc_status ftpc_cmd_print_help(FILE *out, const char *name);
+
+/* The same, wrapped to width columns (at least 20). */
+enum fc_status ftpc_cmd_print_help_width(FILE *out, const char *name,
+    int width);
 
 /* Handlers, grouped by area (cmds_conn.c, cmds_nav.c, cmds_xfer.c, ...). */
 enum fc_status ftpc_cmd_open(struct client *c, int argc, char **argv);
@@ -66,6 +74,10 @@ enum fc_status ftpc_cmd_quote(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_site(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_help(struct client *c, int argc, char **argv);
 
+enum fc_status ftpc_cmd_shell(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_lls(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_history(struct client *c, int argc, char **argv);
+
 enum fc_status ftpc_cmd_cd(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_cdup(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_pwd(struct client *c, int argc, char **argv);
@@ -76,6 +88,7 @@ enum fc_status ftpc_cmd_nlist(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_mkdir(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_rmdir(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_delete(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_rm(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_mdelete(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_rename(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_size(struct client *c, int argc, char **argv);
@@ -87,6 +100,8 @@ enum fc_status ftpc_cmd_reget(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_put(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_reput(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_append(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_cat(struct client *c, int argc, char **argv);
+enum fc_status ftpc_cmd_more(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_mget(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_mput(struct client *c, int argc, char **argv);
 

@@ -156,6 +156,13 @@ getput_classify(const char *local, char *out, size_t outsz)
 	return GT_RENAME;
 }
 
+/* The name a transfer shows: mirror's path below its root, or the file's. */
+static const char *
+shown_name(const char *local, const struct getput_opts *o)
+{
+	return o->label != NULL ? o->label : progress_basename(local);
+}
+
 /* The summary of a reget or reput that found the file already whole. */
 static void
 nothing_moved(const char *local, const struct getput_opts *o, int upload)
@@ -164,7 +171,7 @@ nothing_moved(const char *local, const struct getput_opts *o, int upload)
 
 	if (o->report == NULL)
 		return;
-	progress_begin(&prog, local, 0, 0, 0, NULL);
+	progress_begin(&prog, shown_name(local, o), 0, 0, 0, NULL);
 	progress_end(&prog);
 	progress_report(&prog, o->report, upload);
 }
@@ -183,7 +190,8 @@ fetch_into(struct proto *s, const char *remote, const char *shown, int fd,
 	io.ctx = &fd;
 	io.limit = -1;
 	io.prog = &prog;
-	progress_begin(&prog, shown, size, off, o->progress, stderr);
+	progress_begin(&prog, shown_name(shown, o), size, off, o->progress,
+	    stderr);
 	st = xfer_run(s, o->ascii, off, "RETR", remote, 0, &io);
 	progress_end(&prog);
 	if (st == FC_OK && o->report != NULL)
@@ -311,7 +319,8 @@ getput_upload(struct proto *s, const char *local, const char *remote,
 	io.ctx = &fd;
 	io.limit = -1;
 	io.prog = &prog;
-	progress_begin(&prog, local, st.st_size, off, o->progress, stderr);
+	progress_begin(&prog, shown_name(local, o), st.st_size, off,
+	    o->progress, stderr);
 	rc = xfer_run(s, o->ascii, 0, cmd, remote, 1, &io);
 	progress_end(&prog);
 	if (rc == FC_OK && o->report != NULL)

@@ -30,6 +30,7 @@ struct getput_opts {
 	FILE *report;		/* where the summary line goes; NULL: none */
 	off_t size;		/* remote size if known, else -1 (SIZE is asked) */
 	time_t mtime;		/* remote mtime if known, else -1 (MDTM is asked) */
+	const char *label;	/* name on screen; NULL: the local base name */
 };
 
 void getput_defaults(struct getput_opts *o);

@@ -20,12 +20,12 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-"usage: ftpc [options] [host [port] | URL]\n"
-"       ftpc [options] -b SCRIPT host [port] | URL\n"
+"usage: ftpc [options] [host[:port] | host port | URL]\n"
+"       ftpc [options] -b SCRIPT host[:port] | URL\n"
 "       ftpc [options] get URL [LOCAL]\n"
 "       ftpc [options] put LOCAL URL\n"
 "       ftpc [options] ls URL\n"
-"       ftpc [options] mirror [-R] [--only-newer] [--delete] [--parallel N] SRC DST\n"
+"       ftpc [options] mirror [mirror options] URL [LOCAL] | -R LOCAL URL\n"
 "       ftpc help [COMMAND]\n"
 "\n"
 "URL: ftp://[user[:password]@]host[:port][/path]; a path ending in / is a\n"
@@ -136,6 +136,37 @@ parse_user(struct args *a, const char *s)
 	return 0;
 }
 
+/*
+ * Names the option getopt stopped at, on one line with a hint: ch is '?'
+ * (unknown) or ':' (its value is missing), word the argument it was in.
+ */
+static void
+bad_option(int ch, const char *word)
+{
+	const char *what = "unknown option";
+	char name[64];
+	int is_long = strncmp(word, "--", 2) == 0;
+
+	if (is_long)
+		fc_errf(name, sizeof(name), "%.*s", (int)strcspn(word, "="), word);
+	else
+		fc_errf(name, sizeof(name), "-%c", optopt);
+	if (ch == ':')
+		what = "missing value for option";
+	else if (is_long && optopt != 0)
+		what = "no value allowed for option";	/* "--tls=x" */
+	fprintf(stderr, "ftpc: %s %s (ftpc --help lists them)\n", what, name);
+}
+
+/* One line, not the whole usage: the mistake is easier to see. */
+static enum fc_status
+too_many_operands(void)
+{
+	fprintf(stderr, "ftpc: too many operands (ftpc --help lists the "
+	    "forms)\n");
+	return FC_USAGE;
+}
+
 /* Returns the index of the first operand, or -1 after printing why. */
 static int
 parse_options(struct client *c, struct args *a, int argc, char **argv)
@@ -144,7 +175,8 @@ parse_options(struct client *c, struct args *a, int argc, char **argv)
 	long v;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+u:b:kpAaqvdt:hV", long_opts,
+	opterr = 0;	/* our own one-line messages, not getopt's */
+	while ((ch = getopt_long(argc, argv, "+:u:b:kpAaqvdt:hV", long_opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'u':
@@ -180,7 +212,7 @@ parse_options(struct client *c, struct args *a, int argc, char **argv)
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ftpc %s\n", PROJECT_VERSION); exit(0);
 		default:
-			usage(stderr);
+			bad_option(ch, argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -270,12 +302,23 @@ verb_put(struct client *c, const struct args *a, int n, char **v)
 	return st;
 }
 
+/*
+ * Lists a URL's path ("" for the login directory). "--" keeps a path
+ * that starts with '-' from passing for ls options.
+ */
+static enum fc_status
+list_path(struct client *c, char *path)
+{
+	char *argv[] = { "ls", "--", path, NULL };
+
+	return ftpc_cmd_run(c, path[0] != '\0' ? 3 : 1, argv);
+}
+
 static enum fc_status
 verb_ls(struct client *c, const struct args *a, int n, char **v)
 {
 	struct ftp_url u;
 	enum fc_status st;
-	char *argv[2];
 
 	if (n != 1 || parse_url_arg(v[0], &u) != FC_OK) {
 		fprintf(stderr, "usage: ftpc ls URL\n");
@@ -283,9 +326,7 @@ verb_ls(struct client *c, const struct args *a, int n, char **v)
 	}
 	if ((st = connect_url(c, a, &u)) != FC_OK)
 		return st;
-	argv[0] = "ls";
-	argv[1] = u.path;
-	st = ftpc_cmd_run(c, u.path[0] ? 2 : 1, argv);
+	st = list_path(c, u.path);
 	url_clear(&u);
 	return st;
 }
@@ -307,7 +348,7 @@ verb_mirror(struct client *c, const struct args *a, int n, char **v)
 			url_at = i;
 	}
 	if (url_at < 0 || parse_url_arg(v[url_at], &u) != FC_OK) {
-		fprintf(stderr, "usage: ftpc mirror [-R] [options] URL LOCAL | "
+		fprintf(stderr, "usage: ftpc mirror [options] URL [LOCAL] | "
 		    "-R LOCAL URL\n");
 		free(argv);
 		return FC_USAGE;
@@ -332,7 +373,7 @@ run_session(struct client *c, const struct args *a)
 	if (a->batch != NULL) {
 		if (strcmp(a->batch, "-") == 0)
 			return shell_run_stream(c, stdin);
-		f = fopen(a->batch, "r");
+		f = fopen(a->batch, "re");
 		if (f == NULL)
 			return client_fail(c, FC_USAGE, "%s: %s", a->batch,
 			    strerror(errno));
@@ -364,9 +405,7 @@ form_url(struct client *c, const struct args *a, const char *s)
 		st = ftpc_cmd_run(c, 2, argv);
 	} else if (a->batch == NULL && u.path[0] != '\0') {
 		/* A directory URL lists it. */
-		argv[0] = "ls";
-		argv[1] = u.path;
-		st = ftpc_cmd_run(c, 2, argv);
+		st = list_path(c, u.path);
 	} else {
 		if (u.path[0] != '\0') {
 			argv[0] = "cd";
@@ -383,20 +422,17 @@ form_url(struct client *c, const struct args *a, const char *s)
 static enum fc_status
 form_host(struct client *c, const struct args *a, int n, char **v)
 {
-	unsigned long port = client_default_port(c->tls);
+	struct ftp_url u;
 	enum fc_status st;
-	char *end;
+	char err[128];
 
-	if (n > 2) {
-		usage(stderr);
-		return FC_USAGE;
-	}
-	if (n == 2) {
-		port = strtoul(v[1], &end, 10);
-		if (*end != '\0' || port == 0 || port > 65535)
-			return client_fail(c, FC_USAGE, "bad port %s", v[1]);
-	}
-	st = client_open(c, v[0], (unsigned)port, c->tls,
+	if (n > 2)
+		return too_many_operands();
+	if (url_parse_host(v[0], n == 2 ? v[1] : NULL, &u, err,
+	    sizeof(err)) < 0)
+		return client_fail(c, FC_USAGE, "%s: %s", v[0], err);
+	st = client_open(c, u.host,
+	    u.has_port ? u.port : client_default_port(c->tls), c->tls,
 	    a->has_user ? a->user : NULL, a->has_pass ? a->pass : NULL);
 	if (st != FC_OK)
 		return st;
@@ -422,10 +458,8 @@ dispatch(struct client *c, struct args *a, int n, char **v)
 	if (strcmp(v[0], "mirror") == 0)
 		return verb_mirror(c, a, n - 1, v + 1);
 	if (url_is_url(v[0])) {
-		if (n > 1) {
-			usage(stderr);
-			return FC_USAGE;
-		}
+		if (n > 1)
+			return too_many_operands();
 		return form_url(c, a, v[0]);
 	}
 	return form_host(c, a, n, v);

@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +23,16 @@
 #include "buf.h"
 #include "cmdtable.h"
 #include "getput.h"
+#include "remote_rm.h"
 
 #define MIRROR_DEPTH_MAX 64
 #define MIRROR_PARALLEL_MAX 16
+#define MIRROR_GLOBS_MAX 32
 
 struct job {
 	char *src;
 	char *dst;
+	char *rel;		/* the path below the mirror's root, shown */
 	off_t size;
 	time_t mtime;
 	enum fc_status st;
@@ -40,6 +44,9 @@ struct mirror {
 	int only_newer;
 	int delete;
 	int parallel;
+	int dry_run;		/* say what would be done, change nothing */
+	const char *include[MIRROR_GLOBS_MAX], *exclude[MIRROR_GLOBS_MAX];
+	int ninclude, nexclude;
 	struct job *jobs;
 	size_t njobs, cap;
 	size_t transferred, skipped, deleted, failed;
@@ -55,8 +62,8 @@ note_failure(struct mirror *m, enum fc_status st)
 }
 
 static int
-add_job(struct mirror *m, const char *src, const char *dst, off_t size,
-    time_t mtime)
+add_job(struct mirror *m, const char *src, const char *dst, const char *rel,
+    off_t size, time_t mtime)
 {
 	struct job *nv;
 
@@ -70,12 +77,14 @@ add_job(struct mirror *m, const char *src, const char *dst, off_t size,
 	nv = &m->jobs[m->njobs];
 	nv->src = strdup(src);
 	nv->dst = strdup(dst);
+	nv->rel = strdup(rel);
 	nv->size = size;
 	nv->mtime = mtime;
 	nv->st = FC_OK;
-	if (nv->src == NULL || nv->dst == NULL) {
+	if (nv->src == NULL || nv->dst == NULL || nv->rel == NULL) {
 		free(nv->src);
 		free(nv->dst);
+		free(nv->rel);
 		return -1;
 	}
 	m->njobs++;
@@ -87,6 +96,39 @@ safe_name(const char *name)
 {
 	return name[0] != '\0' && strchr(name, '/') == NULL &&
 	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+/*
+ * Whether a glob matches an entry: a pattern with a '/' is matched
+ * against the path below the root ("sub/deep.txt"), one without against
+ * the name alone ("*.log" at any depth).
+ */
+static int
+glob_hits(const char *const *globs, int n, const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+	int i;
+
+	base = base != NULL ? base + 1 : rel;
+	for (i = 0; i < n; i++)
+		if (strchr(globs[i], '/') != NULL ?
+		    fnmatch(globs[i], rel, FNM_PATHNAME) == 0 :
+		    fnmatch(globs[i], base, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the entry at rel takes part: not excluded, and, when there are
+ * --include globs, a folder or a file that one of them matches.
+ */
+static int
+wanted(const struct mirror *m, const char *rel, int is_dir)
+{
+	if (glob_hits(m->exclude, m->nexclude, rel))
+		return 0;
+	return is_dir || m->ninclude == 0 ||
+	    glob_hits(m->include, m->ninclude, rel);
 }
 
 /* Removes a local file or tree. */
@@ -133,9 +175,10 @@ download_needed(const struct mirror *m, const struct lp_entry *e,
 }
 
 static void
-delete_extra_local(struct mirror *m, const char *ldir, const struct lp_list *l)
+delete_extra_local(struct mirror *m, const char *ldir, const char *rdir_rel,
+    const struct lp_list *l)
 {
-	char lpath[CLIENT_PATH_MAX];
+	char lpath[CLIENT_PATH_MAX], rel[CLIENT_PATH_MAX];
 	struct dirent *de;
 	DIR *d = opendir(ldir);
 
@@ -144,9 +187,14 @@ delete_extra_local(struct mirror *m, const char *ldir, const struct lp_list *l)
 	while ((de = readdir(d)) != NULL) {
 		if (!safe_name(de->d_name) || listparse_find(l, de->d_name))
 			continue;
-		if (client_join(lpath, sizeof(lpath), ldir, de->d_name) < 0)
+		if (client_join(lpath, sizeof(lpath), ldir, de->d_name) < 0 ||
+		    client_join(rel, sizeof(rel), rdir_rel, de->d_name) < 0 ||
+		    !wanted(m, rel, de->d_type == DT_DIR))
 			continue;
-		if (remove_local(lpath) == 0) {
+		if (m->dry_run) {
+			m->deleted++;
+			client_note(m->c, "would remove %s", lpath);
+		} else if (remove_local(lpath) == 0) {
 			m->deleted++;
 			client_note(m->c, "removed %s", lpath);
 		} else {
@@ -158,17 +206,20 @@ delete_extra_local(struct mirror *m, const char *ldir, const struct lp_list *l)
 	closedir(d);
 }
 
+/* rel: where rdir and ldir are below the roots ("" at the top). */
 static void
-walk_remote(struct mirror *m, const char *rdir, const char *ldir, int depth)
+walk_remote(struct mirror *m, const char *rdir, const char *ldir,
+    const char *rel, int depth)
 {
 	char rpath[CLIENT_PATH_MAX], lpath[CLIENT_PATH_MAX];
+	char erel[CLIENT_PATH_MAX];
 	struct lp_list l = { NULL, 0, 0 };
 	const struct lp_entry *e;
 	enum fc_status st;
 	struct stat sb;
 	size_t i;
 
-	if (mkdir(ldir, 0777) < 0 && errno != EEXIST) {
+	if (!m->dry_run && mkdir(ldir, 0777) < 0 && errno != EEXIST) {
 		client_fail(m->c, FC_LOCAL, "mirror: mkdir %s: %s", ldir,
 		    strerror(errno));
 		note_failure(m, FC_LOCAL);
@@ -184,54 +235,32 @@ walk_remote(struct mirror *m, const char *rdir, const char *ldir, int depth)
 		e = &l.v[i];
 		if (!safe_name(e->name) ||
 		    client_join(rpath, sizeof(rpath), rdir, e->name) < 0 ||
-		    client_join(lpath, sizeof(lpath), ldir, e->name) < 0)
+		    client_join(lpath, sizeof(lpath), ldir, e->name) < 0 ||
+		    client_join(erel, sizeof(erel), rel, e->name) < 0 ||
+		    !wanted(m, erel, e->type == LP_DIR))
 			continue;
 		if (e->type == LP_DIR) {
 			if (depth < MIRROR_DEPTH_MAX)
-				walk_remote(m, rpath, lpath, depth + 1);
+				walk_remote(m, rpath, lpath, erel, depth + 1);
 		} else if (e->type == LP_FILE) {
 			if (stat(lpath, &sb) == 0 && !download_needed(m, e, &sb))
 				m->skipped++;
-			else if (add_job(m, rpath, lpath, e->size, e->mtime) < 0)
+			else if (add_job(m, rpath, lpath, erel, e->size,
+			    e->mtime) < 0)
 				note_failure(m, FC_LOCAL);
 		}
 	}
 	if (m->delete)
-		delete_extra_local(m, ldir, &l);
+		delete_extra_local(m, ldir, rel, &l);
 	listparse_free(&l);
-}
-
-/* Deletes a remote file or tree. */
-static enum fc_status
-remove_remote(struct mirror *m, const char *path, int is_dir, int depth)
-{
-	struct lp_list l = { NULL, 0, 0 };
-	char sub[CLIENT_PATH_MAX];
-	struct proto *s = &m->c->s;
-	size_t i;
-	int code;
-
-	if (!is_dir) {
-		code = proto_cmd(s, "DELE %s", path);
-		return proto_ok(code) ? FC_OK : proto_fail(s, code);
-	}
-	if (depth < MIRROR_DEPTH_MAX && client_list(m->c, NULL, path, &l) == FC_OK) {
-		for (i = 0; i < l.n; i++)
-			if (safe_name(l.v[i].name) &&
-			    client_join(sub, sizeof(sub), path, l.v[i].name) == 0)
-				(void)remove_remote(m, sub, l.v[i].type == LP_DIR,
-				    depth + 1);
-	}
-	listparse_free(&l);
-	code = proto_cmd(s, "RMD %s", path);
-	return proto_ok(code) ? FC_OK : proto_fail(s, code);
 }
 
 static void
 delete_extra_remote(struct mirror *m, const char *ldir, const char *rdir,
-    const struct lp_list *l)
+    const char *rel, const struct lp_list *l)
 {
 	char lpath[CLIENT_PATH_MAX], rpath[CLIENT_PATH_MAX];
+	char erel[CLIENT_PATH_MAX];
 	enum fc_status st;
 	struct stat sb;
 	size_t i;
@@ -240,9 +269,16 @@ delete_extra_remote(struct mirror *m, const char *ldir, const char *rdir,
 		if (!safe_name(l->v[i].name) ||
 		    client_join(lpath, sizeof(lpath), ldir, l->v[i].name) < 0 ||
 		    client_join(rpath, sizeof(rpath), rdir, l->v[i].name) < 0 ||
+		    client_join(erel, sizeof(erel), rel, l->v[i].name) < 0 ||
+		    !wanted(m, erel, l->v[i].type == LP_DIR) ||
 		    lstat(lpath, &sb) == 0)
 			continue;
-		st = remove_remote(m, rpath, l->v[i].type == LP_DIR, 0);
+		if (m->dry_run) {
+			m->deleted++;
+			client_note(m->c, "would remove %s", rpath);
+			continue;
+		}
+		st = remote_rm_tree(m->c, rpath, l->v[i].type == LP_DIR);
 		if (st == FC_OK) {
 			m->deleted++;
 			client_note(m->c, "removed %s", rpath);
@@ -266,9 +302,11 @@ upload_needed(const struct mirror *m, const struct lp_entry *e,
 }
 
 static void
-walk_local(struct mirror *m, const char *ldir, const char *rdir, int depth)
+walk_local(struct mirror *m, const char *ldir, const char *rdir,
+    const char *rel, int depth)
 {
 	char rpath[CLIENT_PATH_MAX], lpath[CLIENT_PATH_MAX];
+	char erel[CLIENT_PATH_MAX];
 	struct lp_list l = { NULL, 0, 0 };
 	const struct lp_entry *e;
 	struct dirent *de;
@@ -287,7 +325,13 @@ walk_local(struct mirror *m, const char *ldir, const char *rdir, int depth)
 		return;
 	}
 	if (code <= 0) {
-		code = code < 0 ? -1 : proto_cmd(&m->c->s, "MKD %s", rdir);
+		/* --dry-run says what it would create and creates nothing. */
+		if (code == 0 && m->dry_run) {
+			client_note(m->c, "would create %s", rdir);
+			code = R_257_PATH_CREATED;
+		} else {
+			code = code < 0 ? -1 : proto_cmd(&m->c->s, "MKD %s", rdir);
+		}
 		if (code != R_257_PATH_CREATED) {
 			st = proto_fail(&m->c->s, code);
 			client_fail(m->c, st, "mirror: mkdir %s: %s", rdir,
@@ -307,22 +351,24 @@ walk_local(struct mirror *m, const char *ldir, const char *rdir, int depth)
 		if (!safe_name(de->d_name) ||
 		    client_join(lpath, sizeof(lpath), ldir, de->d_name) < 0 ||
 		    client_join(rpath, sizeof(rpath), rdir, de->d_name) < 0 ||
-		    stat(lpath, &sb) < 0)
+		    client_join(erel, sizeof(erel), rel, de->d_name) < 0 ||
+		    stat(lpath, &sb) < 0 || !wanted(m, erel, S_ISDIR(sb.st_mode)))
 			continue;
 		e = listparse_find(&l, de->d_name);
 		if (S_ISDIR(sb.st_mode)) {
 			if (depth < MIRROR_DEPTH_MAX)
-				walk_local(m, lpath, rpath, depth + 1);
+				walk_local(m, lpath, rpath, erel, depth + 1);
 		} else if (S_ISREG(sb.st_mode)) {
 			if (!upload_needed(m, e, &sb))
 				m->skipped++;
-			else if (add_job(m, lpath, rpath, sb.st_size, sb.st_mtime) < 0)
+			else if (add_job(m, lpath, rpath, erel, sb.st_size,
+			    sb.st_mtime) < 0)
 				note_failure(m, FC_LOCAL);
 		}
 	}
 	closedir(d);
 	if (m->delete)
-		delete_extra_remote(m, ldir, rdir, &l);
+		delete_extra_remote(m, ldir, rdir, rel, &l);
 	listparse_free(&l);
 }
 
@@ -337,6 +383,7 @@ run_job(struct mirror *m, struct proto *s, struct job *j, int progress)
 	getput_defaults(&o);
 	o.ascii = m->c->ascii;
 	o.progress = progress;
+	o.label = j->rel;
 	if (m->upload) {
 		j->st = getput_upload(s, j->src, j->dst, &o);
 		if (j->st == FC_OK && (s->feat & PF_MFMT) &&
@@ -349,7 +396,7 @@ run_job(struct mirror *m, struct proto *s, struct job *j, int progress)
 		j->st = getput_download(s, j->src, j->dst, &o);
 	}
 	if (j->st != FC_OK)
-		client_fail(m->c, j->st, "mirror: %s: %s", j->src, s->err);
+		client_fail(m->c, j->st, "mirror: %s: %s", j->rel, s->err);
 	else if (!progress && !m->c->quiet && m->c->verbose)
 		client_note(m->c, "%s -> %s", j->src, j->dst);
 }
@@ -407,18 +454,68 @@ free_jobs(struct mirror *m)
 	for (i = 0; i < m->njobs; i++) {
 		free(m->jobs[i].src);
 		free(m->jobs[i].dst);
+		free(m->jobs[i].rel);
 	}
 	free(m->jobs);
 }
 
-/* Parses the options; returns the index of SOURCE, or -1. */
+/* Adds a glob to list (at most MIRROR_GLOBS_MAX); -1 when full. */
 static int
-parse_options(struct mirror *m, int argc, char **argv)
+add_glob(const char **list, int *n, const char *glob)
+{
+	if (*n == MIRROR_GLOBS_MAX)
+		return -1;
+	list[(*n)++] = glob;
+	return 0;
+}
+
+/* Parses --parallel's value; -1 when it is not 1..MIRROR_PARALLEL_MAX. */
+static int
+parse_parallel(struct mirror *m, const char *v)
 {
 	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (end == v || *end != '\0' || n < 1 || n > MIRROR_PARALLEL_MAX)
+		return -1;
+	m->parallel = (int)n;
+	return 0;
+}
+
+/*
+ * An option with a value, as "--name VALUE" or "--name=VALUE"; short_ is
+ * its one-letter form or NULL. Returns the value (advancing *a past it),
+ * "" when the value is missing, or NULL when argv[*a] is another option.
+ */
+static const char *
+opt_value(int argc, char **argv, int *a, const char *name, const char *short_)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*a], name, n) == 0 && argv[*a][n] == '=')
+		return argv[*a] + n + 1;
+	if (strcmp(argv[*a], name) != 0 &&
+	    (short_ == NULL || strcmp(argv[*a], short_) != 0))
+		return NULL;
+	return *a + 1 < argc ? argv[++*a] : "";
+}
+
+/*
+ * Parses the options; returns the index of SOURCE (one or two operands
+ * follow), or -1 after writing why into err.
+ */
+static int
+parse_options(struct mirror *m, int argc, char **argv, char *err,
+    size_t errsz)
+{
+	const char *v;
 	int a;
 
-	for (a = 1; a < argc && argv[a][0] == '-'; a++) {
+	for (a = 1; a < argc && argv[a][0] == '-' && argv[a][1] != '\0'; a++) {
+		if (strcmp(argv[a], "--") == 0) {
+			a++;
+			break;
+		}
 		if (strcmp(argv[a], "-R") == 0 || strcmp(argv[a], "--reverse") == 0)
 			m->upload = 1;
 		else if (strcmp(argv[a], "--only-newer") == 0 ||
@@ -426,27 +523,70 @@ parse_options(struct mirror *m, int argc, char **argv)
 			m->only_newer = 1;
 		else if (strcmp(argv[a], "--delete") == 0 || strcmp(argv[a], "-e") == 0)
 			m->delete = 1;
-		else if ((strcmp(argv[a], "--parallel") == 0 ||
-		    strcmp(argv[a], "-P") == 0) && a + 1 < argc) {
-			m->parallel = (int)strtol(argv[++a], &end, 10);
-			if (*end != '\0' || m->parallel < 1 ||
-			    m->parallel > MIRROR_PARALLEL_MAX)
+		else if (strcmp(argv[a], "--dry-run") == 0)
+			m->dry_run = 1;
+		else if ((v = opt_value(argc, argv, &a, "--parallel", "-P")) != NULL) {
+			if (*v == '\0' || parse_parallel(m, v) < 0) {
+				fc_errf(err, errsz, "mirror: --parallel takes "
+				    "1 to %d", MIRROR_PARALLEL_MAX);
 				return -1;
-		} else if (strncmp(argv[a], "--parallel=", 11) == 0) {
-			m->parallel = (int)strtol(argv[a] + 11, &end, 10);
-			if (*end != '\0' || m->parallel < 1 ||
-			    m->parallel > MIRROR_PARALLEL_MAX)
-				return -1;
+			}
+		} else if ((v = opt_value(argc, argv, &a, "--exclude", "-X")) != NULL) {
+			if (*v == '\0' ||
+			    add_glob(m->exclude, &m->nexclude, v) < 0)
+				goto bad_glob;
+		} else if ((v = opt_value(argc, argv, &a, "--include", "-I")) != NULL) {
+			if (*v == '\0' ||
+			    add_glob(m->include, &m->ninclude, v) < 0)
+				goto bad_glob;
 		} else {
+			fc_errf(err, errsz, "mirror: unknown option %s (help "
+			    "mirror lists them)", argv[a]);
 			return -1;
 		}
 	}
-	return argc - a == 2 ? a : -1;
+	if (argc - a < 1 || argc - a > 2) {
+		fc_errf(err, errsz, "usage: mirror [options] SOURCE [TARGET]");
+		return -1;
+	}
+	return a;
+bad_glob:
+	fc_errf(err, errsz, "mirror: --include and --exclude take a glob "
+	    "each, %d at most", MIRROR_GLOBS_MAX);
+	return -1;
+}
+
+/* Lists the planned transfers instead of running them (--dry-run). */
+static void
+show_jobs(const struct mirror *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->njobs; i++)
+		client_note(m->c, "would %s %s", m->upload ? "upload" :
+		    "download", m->jobs[i].rel);
+}
+
+/*
+ * The target when none is given: the source folder's own name, as in
+ * lftp ("mirror pub/docs" fills ./docs). A source without one ("/",
+ * ".") needs the target named.
+ */
+static const char *
+default_target(const char *src, char *tmp, size_t tmpsz)
+{
+	const char *base = client_basename(src, tmp, tmpsz);
+
+	if (strcmp(base, "/") == 0 || strcmp(base, ".") == 0 ||
+	    strcmp(base, "..") == 0 || *base == '\0')
+		return NULL;
+	return base;
 }
 
 enum fc_status
 ftpc_cmd_mirror(struct client *c, int argc, char **argv)
 {
+	char err[160], tmp[CLIENT_PATH_MAX];
 	struct mirror m;
 	const char *src, *dst;
 	int a;
@@ -454,17 +594,25 @@ ftpc_cmd_mirror(struct client *c, int argc, char **argv)
 	memset(&m, 0, sizeof(m));
 	m.c = c;
 	m.parallel = 1;
-	a = parse_options(&m, argc, argv);
+	a = parse_options(&m, argc, argv, err, sizeof(err));
 	if (a < 0)
-		return client_fail(c, FC_USAGE, "usage: mirror [-R] [--only-newer] "
-		    "[--delete] [--parallel N] SOURCE TARGET (N at most %d)",
-		    MIRROR_PARALLEL_MAX);
+		return client_fail(c, FC_USAGE, "%s", err);
 	src = argv[a];
-	dst = argv[a + 1];
+	dst = a + 1 < argc ? argv[a + 1] : default_target(src, tmp, sizeof(tmp));
+	if (dst == NULL)
+		return client_fail(c, FC_USAGE, "mirror: %s has no folder name "
+		    "to mirror into: name the target", src);
 	if (m.upload)
-		walk_local(&m, src, dst, 0);
+		walk_local(&m, src, dst, "", 0);
 	else
-		walk_remote(&m, src, dst, 0);
+		walk_remote(&m, src, dst, "", 0);
+	if (m.dry_run) {
+		show_jobs(&m);
+		free_jobs(&m);
+		client_note(c, "mirror (dry run): %zu to transfer, %zu up to "
+		    "date, %zu to remove", m.njobs, m.skipped, m.deleted);
+		return m.failed > 0 ? m.worst : FC_OK;
+	}
 	run_jobs(&m);
 	free_jobs(&m);
 	if (!c->quiet)

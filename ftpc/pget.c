@@ -140,7 +140,8 @@ pget_segments(struct client *c, const char *remote, const char *local,
 		return st;
 	}
 	memset(sg, 0, sizeof(sg));
-	progress_begin(&prog, local, size, 0, client_progress_on(c), stderr);
+	progress_begin(&prog, progress_basename(local), size, 0,
+	    client_progress_on(c), stderr);
 	for (started = 0; started < n; started++) {
 		sg[started].origin = &c->s;
 		sg[started].remote = remote;

@@ -160,15 +160,19 @@ progress_summary(char *out, size_t outsz, const char *name, off_t bytes,
 	    units[u]);
 }
 
+const char *
+progress_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+}
+
 void
 progress_begin(struct progress *p, const char *name, off_t total,
     off_t offset, int enabled, FILE *out)
 {
-	const char *slash = strrchr(name, '/');
-
 	memset(p, 0, sizeof(*p));
-	if (slash != NULL && slash[1] != '\0')
-		name = slash + 1;
 	if (xstrlcpy(p->name, name, sizeof(p->name)) < 0)
 		p->name[sizeof(p->name) - 2] = '~';
 	p->total = total;

@@ -55,11 +55,16 @@ void progress_summary(char *out, size_t outsz, const char *name, off_t bytes,
     double seconds, int upload);
 
 /*
- * Starts a transfer's accounting; nothing is drawn yet. enabled 0 draws
- * no bar (the counters still run for the summary). out is normally stderr.
+ * Starts a transfer's accounting for name, shown as it is (mirror shows
+ * the path below its root, "sub/deep.txt"); nothing is drawn yet.
+ * enabled 0 draws no bar (the counters still run for the summary). out
+ * is normally stderr.
  */
 void progress_begin(struct progress *p, const char *name, off_t total,
     off_t offset, int enabled, FILE *out);
+
+/* The name a bar shows for a local path: its last component. */
+const char *progress_basename(const char *path);
 
 /* Notes that bytes (offset included) are now there; redraws at most 10/s. */
 void progress_update(struct progress *p, off_t bytes);

@@ -17,6 +17,9 @@
 #define HISTORY_SIZE 1000
 #define COMPLETE_MAX 4096
 
+/* The interactive shell's history, for the history command; else NULL. */
+static History *shell_hist;
+
 int
 shell_split(const char *line, struct shell_args *a, char *err, size_t errsz)
 {
@@ -63,12 +66,13 @@ too_long:
 	return -1;
 }
 
+static enum fc_status run_bang(struct client *c, const char *rest);
+static enum fc_status run_words(struct client *c, const char *line);
+
 enum fc_status
 shell_run_line(struct client *c, const char *line)
 {
-	struct shell_args *a;
 	enum fc_status st;
-	char err[128];
 	int ignore = 0;
 
 	while (isspace((unsigned char)*line))
@@ -79,6 +83,44 @@ shell_run_line(struct client *c, const char *line)
 		ignore = 1;
 		line++;
 	}
+	if (*line == '!')
+		st = run_bang(c, line + 1);
+	else
+		st = run_words(c, line);
+	return ignore ? FC_OK : st;
+}
+
+/* "!command" goes to the local shell as it is, quotes and all. */
+static enum fc_status
+run_bang(struct client *c, const char *rest)
+{
+	char *argv[3], *cmd;
+	size_t n;
+	enum fc_status st;
+
+	while (isspace((unsigned char)*rest))
+		rest++;
+	n = strlen(rest);
+	while (n > 0 && isspace((unsigned char)rest[n - 1]))
+		n--;
+	cmd = strndup(rest, n);
+	if (cmd == NULL)
+		return client_fail(c, FC_LOCAL, "out of memory");
+	argv[0] = "!";
+	argv[1] = cmd;
+	argv[2] = NULL;
+	st = ftpc_cmd_run(c, n > 0 ? 2 : 1, argv);
+	free(cmd);
+	return st;
+}
+
+static enum fc_status
+run_words(struct client *c, const char *line)
+{
+	struct shell_args *a;
+	enum fc_status st;
+	char err[128];
+
 	a = malloc(sizeof(*a));
 	if (a == NULL)
 		return client_fail(c, FC_LOCAL, "out of memory");
@@ -88,7 +130,27 @@ shell_run_line(struct client *c, const char *line)
 	}
 	st = a->argc > 0 ? ftpc_cmd_run(c, a->argc, a->argv) : FC_OK;
 	free(a);
-	return ignore ? FC_OK : st;
+	return st;
+}
+
+void
+shell_history_print(FILE *out, long last)
+{
+	HistEvent ev;
+	long i = 0, total;
+	int rv;
+
+	if (shell_hist == NULL || history(shell_hist, &ev, H_GETSIZE) < 0)
+		return;
+	total = ev.num;
+	for (rv = history(shell_hist, &ev, H_LAST); rv != -1;
+	    rv = history(shell_hist, &ev, H_PREV)) {
+		if (++i <= total - last && last > 0)
+			continue;
+		fprintf(out, "%5ld  %s%s", i, ev.str,
+		    strchr(ev.str, '\n') != NULL ? "" : "\n");
+	}
+	fflush(out);
 }
 
 enum fc_status
@@ -338,6 +400,9 @@ prompt(EditLine *el)
 	el_get(el, EL_CLIENTDATA, &c);
 	if (c == NULL || c->s.state == PS_DISCONNECTED)
 		fc_errf(prompt_buf, sizeof(prompt_buf), "ftpc> ");
+	else if (c->s.state != PS_LOGGED_IN)
+		fc_errf(prompt_buf, sizeof(prompt_buf), "%s (not logged in)> ",
+		    c->s.host);
 	else
 		fc_errf(prompt_buf, sizeof(prompt_buf), "%s@%s:%s> ", c->s.user,
 		    c->s.host, c->rcwd[0] ? c->rcwd : "?");
@@ -382,6 +447,7 @@ shell_interactive(struct client *c)
 	h = history_init();
 	if (el == NULL || h == NULL)
 		return client_fail(c, FC_LOCAL, "cannot start line editing");
+	shell_hist = h;
 	history(h, &ev, H_SETSIZE, HISTORY_SIZE);
 	history(h, &ev, H_SETUNIQUE, 1);
 	if (have_hpath)
@@ -412,6 +478,7 @@ shell_interactive(struct client *c)
 		last = shell_run_line(c, line);
 	}
 	el_end(el);
+	shell_hist = NULL;
 	history_end(h);
 	return last;
 }

@@ -29,7 +29,9 @@ int shell_split(const char *line, struct shell_args *a, char *err,
 
 /*
  * Runs one line. A leading '-' (as in make) makes a failure of that line
- * not count. Blank lines and lines starting with '#' do nothing.
+ * not count. Blank lines and lines starting with '#' do nothing. A line
+ * starting with '!' runs the rest in the local shell, untokenised (a
+ * lone '!' starts an interactive shell).
  */
 enum fc_status shell_run_line(struct client *c, const char *line);
 
@@ -39,6 +41,13 @@ enum fc_status shell_run_line(struct client *c, const char *line);
  * failure's status after the last line.
  */
 enum fc_status shell_run_stream(struct client *c, FILE *f);
+
+/*
+ * Prints the interactive shell's history, numbered from the oldest: all
+ * of it, or the last `last` lines when last > 0. Nothing outside the
+ * interactive shell.
+ */
+void shell_history_print(FILE *out, long last);
 
 /* The interactive loop, until bye or end of input. */
 enum fc_status shell_interactive(struct client *c);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "url.h"
 
 int
@@ -75,9 +76,10 @@ take_type(struct ftp_url *u, const char *path, size_t *plen)
 	return 0;
 }
 
+/* where says what h came from in messages: " in URL", or "". */
 static int
-parse_host_port(struct ftp_url *u, const char *h, size_t n, char *err,
-    size_t errsz)
+parse_host_port(struct ftp_url *u, const char *h, size_t n, const char *where,
+    char *err, size_t errsz)
 {
 	const char *colon = NULL, *end = h + n, *close;
 	unsigned long port;
@@ -126,10 +128,10 @@ parse_host_port(struct ftp_url *u, const char *h, size_t n, char *err,
 	}
 	return 0;
 bad_host:
-	snprintf(err, errsz, "bad host in URL");
+	snprintf(err, errsz, "bad host%s", where);
 	return -1;
 bad_port:
-	snprintf(err, errsz, "bad port in URL");
+	snprintf(err, errsz, "bad port%s", where);
 	return -1;
 }
 
@@ -175,7 +177,7 @@ url_parse(const char *s, struct ftp_url *u, char *err, size_t errsz)
 		alen -= (size_t)(at + 1 - auth);
 		auth = at + 1;
 	}
-	if (parse_host_port(u, auth, alen, err, errsz) < 0)
+	if (parse_host_port(u, auth, alen, " in URL", err, errsz) < 0)
 		return -1;
 	if (slash == NULL) {
 		u->is_dir = 1;
@@ -198,6 +200,46 @@ bad_cred:
 	url_clear(u);
 	snprintf(err, errsz, "bad user or password in URL");
 	return -1;
+}
+
+int
+url_parse_host(const char *host, const char *port, struct ftp_url *u,
+    char *err, size_t errsz)
+{
+	const char *first = strchr(host, ':'), *after = strchr(host, ']');
+	char word[URL_FIELD_MAX + 8];
+
+	memset(u, 0, sizeof(*u));
+	if (host[0] != '[' && first != NULL && strchr(first + 1, ':') != NULL) {
+		/* A bare IPv6 address: the port, if any, is a word of its own. */
+		if (xstrlcpy(u->host, host, sizeof(u->host)) < 0 ||
+		    strpbrk(u->host, " \t\r\n%@/[]") != NULL) {
+			snprintf(err, errsz, "bad host");
+			return -1;
+		}
+		if (port == NULL) {
+			u->port = 21;
+			return 0;
+		}
+		if (xsnprintf(word, sizeof(word), "[%s]:%s", host, port) < 0) {
+			snprintf(err, errsz, "bad host");
+			return -1;
+		}
+	} else if (port != NULL) {
+		if (strchr(host[0] == '[' && after != NULL ? after : host,
+		    ':') != NULL) {
+			snprintf(err, errsz, "port given twice");
+			return -1;
+		}
+		if (xsnprintf(word, sizeof(word), "%s:%s", host, port) < 0) {
+			snprintf(err, errsz, "bad host");
+			return -1;
+		}
+	} else if (xstrlcpy(word, host, sizeof(word)) < 0) {
+		snprintf(err, errsz, "bad host");
+		return -1;
+	}
+	return parse_host_port(u, word, strlen(word), "", err, errsz);
 }
 
 void

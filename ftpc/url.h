@@ -48,6 +48,17 @@ int url_parse(const char *s, struct ftp_url *u, char *err, size_t errsz) WARN_UN
  */
 int url_decode(const char *in, size_t n, char *out, size_t outsz) WARN_UNUSED;
 
+/*
+ * Parses a server as typed after open or on the command line: host is
+ * "host", "host:port", "[v6]:port", "[v6]", or a bare IPv6 address (two
+ * or more colons and no brackets: all of it is the host); port, when not
+ * NULL, is the port as a word of its own (then host must not name one
+ * too). Fills u->host, and u->port with u->has_port when a port was
+ * given. Returns 0, or -1 with a reason in err.
+ */
+int url_parse_host(const char *host, const char *port, struct ftp_url *u,
+    char *err, size_t errsz) WARN_UNUSED;
+
 /* Wipes the password. */
 void url_clear(struct ftp_url *u);
 

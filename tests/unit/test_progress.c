@@ -119,8 +119,11 @@ test_disabled_draws_nothing(void)
 	FILE *f = fmemopen(mem, sizeof(mem), "w");
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	progress_begin(&p, "dir/name.txt", 100, 10, 0, f);
+	progress_begin(&p, progress_basename("dir/name.txt"), 100, 10, 0, f);
 	CU_ASSERT_STRING_EQUAL(p.name, "name.txt");
+	/* A name is shown as given: mirror shows paths below its root. */
+	progress_begin(&p, "sub/deep.txt", 100, 10, 0, f);
+	CU_ASSERT_STRING_EQUAL(p.name, "sub/deep.txt");
 	progress_update(&p, 50);
 	progress_end(&p);
 	fflush(f);
@@ -217,7 +220,7 @@ test_report_uses_counters(void)
 	memset(mem, 0, sizeof(mem));
 	f = fmemopen(mem, sizeof(mem), "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	progress_begin(&p, "d/r.bin", 1000, 400, 0, f);
+	progress_begin(&p, progress_basename("d/r.bin"), 1000, 400, 0, f);
 	progress_update(&p, 1000);
 	progress_end(&p);
 	progress_report(&p, f, 0);

@@ -167,10 +167,67 @@ test_decode_direct(void)
 	CU_ASSERT_EQUAL(url_decode("%41", 2, out, sizeof(out)), -1);
 }
 
+static void
+test_host_with_port_as_typed(void)
+{
+	CU_ASSERT_EQUAL_FATAL(url_parse_host("ftp.example.com", NULL, &u, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(u.host, "ftp.example.com");
+	CU_ASSERT_FALSE(u.has_port);
+	CU_ASSERT_EQUAL_FATAL(url_parse_host("127.0.0.1:2121", NULL, &u, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(u.host, "127.0.0.1");
+	CU_ASSERT_TRUE(u.has_port);
+	CU_ASSERT_EQUAL(u.port, 2121);
+	CU_ASSERT_EQUAL_FATAL(url_parse_host("h", "2121", &u, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(u.host, "h");
+	CU_ASSERT_EQUAL(u.port, 2121);
+	CU_ASSERT_EQUAL_FATAL(url_parse_host("[::1]:990", NULL, &u, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(u.host, "::1");
+	CU_ASSERT_EQUAL(u.port, 990);
+	CU_ASSERT_EQUAL_FATAL(url_parse_host("[::1]", "21", &u, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(u.host, "::1");
+	CU_ASSERT_EQUAL(u.port, 21);
+	/* A bare IPv6 address is all host; its port is a word of its own. */
+	CU_ASSERT_EQUAL_FATAL(url_parse_host("fe80::1", NULL, &u, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(u.host, "fe80::1");
+	CU_ASSERT_FALSE(u.has_port);
+	CU_ASSERT_EQUAL_FATAL(url_parse_host("::1", "2121", &u, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(u.host, "::1");
+	CU_ASSERT_EQUAL(u.port, 2121);
+}
+
+static void
+test_host_with_port_refuses_bad_input(void)
+{
+	CU_ASSERT_EQUAL(url_parse_host("h:0", NULL, &u, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "bad port");
+	CU_ASSERT_EQUAL(url_parse_host("h:65536", NULL, &u, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(url_parse_host("h:21x", NULL, &u, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(url_parse_host("h:", NULL, &u, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(url_parse_host("h", "x", &u, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(url_parse_host("h:21", "21", &u, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "port given twice");
+	CU_ASSERT_EQUAL(url_parse_host("[::1]:21", "21", &u, err,
+	    sizeof(err)), -1);
+	CU_ASSERT_EQUAL(url_parse_host(":21", NULL, &u, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "bad host");
+	CU_ASSERT_EQUAL(url_parse_host("a b", NULL, &u, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(url_parse_host("[::1", NULL, &u, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(url_parse_host("", NULL, &u, err, sizeof(err)), -1);
+}
+
 void
 suite_register(void)
 {
 	ADD_SUITE("url", NULL, NULL, TEST(test_plain), TEST(test_credentials),
 	    TEST(test_ipv6), TEST(test_decoding), TEST(test_type),
-	    TEST(test_ftps), TEST(test_bad), TEST(test_decode_direct));
+	    TEST(test_ftps), TEST(test_bad), TEST(test_decode_direct),
+	    TEST(test_host_with_port_as_typed),
+	    TEST(test_host_with_port_refuses_bad_input));
 }
