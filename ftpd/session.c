@@ -180,6 +180,12 @@ write_through(struct session *s, const char *p, size_t n)
 	return w > 0 ? (size_t)w : 0;
 }
 
+struct ssl_st *
+session_ctrl_ssl(struct session *s)
+{
+	return s->tls_active ? bufferevent_openssl_get_ssl(s->ctrl) : NULL;
+}
+
 void
 session_reply_text(struct session *s, int code, const char *text)
 {

@@ -113,6 +113,9 @@ int session_start_tls(struct session *s);
  */
 void session_reply(struct session *s, int code, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
+/* The control connection's SSL, or NULL while it is plain. */
+struct ssl_st *session_ctrl_ssl(struct session *s);
+
 /* Queues a reply whose text is given as-is (no format processing). */
 void session_reply_text(struct session *s, int code, const char *text);
 

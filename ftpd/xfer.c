@@ -531,6 +531,7 @@ natural_direction(const struct xfer *x)
 static int
 check_reuse(struct session *s, struct xfer *x)
 {
+	tls_renew_ticket(session_ctrl_ssl(s));
 	if (s->cfg->tls_require_reuse && !SSL_session_reused(x->ssl)) {
 		session_log(s, "data TLS did not reuse the control session");
 		xfer_end(s, R_522_PROTOCOL_NOT_SUPPORTED,
