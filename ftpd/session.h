@@ -24,6 +24,7 @@ struct worker;
 struct config;
 struct xfer;
 struct ssl_st;
+struct evbuffer_cb_entry;
 
 enum login_state {
 	LOGIN_NEED_USER,
@@ -51,6 +52,9 @@ struct session {
 					   each NUL-terminated, in order */
 	unsigned closing : 1;		/* close once the output is flushed */
 	unsigned paused : 1;		/* no commands read (login delay) */
+	unsigned running : 1;		/* inside session_run */
+	struct event *run_ev;		/* makes session_run run soon */
+	struct evbuffer_cb_entry *under_cb;	/* AUTH TLS: see session.c */
 	unsigned char close_polls;	/* waits for TLS output to drain */
 	unsigned long commands;		/* command lines seen */
 	struct event *login_ev;		/* login timeout, until logged in */
@@ -133,7 +137,8 @@ void session_pause(struct session *s, unsigned ms, void (*done)(struct session *
 
 /*
  * Stops reading commands until session_continue (a password check runs
- * meanwhile). Commands already received wait, in order.
+ * meanwhile). Commands already received wait, in order. session_continue
+ * marks the session runnable; the input loop goes on from the event loop.
  */
 void session_suspend(struct session *s);
 void session_continue(struct session *s);
@@ -145,8 +150,9 @@ void session_logged_in(struct session *s);
 void session_free(struct session *s);
 
 /*
- * Called when a transfer ends: runs the command that was held back and
- * resumes reading commands.
+ * Called when a transfer ends: marks the session runnable, so that its
+ * input loop runs the commands held back and reads on from the event
+ * loop (never from inside the caller: no re-entry).
  */
 void session_resume(struct session *s);
 

@@ -734,6 +734,8 @@ xfer_start(struct session *s, struct xfer *x)
 		snprintf(text, sizeof(text), "FILE: %s", x->target_name);
 	session_reply_text(s, R_150_OPENING_DATA, text);
 	fd = data_connect(s);
+	/* One PORT or PASV serves one transfer (RFC 959 3.2). */
+	s->data_mode = DATA_NONE;
 	if (fd >= 0) {
 		xfer_connected(s, fd);
 		return;

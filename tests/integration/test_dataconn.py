@@ -161,5 +161,214 @@ class TLSReuse(unittest.TestCase):
                 self.lftp(tls, n, upload=True)
 
 
+def client_tls():
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+class Control:
+    """A bare control connection: lines in, replies out, nothing hidden."""
+
+    def __init__(self, port, implicit=False, timeout=30):
+        self.sock = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+        if implicit:
+            self.sock = client_tls().wrap_socket(self.sock)
+        self.f = self.sock.makefile('rb')
+        self.expect('220')
+
+    def line(self):
+        line = self.f.readline()
+        if not line:
+            raise EOFError('control connection closed')
+        return line.decode('utf-8', 'replace').rstrip('\r\n')
+
+    def reply(self):
+        """One whole reply (multi-line ones too): its last line."""
+        first = self.line()
+        if len(first) > 3 and first[3] == '-':
+            while True:
+                last = self.line()
+                if last[:3] == first[:3] and last[3:4] == ' ':
+                    return last
+        return first
+
+    def expect(self, code):
+        r = self.reply()
+        if not r.startswith(code):
+            raise AssertionError('expected %s, got %r' % (code, r))
+        return r
+
+    def cmd(self, line, code):
+        self.sock.sendall(line.encode() + b'\r\n')
+        return self.expect(code)
+
+    def auth_tls(self):
+        self.cmd('AUTH TLS', '234')
+        self.sock = client_tls().wrap_socket(self.sock)
+        self.f = self.sock.makefile('rb')
+
+    def login(self):
+        self.cmd('USER alice', '331')
+        self.cmd('PASS ' + H.PASSWORD, '230')
+
+    def pasv_transfer(self, command):
+        """PASV, then command over a plain data connection; its bytes."""
+        r = self.cmd('PASV', '227')
+        nums = [int(n) for n in re.search(r'\((\d+(?:,\d+){5})\)', r).group(1).split(',')]
+        data = socket.create_connection(('127.0.0.1', nums[4] * 256 + nums[5]), timeout=30)
+        self.cmd(command, '150')
+        got = bytearray()
+        while True:
+            b = data.recv(65536)
+            if not b:
+                break
+            got.extend(b)
+        data.close()
+        self.expect('226')
+        return bytes(got)
+
+    def close(self):
+        self.sock.close()
+
+
+def stack_limited_ftpd(dirname, kib):
+    """A wrapper that runs ftpd under a small stack (threads get it too)."""
+    path = os.path.join(dirname, 'ftpd-small-stack')
+    with open(path, 'w') as f:
+        f.write('#!/bin/sh\nulimit -s %d || exit 1\nexec %s "$@"\n' % (kib, H.FTPD))
+    os.chmod(path, 0o755)
+    return path
+
+
+class PipelinedAfterTransfer(unittest.TestCase):
+    """After a passive transfer the session is out of passive mode: every
+    further transfer command gets 425 at once, in order, and no failure
+    path re-enters command processing (one stack level per command)."""
+
+    N = 3000
+
+    def run_pipeline(self, srv, tls):
+        srv.write('alice/a.txt', b'x')
+        c = Control(srv.port)
+        if tls:
+            c.auth_tls()
+        c.login()
+        self.assertIn(b'a.txt', c.pasv_transfer('NLST'))
+        c.sock.sendall(b'NLST\r\n' * self.N)
+        for i in range(self.N):
+            r = c.reply()
+            self.assertEqual(r, '425 Use PORT or PASV first.', 'reply %d' % i)
+        c.cmd('NOOP', '200')
+        c.close()
+        self.assertIsNone(srv.proc.poll(), 'ftpd died')
+        # The server still serves a new session.
+        c = Control(srv.port)
+        c.login()
+        self.assertIn(b'a.txt', c.pasv_transfer('NLST'))
+        c.close()
+
+    def test_pipelined_nlst_after_pasv_transfer_over_auth_tls(self):
+        srv = H.start_ftpd(extra=tls_args())
+        try:
+            self.run_pipeline(srv, tls=True)
+        except BaseException:
+            srv.dump_log()
+            raise
+        finally:
+            srv.cleanup()
+
+    def test_pipelined_nlst_after_pasv_transfer_plain_small_stack(self):
+        srv = H.Server()
+        saved = H.FTPD
+        H.FTPD = stack_limited_ftpd(srv.dir, 512)
+        try:
+            srv.start()
+        finally:
+            H.FTPD = saved
+        try:
+            self.run_pipeline(srv, tls=False)
+        except BaseException:
+            srv.dump_log()
+            raise
+        finally:
+            srv.cleanup()
+
+
+def rss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    raise AssertionError('no VmRSS')
+
+
+class UnreadReplies(unittest.TestCase):
+    """A client that sends commands and never reads the replies: every
+    control transport stops reading while its output is backed up, so the
+    server's memory stays bounded and it keeps serving others."""
+
+    MB = 16
+    LIMIT_KIB = 64 * 1024
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = H.start_ftpd(extra=tls_args('--implicit-tls-port', '0'))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+
+    def implicit_port(self):
+        with open(self.srv.log) as f:
+            for line in f:
+                if 'implicit TLS' in line and 'ready on' in line:
+                    return int(line.split(' port ')[1].split()[0])
+        raise AssertionError('no implicit TLS ready line')
+
+    def flood(self, mode):
+        port = self.implicit_port() if mode == 'implicit' else self.srv.port
+        c = Control(port, implicit=(mode == 'implicit'))
+        if mode == 'auth':
+            c.auth_tls()
+        before = rss_kib(self.srv.proc.pid)
+        chunk = b'HELP\r\n' * 10000
+        sent = 0
+        c.sock.settimeout(0.5)
+        deadline = time.monotonic() + 60
+        # Send until the server stops taking bytes (TCP pushes back) or
+        # the whole flood is in; either way it must stay small.
+        stalled = 0
+        while sent < self.MB << 20 and time.monotonic() < deadline:
+            try:
+                c.sock.sendall(chunk)
+                sent += len(chunk)
+                stalled = 0
+            except (socket.timeout, ssl.SSLWantWriteError):
+                stalled += 1
+                if stalled >= 6:
+                    break
+        grown = rss_kib(self.srv.proc.pid) - before
+        self.assertLess(grown, self.LIMIT_KIB,
+                        '%s: RSS grew by %d KiB after %d bytes sent' % (mode, grown, sent))
+        # Others are still served meanwhile.
+        other = Control(self.srv.port, timeout=10)
+        other.login()
+        other.cmd('NOOP', '200')
+        other.close()
+        c.close()
+        self.assertIsNone(self.srv.proc.poll(), 'ftpd died')
+
+    def test_unread_replies_bounded_plain(self):
+        self.flood('plain')
+
+    def test_unread_replies_bounded_auth_tls(self):
+        self.flood('auth')
+
+    def test_unread_replies_bounded_implicit_tls(self):
+        self.flood('implicit')
+
+
 if __name__ == '__main__':
     H.run_suite('test_dataconn')
