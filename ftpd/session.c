@@ -22,6 +22,7 @@
 #include "config.h"
 #include "authpool.h"
 #include "connlimit.h"
+#include "dataconn.h"
 #include "homes.h"
 #include "listfmt.h"
 #include "log.h"
@@ -109,8 +110,6 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	}
 	s->worker = w;
 	s->root_fd = -1;
-	s->setup_fd = -1;
-	s->data_fd = -1;
 	s->mlst_facts = FACT_ALL;
 	buf_init(&s->held, HELD_MAX);
 	s->peer = peer;
@@ -152,7 +151,8 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	}
 	worker_add_session(w, s);
 	cfg = s->cfg;
-	if ((s->run_ev = event_new(worker_base(w), -1, 0, run_cb, s)) == NULL) {
+	if ((s->run_ev = event_new(worker_base(w), -1, 0, run_cb, s)) == NULL ||
+	    (s->dc = dc_new(s)) == NULL) {
 		session_free(s);
 		return;
 	}
@@ -252,7 +252,7 @@ session_free(struct session *s)
 {
 	if (s->xfer != NULL)
 		xfer_cancel(s);
-	data_reset(s);
+	dc_free(s->dc);
 	session_log(s, "disconnect (%llu bytes in, %llu bytes out)",
 	    s->bytes_in, s->bytes_out);
 	if (s->auth_job != NULL)

@@ -23,6 +23,7 @@ struct event;
 struct worker;
 struct config;
 struct xfer;
+struct dataconn;
 struct ssl_st;
 struct evbuffer_cb_entry;
 
@@ -30,12 +31,6 @@ enum login_state {
 	LOGIN_NEED_USER,
 	LOGIN_NEED_PASS,
 	LOGIN_DONE,
-};
-
-enum data_mode {
-	DATA_NONE,	/* no PORT/PASV yet, or used up */
-	DATA_PASSIVE,	/* listening (or accepted) after PASV/EPSV */
-	DATA_ACTIVE,	/* PORT/EPRT address stored */
 };
 
 struct session {
@@ -78,14 +73,7 @@ struct session {
 	off_t rest;			/* REST offset for the next transfer */
 	char *rnfr;			/* source of a pending rename */
 
-	enum data_mode data_mode;
-	int setup_fd;			/* passive listener or active connect */
-	struct event *setup_ev;
-	struct event *setup_timer;	/* passive listener's lifetime */
-	int data_fd;			/* accepted passive connection */
-	struct ssl_st *early_ssl;	/* its TLS, begun before the command */
-	struct event *early_ev;
-	struct sockaddr_storage port_addr;
+	struct dataconn *dc;		/* the data connection (dataconn.h) */
 	struct xfer *xfer;		/* the transfer in progress */
 
 	/* FTPS (RFC 4217) */
