@@ -105,22 +105,10 @@ active(struct session *s, const struct sockaddr_storage *ss)
 	session_reply(s, R_200_OK, "PORT command successful. Consider using EPSV.");
 }
 
-/* After EPSV ALL the client promised to use nothing else (RFC 2428). */
-static int
-refuse_after_epsv_all(struct session *s, const char *verb)
-{
-	if (!s->epsv_all)
-		return 0;
-	session_reply(s, R_503_BAD_SEQUENCE, "%s not allowed after EPSV ALL.", verb);
-	return 1;
-}
-
 void
 cmd_pasv(struct session *s, char *arg)
 {
 	(void)arg;
-	if (refuse_after_epsv_all(s, "PASV"))
-		return;
 	passive(s, 0, 0);
 }
 
@@ -147,8 +135,6 @@ cmd_port(struct session *s, char *arg)
 {
 	struct sockaddr_storage ss;
 
-	if (refuse_after_epsv_all(s, "PORT"))
-		return;
 	if (addr_parse_port(arg, &ss) < 0) {
 		session_reply(s, R_501_ARG_SYNTAX_ERROR,
 		    "Bad PORT argument: expected h1,h2,h3,h4,p1,p2.");
@@ -162,8 +148,6 @@ cmd_eprt(struct session *s, char *arg)
 {
 	struct sockaddr_storage ss;
 
-	if (refuse_after_epsv_all(s, "EPRT"))
-		return;
 	if (addr_parse_eprt(arg, &ss) < 0) {
 		/* Only an unknown protocol number deserves 522. */
 		if (strlen(arg) > 2 && isdigit((unsigned char)arg[1]) &&

@@ -370,5 +370,34 @@ class UnreadReplies(unittest.TestCase):
         self.flood('implicit')
 
 
+class SequenceRules(unittest.TestCase):
+    """The dispatcher, not the handlers, answers 503 for commands out of
+    order: PBSZ before AUTH TLS, PROT before PBSZ, AUTH TLS twice, and
+    PASV/PORT/EPRT after EPSV ALL."""
+
+    def test_dispatcher_answers_503_for_sequence_rules(self):
+        srv = H.start_ftpd(extra=tls_args())
+        try:
+            c = Control(srv.port)
+            self.assertEqual(c.cmd('PBSZ 0', '503'), '503 PBSZ needs AUTH TLS first.')
+            c.auth_tls()
+            self.assertEqual(c.cmd('PROT P', '503'),
+                             '503 PROT needs AUTH TLS and PBSZ first.')
+            self.assertEqual(c.cmd('AUTH TLS', '503'), '503 Already using TLS.')
+            c.cmd('PBSZ 0', '200')
+            c.cmd('PROT P', '200')
+            c.login()
+            c.cmd('EPSV ALL', '200')
+            for verb in ('PASV', 'PORT 127,0,0,1,200,10', 'EPRT |1|127.0.0.1|51210|'):
+                self.assertEqual(c.cmd(verb, '503'),
+                                 '503 %s not allowed after EPSV ALL.' % verb.split()[0])
+            c.close()
+        except BaseException:
+            srv.dump_log()
+            raise
+        finally:
+            srv.cleanup()
+
+
 if __name__ == '__main__':
     H.run_suite('test_dataconn')
