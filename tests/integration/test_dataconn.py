@@ -233,6 +233,28 @@ class Control:
         self.sock.close()
 
 
+def port_transfer(c, command):
+    """PORT to a socket of ours, then command; the bytes received."""
+    lsock = socket.socket()
+    lsock.bind(('127.0.0.1', 0))
+    lsock.listen(1)
+    port = lsock.getsockname()[1]
+    c.cmd('PORT 127,0,0,1,%d,%d' % (port >> 8, port & 255), '200')
+    c.cmd(command, '150')
+    lsock.settimeout(30)
+    data, _ = lsock.accept()
+    lsock.close()
+    got = bytearray()
+    while True:
+        b = data.recv(65536)
+        if not b:
+            break
+        got.extend(b)
+    data.close()
+    c.expect('226')
+    return bytes(got)
+
+
 def stack_limited_ftpd(dirname, kib):
     """A wrapper that runs ftpd under a small stack (threads get it too)."""
     path = os.path.join(dirname, 'ftpd-small-stack')
@@ -268,6 +290,26 @@ class PipelinedAfterTransfer(unittest.TestCase):
         c.login()
         self.assertIn(b'a.txt', c.pasv_transfer('NLST'))
         c.close()
+
+    def test_port_serves_one_transfer(self):
+        srv = H.start_ftpd()
+        try:
+            srv.write('alice/a.txt', b'x')
+            c = Control(srv.port)
+            c.login()
+            self.assertIn(b'a.txt', port_transfer(c, 'NLST'))
+            c.sock.sendall(b'NLST\r\nRETR a.txt\r\nNOOP\r\n')
+            self.assertEqual(c.reply(), '425 Use PORT or PASV first.')
+            self.assertEqual(c.reply(), '425 Use PORT or PASV first.')
+            self.assertTrue(c.reply().startswith('200'))
+            # A new PORT works again.
+            self.assertEqual(port_transfer(c, 'RETR a.txt'), b'x')
+            c.close()
+        except BaseException:
+            srv.dump_log()
+            raise
+        finally:
+            srv.cleanup()
 
     def test_pipelined_nlst_after_pasv_transfer_over_auth_tls(self):
         srv = H.start_ftpd(extra=tls_args())
