@@ -334,6 +334,7 @@ handshake_step(struct dataconn *dc)
 	ERR_clear_error();
 	r = SSL_do_handshake(dc->ssl);
 	if (r == 1) {
+		dc->want = 0;
 		/* TLS 1.3 tickets are used once: send the next one. */
 		tls_renew_ticket(session_ctrl_ssl(dc->s));
 		if (dc->ev != NULL)
@@ -650,12 +651,14 @@ dc_open(struct dataconn *dc, int tls, dc_done_fn done, void *arg)
 ssize_t
 dc_send(struct dataconn *dc, const void *p, size_t n)
 {
+	dc->want = 0;	/* what the handshake or an earlier call wanted */
 	return dc->ops->send(dc, p, n);
 }
 
 ssize_t
 dc_recv(struct dataconn *dc, void *p, size_t n)
 {
+	dc->want = 0;
 	return dc->ops->recv(dc, p, n);
 }
 

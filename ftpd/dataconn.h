@@ -98,7 +98,7 @@ int dc_raw(const struct dataconn *dc);
 /* The connected socket (READY). */
 int dc_fd(const struct dataconn *dc);
 
-/* The direction the last EAGAIN from TLS waits for, or 0 for the natural one. */
+/* The direction TLS asked for in the last dc_send/dc_recv, or 0 (the natural one). */
 short dc_want(const struct dataconn *dc);
 
 /*

@@ -150,6 +150,27 @@ class TLSReuse(unittest.TestCase):
             for n in (1, 5, 10):
                 self.curl(tls, n, upload=True)
 
+    def test_curl_big_tls_transfers_cross_the_send_budget(self):
+        # Larger than one callback's budget (4 MiB): the transfer must
+        # wait for the right direction after the handshake.
+        data = os.urandom(12 << 20)
+        self.srv.write('alice/big.bin', data)
+        for tls in ('1.3', '1.2'):
+            version = ['--tls-max', '1.2'] if tls == '1.2' else ['--tlsv1.3']
+            with tempfile.TemporaryDirectory() as d:
+                out = os.path.join(d, 'big')
+                r = subprocess.run([CURL, '-sS', '--ssl-reqd', '-k', '--max-time', '60']
+                                   + version + [self.url('big.bin'), '-o', out],
+                                   capture_output=True, timeout=120)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(H.sha256_file(out), H.sha256(data))
+                r = subprocess.run([CURL, '-sS', '--ssl-reqd', '-k', '--max-time', '60']
+                                   + version + ['-T', out, self.url('big-up-%s' % tls)],
+                                   capture_output=True, timeout=120)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(H.sha256(self.srv.read('alice/big-up-%s' % tls)),
+                                 H.sha256(data))
+
     def test_lftp_serial_downloads_reuse_the_control_session(self):
         for tls in ('1.3', '1.2'):
             for n in (1, 5, 10):
