@@ -37,6 +37,14 @@ def tls_args(*more):
             '--set', 'tls_require_reuse=yes'] + list(more)
 
 
+def implicit_port(srv):
+    with open(srv.log) as f:
+        for line in f:
+            if 'implicit TLS' in line and 'ready on' in line:
+                return int(line.split(' port ')[1].split()[0])
+    raise AssertionError('no implicit TLS ready line')
+
+
 def log_size(srv):
     return os.path.getsize(srv.log)
 
@@ -53,7 +61,7 @@ class TLSReuse(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.srv = H.start_ftpd(extra=tls_args())
+        cls.srv = H.start_ftpd(extra=tls_args('--implicit-tls-port', '0'))
         cls.files = {}
         for i in range(10):
             data = os.urandom(150000 + 4099 * i)
@@ -71,6 +79,13 @@ class TLSReuse(unittest.TestCase):
 
     def url(self, path):
         return 'ftp://alice:%s@127.0.0.1:%d/%s' % (H.PASSWORD, self.srv.port, path)
+
+    def check_file(self, what, run, path, data):
+        """path holds exactly data (a lost transfer leaves no file)."""
+        self.assertTrue(os.path.exists(path), '%s: %s missing; client said %r'
+                        % (what, os.path.basename(path), run.stderr))
+        self.assertEqual(H.sha256_file(path), H.sha256(data),
+                         '%s: %s differs' % (what, os.path.basename(path)))
 
     def check_one_connection(self, before, what):
         """One control connection served it all, every data connection
@@ -96,15 +111,12 @@ class TLSReuse(unittest.TestCase):
                 else:
                     argv += [self.url(name), '-o', os.path.join(d, name)]
             r = subprocess.run(argv, capture_output=True, timeout=120)
+            # curl exits with the last transfer's status: check every file.
             self.assertEqual(r.returncode, 0, '%s: %s' % (what, r.stderr))
             for name in names:
-                if upload:
-                    got = self.srv.read('alice/up-curl-%s-%d-%s' % (tls, n, name))
-                else:
-                    with open(os.path.join(d, name), 'rb') as f:
-                        got = f.read()
-                self.assertEqual(H.sha256(got), H.sha256(self.files[name]),
-                                 '%s: %s differs' % (what, name))
+                self.check_file(what, r, os.path.join(d, name) if not upload else
+                                self.srv.path('alice/up-curl-%s-%d-%s' % (tls, n, name)),
+                                self.files[name])
         self.check_one_connection(before, what)
 
     def lftp(self, tls, n, upload):
@@ -131,13 +143,9 @@ class TLSReuse(unittest.TestCase):
                                timeout=180)
             self.assertEqual(r.returncode, 0, '%s: %s' % (what, r.stderr))
             for name in names:
-                if upload:
-                    got = self.srv.read('alice/up-lftp-%s-%d-%s' % (tls, n, name))
-                else:
-                    with open(os.path.join(d, name), 'rb') as f:
-                        got = f.read()
-                self.assertEqual(H.sha256(got), H.sha256(self.files[name]),
-                                 '%s: %s differs' % (what, name))
+                self.check_file(what, r, os.path.join(d, name) if not upload else
+                                self.srv.path('alice/up-lftp-%s-%d-%s' % (tls, n, name)),
+                                self.files[name])
         self.check_one_connection(before, what)
 
     def test_curl_serial_downloads_reuse_the_control_session(self):
@@ -170,6 +178,23 @@ class TLSReuse(unittest.TestCase):
                 self.assertEqual(r.returncode, 0, r.stderr)
                 self.assertEqual(H.sha256(self.srv.read('alice/big-up-%s' % tls)),
                                  H.sha256(data))
+
+    def test_curl_implicit_tls_serial_downloads_reuse_the_control_session(self):
+        port = implicit_port(self.srv)
+        for tls in ('1.3', '1.2'):
+            version = ['--tls-max', '1.2'] if tls == '1.2' else ['--tlsv1.3']
+            before = log_size(self.srv)
+            with tempfile.TemporaryDirectory() as d:
+                argv = [CURL, '-sS', '-k', '--max-time', '60'] + version
+                for i in range(5):
+                    argv += ['ftps://alice:%s@127.0.0.1:%d/f%d' % (H.PASSWORD, port, i),
+                             '-o', os.path.join(d, 'f%d' % i)]
+                r = subprocess.run(argv, capture_output=True, timeout=120)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                for i in range(5):
+                    self.check_file('curl implicit TLS %s x5' % tls, r,
+                                    os.path.join(d, 'f%d' % i), self.files['f%d' % i])
+            self.check_one_connection(before, 'curl implicit TLS %s x5' % tls)
 
     def test_lftp_serial_downloads_reuse_the_control_session(self):
         for tls in ('1.3', '1.2'):
@@ -392,15 +417,8 @@ class UnreadReplies(unittest.TestCase):
     def tearDownClass(cls):
         cls.srv.cleanup()
 
-    def implicit_port(self):
-        with open(self.srv.log) as f:
-            for line in f:
-                if 'implicit TLS' in line and 'ready on' in line:
-                    return int(line.split(' port ')[1].split()[0])
-        raise AssertionError('no implicit TLS ready line')
-
     def flood(self, mode):
-        port = self.implicit_port() if mode == 'implicit' else self.srv.port
+        port = implicit_port(self.srv) if mode == 'implicit' else self.srv.port
         c = Control(port, implicit=(mode == 'implicit'))
         if mode == 'auth':
             c.auth_tls()
