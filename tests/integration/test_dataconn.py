@@ -9,9 +9,10 @@
 - A client that sends commands without reading replies: the server's
   memory stays bounded over plain TCP, AUTH TLS and implicit TLS (2c).
 """
+import atexit
 import os
 import re
-import resource
+import shutil
 import socket
 import ssl
 import subprocess
@@ -25,6 +26,7 @@ import ftpharness as H  # noqa: E402
 
 TOOLS = os.environ.get('TOOLS', os.path.join(os.path.dirname(__file__), '..', '..', 'tools'))
 CERTS = tempfile.mkdtemp(prefix='ftpd-certs.')
+atexit.register(shutil.rmtree, CERTS, True)
 subprocess.run([os.path.join(TOOLS, 'make-cert'), CERTS], check=True,
                capture_output=True, timeout=60)
 CERT = os.path.join(CERTS, 'cert.pem')
