@@ -86,8 +86,9 @@ static void
 set_state(struct dataconn *dc, enum dc_state st)
 {
 #ifdef DC_TRACE
-	session_log(dc->s, "data connection: %s -> %s", state_names[dc->state],
-	    state_names[st]);
+	if (st != dc->state)
+		session_log(dc->s, "data connection: %s -> %s",
+		    state_names[dc->state], state_names[st]);
 #endif
 	dc->state = st;
 }
