@@ -1,5 +1,6 @@
 /*
- * cmd_tls.c: FTPS commands (RFC 4217): AUTH, PBSZ, PROT, CCC.
+ * cmd_tls.c: FTPS commands (RFC 4217): AUTH, PBSZ, PROT, CCC. Their
+ * order (AUTH, then PBSZ, then PROT) is the dispatcher's to enforce.
  */
 #include <ctype.h>
 #include <string.h>
@@ -24,10 +25,6 @@ cmd_auth(struct session *s, char *arg)
 		    "AUTH type not supported: use AUTH TLS.");
 		return;
 	}
-	if (s->tls_active) {
-		session_reply(s, R_503_BAD_SEQUENCE, "Already using TLS.");
-		return;
-	}
 	session_reply(s, R_234_AUTH_OK, "Proceed with negotiation.");
 	if (session_start_tls(s) < 0)
 		return;
@@ -40,10 +37,6 @@ cmd_pbsz(struct session *s, char *arg)
 {
 	const char *p;
 
-	if (!s->tls_active) {
-		session_reply(s, R_503_BAD_SEQUENCE, "PBSZ needs AUTH TLS first.");
-		return;
-	}
 	for (p = arg; *p; p++)
 		if (!isdigit((unsigned char)*p)) {
 			session_reply(s, R_501_ARG_SYNTAX_ERROR, "PBSZ needs a number.");
@@ -57,10 +50,6 @@ cmd_pbsz(struct session *s, char *arg)
 void
 cmd_prot(struct session *s, char *arg)
 {
-	if (!s->tls_active || !s->pbsz_done) {
-		session_reply(s, R_503_BAD_SEQUENCE, "PROT needs AUTH TLS and PBSZ first.");
-		return;
-	}
 	if (strcasecmp(arg, "P") == 0) {
 		s->prot_private = 1;
 		session_reply(s, R_200_OK, "PROT now Private.");

@@ -22,12 +22,12 @@ const struct command cmdtab[] = {
 	{ "ABOR", cmd_abor, NONE | X, NULL, "(abort transfer)" },
 	{ "ALLO", cmd_allo, L | REQ, NULL, "<sp> size" },
 	{ "APPE", cmd_appe, L | REQ | W, NULL, "<sp> path" },
-	{ "AUTH", cmd_auth, REQ | CMD_NEEDS_TLS, "AUTH TLS", "<sp> TLS" },
+	{ "AUTH", cmd_auth, REQ | CMD_NEEDS_TLS | CMD_BEFORE_AUTH, "AUTH TLS", "<sp> TLS" },
 	{ "CCC", cmd_ccc, NONE | CMD_NEEDS_TLS, NULL, "(refused)" },
 	{ "CDUP", cmd_cdup, L | NONE, NULL, "(go up)" },
 	{ "CWD", cmd_cwd, L, NULL, "[<sp> path]" },
 	{ "DELE", cmd_dele, L | REQ | W, NULL, "<sp> path" },
-	{ "EPRT", cmd_eprt, L | REQ, "EPRT", "<sp> |af|addr|port|" },
+	{ "EPRT", cmd_eprt, L | REQ | CMD_NOT_EPSV_ALL, "EPRT", "<sp> |af|addr|port|" },
 	{ "EPSV", cmd_epsv, L, "EPSV", "[<sp> 1 | 2 | ALL]" },
 	{ "FEAT", cmd_feat, NONE, NULL, "(list features)" },
 	{ "HELP", cmd_help, 0, NULL, "[<sp> command]" },
@@ -42,10 +42,10 @@ const struct command cmdtab[] = {
 	{ "NOOP", cmd_noop, NONE | X, NULL, "(no operation)" },
 	{ "OPTS", cmd_opts, REQ, NULL, "<sp> UTF8 ON | MLST facts" },
 	{ "PASS", cmd_pass, CMD_AFTER_USER, NULL, "<sp> password" },
-	{ "PASV", cmd_pasv, L | NONE, "PASV", "(passive mode)" },
-	{ "PBSZ", cmd_pbsz, REQ | CMD_NEEDS_TLS, "PBSZ", "<sp> 0" },
-	{ "PORT", cmd_port, L | REQ, NULL, "<sp> h1,h2,h3,h4,p1,p2" },
-	{ "PROT", cmd_prot, REQ | CMD_NEEDS_TLS, "PROT", "<sp> C | P" },
+	{ "PASV", cmd_pasv, L | NONE | CMD_NOT_EPSV_ALL, "PASV", "(passive mode)" },
+	{ "PBSZ", cmd_pbsz, REQ | CMD_NEEDS_TLS | CMD_AFTER_AUTH, "PBSZ", "<sp> 0" },
+	{ "PORT", cmd_port, L | REQ | CMD_NOT_EPSV_ALL, NULL, "<sp> h1,h2,h3,h4,p1,p2" },
+	{ "PROT", cmd_prot, REQ | CMD_NEEDS_TLS | CMD_AFTER_PBSZ, "PROT", "<sp> C | P" },
 	{ "PWD", cmd_pwd, L | NONE, NULL, "(print directory)" },
 	{ "QUIT", cmd_quit, NONE, NULL, "(log out)" },
 	{ "REIN", cmd_rein, NONE, NULL, "(log out, keep connection)" },
@@ -147,6 +147,42 @@ cmd_runs_during_transfer(const char *line)
 	    line[n + 1] != '\0');
 }
 
+static int
+tls_off(const struct session *s)
+{
+	return !s->tls_active;
+}
+
+static int
+tls_on(const struct session *s)
+{
+	return s->tls_active;
+}
+
+static int
+pbsz_done(const struct session *s)
+{
+	return s->tls_active && s->pbsz_done;
+}
+
+static int
+no_epsv_all(const struct session *s)
+{
+	return !s->epsv_all;
+}
+
+/* Sequence rules: a command with the flag needs the state, else 503. */
+static const struct sequence_rule {
+	unsigned flag;
+	int (*holds)(const struct session *s);
+	const char *text;	/* %s: the verb */
+} sequence_rules[] = {
+	{ CMD_BEFORE_AUTH, tls_off, "Already using TLS." },
+	{ CMD_AFTER_AUTH, tls_on, "%s needs AUTH TLS first." },
+	{ CMD_AFTER_PBSZ, pbsz_done, "%s needs AUTH TLS and PBSZ first." },
+	{ CMD_NOT_EPSV_ALL, no_epsv_all, "%s not allowed after EPSV ALL." },
+};
+
 /* Applies the table's rules; returns 0 when the handler may run. */
 static int
 check_rules(struct session *s, const struct command *c, const char *arg)
@@ -185,6 +221,14 @@ check_rules(struct session *s, const struct command *c, const char *arg)
 	if ((c->flags & CMD_WRITES) && !s->writable) {
 		session_reply(s, R_550_FILE_UNAVAILABLE, "Permission denied.");
 		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(sequence_rules); i++) {
+		const struct sequence_rule *r = &sequence_rules[i];
+
+		if ((c->flags & r->flag) && !r->holds(s)) {
+			session_reply(s, R_503_BAD_SEQUENCE, r->text, c->name);
+			return -1;
+		}
 	}
 	return 0;
 }

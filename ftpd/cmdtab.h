@@ -27,6 +27,10 @@ enum cmd_flags {
 	CMD_AFTER_RNFR = 1 << 6,	/* 503 unless RNFR came just before */
 	CMD_UNIMPLEMENTED = 1 << 7,	/* 502: known but not offered */
 	CMD_NEEDS_TLS = 1 << 8,		/* 502 (and no FEAT line) without TLS */
+	CMD_BEFORE_AUTH = 1 << 9,	/* 503 once the control is encrypted */
+	CMD_AFTER_AUTH = 1 << 10,	/* 503 until AUTH TLS */
+	CMD_AFTER_PBSZ = 1 << 11,	/* 503 until AUTH TLS and PBSZ */
+	CMD_NOT_EPSV_ALL = 1 << 12,	/* 503 after EPSV ALL (RFC 2428) */
 };
 
 struct command {

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "authpool.h"
 #include "connlimit.h"
+#include "dataconn.h"
 #include "homes.h"
 #include "listfmt.h"
 #include "log.h"
@@ -38,13 +39,17 @@
  */
 #define HELD_MAX (4 * (CTRL_LINE_MAX + 2))
 
-/* Stop reading commands while this much output is waiting for the peer. */
+/*
+ * Stop reading commands while this much output (plaintext or encrypted)
+ * waits for the peer; read again once it is down to the low mark.
+ */
 #define OUTPUT_HIGH_WATER (256 * 1024)
+#define OUTPUT_LOW_WATER (64 * 1024)
 
 static void ctrl_read_cb(struct bufferevent *bev, void *arg);
 static void ctrl_write_cb(struct bufferevent *bev, void *arg);
 static void ctrl_event_cb(struct bufferevent *bev, short what, void *arg);
-static void process_input(struct session *s);
+static void run_cb(evutil_socket_t fd, short what, void *arg);
 
 void
 session_idle_timeout(struct session *s, int on)
@@ -105,8 +110,6 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	}
 	s->worker = w;
 	s->root_fd = -1;
-	s->setup_fd = -1;
-	s->data_fd = -1;
 	s->mlst_facts = FACT_ALL;
 	buf_init(&s->held, HELD_MAX);
 	s->peer = peer;
@@ -148,6 +151,11 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	}
 	worker_add_session(w, s);
 	cfg = s->cfg;
+	if ((s->run_ev = event_new(worker_base(w), -1, 0, run_cb, s)) == NULL ||
+	    (s->dc = dc_new(s)) == NULL) {
+		session_free(s);
+		return;
+	}
 	tv.tv_sec = (time_t)cfg->login_timeout;
 	tv.tv_usec = 0;
 	s->login_ev = evtimer_new(worker_base(w), login_timeout_cb, s);
@@ -178,6 +186,12 @@ write_through(struct session *s, const char *p, size_t n)
 		return 0;
 	w = send(bufferevent_getfd(s->ctrl), p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	return w > 0 ? (size_t)w : 0;
+}
+
+struct ssl_st *
+session_ctrl_ssl(struct session *s)
+{
+	return s->tls_active ? bufferevent_openssl_get_ssl(s->ctrl) : NULL;
 }
 
 void
@@ -238,7 +252,7 @@ session_free(struct session *s)
 {
 	if (s->xfer != NULL)
 		xfer_cancel(s);
-	data_reset(s);
+	dc_free(s->dc);
 	session_log(s, "disconnect (%llu bytes in, %llu bytes out)",
 	    s->bytes_in, s->bytes_out);
 	if (s->auth_job != NULL)
@@ -248,6 +262,11 @@ session_free(struct session *s)
 		event_free(s->login_ev);
 	if (s->pause_ev != NULL)
 		event_free(s->pause_ev);
+	if (s->run_ev != NULL)
+		event_free(s->run_ev);
+	if (s->under_cb != NULL)
+		evbuffer_remove_cb_entry(bufferevent_get_output(
+		    bufferevent_get_underlying(s->ctrl)), s->under_cb);
 	connlimit_session_closed(&s->peer);
 	worker_remove_session(s->worker, s);
 	bufferevent_free(s->ctrl);
@@ -285,6 +304,30 @@ run_held(struct session *s)
 	free(line);
 }
 
+/*
+ * Bytes of control output not yet handed to the kernel. With AUTH TLS the
+ * control connection is a filter over the socket's bufferevent: its own
+ * output drains at once into encrypted bytes that wait below it.
+ */
+static size_t
+output_backlog(struct session *s)
+{
+	struct bufferevent *under = bufferevent_get_underlying(s->ctrl);
+	size_t n = evbuffer_get_length(bufferevent_get_output(s->ctrl));
+
+	if (under != NULL)
+		n += evbuffer_get_length(bufferevent_get_output(under));
+	return n;
+}
+
+/* Marks the session runnable: session_run runs soon from the event loop. */
+static void
+schedule_run(struct session *s)
+{
+	if (s->run_ev != NULL)
+		event_active(s->run_ev, EV_TIMEOUT, 0);
+}
+
 void
 session_resume(struct session *s)
 {
@@ -296,13 +339,7 @@ session_resume(struct session *s)
 		return;
 	}
 	session_idle_timeout(s, 1);
-	/* In order, until one of them starts another transfer. */
-	while (s->held.len > 0 && s->xfer == NULL && !s->closing && !s->paused)
-		run_held(s);
-	if (!s->closing && !s->paused) {
-		bufferevent_enable(s->ctrl, EV_READ);
-		process_input(s);
-	}
+	schedule_run(s);
 }
 
 /* One complete line from the peer. */
@@ -310,7 +347,7 @@ static void
 handle_line(struct session *s, char *line)
 {
 	if (s->xfer != NULL && !cmd_runs_during_transfer(line)) {
-		/* process_input made sure there is room. */
+		/* session_run made sure there is room. */
 		if (buf_append(&s->held, line, strlen(line) + 1) < 0)
 			session_close_after(s, R_421_SERVICE_UNAVAILABLE,
 			    "Out of memory.");
@@ -319,74 +356,106 @@ handle_line(struct session *s, char *line)
 	cmd_dispatch(s, line);
 }
 
-static void
-process_input(struct session *s)
+/*
+ * Reads one line's worth of input and acts on it. Returns 0 to go on,
+ * -1 when there is nothing more to do now.
+ */
+static int
+feed_input(struct session *s)
 {
 	/* s->ctrl changes under us when AUTH TLS wraps it: re-read it. */
-	while (!s->closing && !s->paused &&
-	    evbuffer_get_length(bufferevent_get_input(s->ctrl)) > 0) {
-		struct evbuffer *in = bufferevent_get_input(s->ctrl);
-		struct evbuffer_iovec v;
-		size_t used;
-		enum ctrl_result r;
+	struct evbuffer *in = bufferevent_get_input(s->ctrl);
+	struct evbuffer_iovec v;
+	enum ctrl_result r;
+	size_t used;
 
-		if (s->xfer != NULL && !held_room(s)) {
-			/* Enough is queued: let TCP push back until the end. */
-			bufferevent_disable(s->ctrl, EV_READ);
-			return;
-		}
-
-		if (evbuffer_get_length(bufferevent_get_output(s->ctrl)) >
-		    OUTPUT_HIGH_WATER) {
-			/* The peer is not reading replies: wait for it. */
-			bufferevent_disable(s->ctrl, EV_READ);
-			return;
-		}
-		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
-			break;
-		r = ctrl_feed(&s->reader, v.iov_base, v.iov_len, &used);
-		evbuffer_drain(in, used);
-		switch (r) {
-		case CTRL_NEED_MORE:
-			break;
-		case CTRL_TOO_LONG:
-			session_reply(s, R_500_SYNTAX_ERROR,
-			    "Command line too long (at most %d bytes).",
-			    CTRL_LINE_MAX);
-			break;
-		case CTRL_BAD_BYTE:
-			session_reply(s, R_500_SYNTAX_ERROR,
-			    "Command line holds a NUL byte.");
-			break;
-		case CTRL_LINE:
-			handle_line(s, s->reader.line.data != NULL ?
-			    s->reader.line.data : (char *)"");
-			break;
-		}
+	if (evbuffer_get_length(in) == 0 || evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+		return -1;
+	r = ctrl_feed(&s->reader, v.iov_base, v.iov_len, &used);
+	evbuffer_drain(in, used);
+	switch (r) {
+	case CTRL_NEED_MORE:
+		break;
+	case CTRL_TOO_LONG:
+		session_reply(s, R_500_SYNTAX_ERROR,
+		    "Command line too long (at most %d bytes).", CTRL_LINE_MAX);
+		break;
+	case CTRL_BAD_BYTE:
+		session_reply(s, R_500_SYNTAX_ERROR,
+		    "Command line holds a NUL byte.");
+		break;
+	case CTRL_LINE:
+		handle_line(s, s->reader.line.data != NULL ?
+		    s->reader.line.data : (char *)"");
+		break;
 	}
+	return 0;
+}
+
+/*
+ * The session's one input loop: held commands first (in order), then new
+ * lines, until a transfer holds commands back, the session pauses or
+ * closes, or the peer stops reading replies. Reading stops while the
+ * held queue is full or the output backlog is above OUTPUT_HIGH_WATER,
+ * so TCP pushes back on the peer. Nothing called from here re-enters it:
+ * a transfer or password check that ends marks the session runnable
+ * (schedule_run) and returns, and a nested call finds s->running set.
+ */
+static void
+session_run(struct session *s)
+{
+	if (s->running)
+		return;
+	s->running = 1;
+	while (!s->closing && !s->paused) {
+		if (s->xfer == NULL && s->held.len > 0) {
+			run_held(s);
+			continue;
+		}
+		if ((s->xfer != NULL && !held_room(s)) ||
+		    output_backlog(s) > OUTPUT_HIGH_WATER) {
+			bufferevent_disable(s->ctrl, EV_READ);
+			break;
+		}
+		if (!(bufferevent_get_enabled(s->ctrl) & EV_READ))
+			bufferevent_enable(s->ctrl, EV_READ);
+		if (feed_input(s) < 0)
+			break;
+	}
+	s->running = 0;
+}
+
+static void
+run_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	session_run(arg);
 }
 
 static void
 ctrl_read_cb(struct bufferevent *bev, void *arg)
 {
 	(void)bev;
-	process_input(arg);
+	session_run(arg);
 }
 
 /*
- * With AUTH TLS the control connection is a filter over the socket's
- * bufferevent: our output can be empty while the encrypted bytes still
- * wait below it. Returns whether any do.
+ * Watches the encrypted bytes below an AUTH TLS filter: when they drain
+ * below the mark, reading may go on (the filter's own write callback
+ * fires long before, as soon as its plaintext is encrypted).
  */
-static int
-output_pending(struct session *s)
+static void
+under_output_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
 {
-	struct bufferevent *under = bufferevent_get_underlying(s->ctrl);
+	struct session *s = arg;
 
-	if (evbuffer_get_length(bufferevent_get_output(s->ctrl)) > 0)
-		return 1;
-	return under != NULL &&
-	    evbuffer_get_length(bufferevent_get_output(under)) > 0;
+	(void)buf;
+	if (info->n_deleted > 0 && !s->closing && !s->paused &&
+	    !(bufferevent_get_enabled(s->ctrl) & EV_READ) &&
+	    output_backlog(s) <= OUTPUT_LOW_WATER)
+		schedule_run(s);
 }
 
 static void close_when_flushed(struct session *s);
@@ -405,7 +474,7 @@ close_when_flushed(struct session *s)
 {
 	struct timeval tv = { 0, 10 * 1000 };
 
-	if (!output_pending(s) || s->close_polls >= 200) {
+	if (output_backlog(s) == 0 || s->close_polls >= 200) {
 		session_free(s);
 		return;
 	}
@@ -429,12 +498,10 @@ ctrl_write_cb(struct bufferevent *bev, void *arg)
 		close_when_flushed(s);
 		return;
 	}
-	/* Output drained below the mark: take commands again. */
-	if (!s->paused && (s->xfer == NULL || held_room(s)) &&
-	    !(bufferevent_get_enabled(s->ctrl) & EV_READ)) {
-		bufferevent_enable(s->ctrl, EV_READ);
-		process_input(s);
-	}
+	/* Output drained: take commands again. */
+	if (!s->paused && !(bufferevent_get_enabled(s->ctrl) & EV_READ) &&
+	    output_backlog(s) <= OUTPUT_LOW_WATER)
+		schedule_run(s);
 }
 
 static void
@@ -482,6 +549,8 @@ session_start_tls(struct session *s)
 		goto fail;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(tls, 1);
+	s->under_cb = evbuffer_add_cb(bufferevent_get_output(under),
+	    under_output_cb, s);
 	s->ctrl = tls;
 	s->tls_active = 1;
 	bufferevent_setcb(s->ctrl, ctrl_read_cb, ctrl_write_cb, ctrl_event_cb, s);
@@ -530,10 +599,8 @@ void
 session_continue(struct session *s)
 {
 	s->paused = 0;
-	if (!s->closing && s->xfer == NULL) {
-		bufferevent_enable(s->ctrl, EV_READ);
-		process_input(s);
-	}
+	if (!s->closing)
+		schedule_run(s);
 }
 
 void

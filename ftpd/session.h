@@ -23,18 +23,14 @@ struct event;
 struct worker;
 struct config;
 struct xfer;
+struct dataconn;
 struct ssl_st;
+struct evbuffer_cb_entry;
 
 enum login_state {
 	LOGIN_NEED_USER,
 	LOGIN_NEED_PASS,
 	LOGIN_DONE,
-};
-
-enum data_mode {
-	DATA_NONE,	/* no PORT/PASV yet, or used up */
-	DATA_PASSIVE,	/* listening (or accepted) after PASV/EPSV */
-	DATA_ACTIVE,	/* PORT/EPRT address stored */
 };
 
 struct session {
@@ -51,6 +47,9 @@ struct session {
 					   each NUL-terminated, in order */
 	unsigned closing : 1;		/* close once the output is flushed */
 	unsigned paused : 1;		/* no commands read (login delay) */
+	unsigned running : 1;		/* inside session_run */
+	struct event *run_ev;		/* makes session_run run soon */
+	struct evbuffer_cb_entry *under_cb;	/* AUTH TLS: see session.c */
 	unsigned char close_polls;	/* waits for TLS output to drain */
 	unsigned long commands;		/* command lines seen */
 	struct event *login_ev;		/* login timeout, until logged in */
@@ -74,14 +73,7 @@ struct session {
 	off_t rest;			/* REST offset for the next transfer */
 	char *rnfr;			/* source of a pending rename */
 
-	enum data_mode data_mode;
-	int setup_fd;			/* passive listener or active connect */
-	struct event *setup_ev;
-	struct event *setup_timer;	/* passive listener's lifetime */
-	int data_fd;			/* accepted passive connection */
-	struct ssl_st *early_ssl;	/* its TLS, begun before the command */
-	struct event *early_ev;
-	struct sockaddr_storage port_addr;
+	struct dataconn *dc;		/* the data connection (dataconn.h) */
 	struct xfer *xfer;		/* the transfer in progress */
 
 	/* FTPS (RFC 4217) */
@@ -113,6 +105,9 @@ int session_start_tls(struct session *s);
  */
 void session_reply(struct session *s, int code, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
+/* The control connection's SSL, or NULL while it is plain. */
+struct ssl_st *session_ctrl_ssl(struct session *s);
+
 /* Queues a reply whose text is given as-is (no format processing). */
 void session_reply_text(struct session *s, int code, const char *text);
 
@@ -130,7 +125,8 @@ void session_pause(struct session *s, unsigned ms, void (*done)(struct session *
 
 /*
  * Stops reading commands until session_continue (a password check runs
- * meanwhile). Commands already received wait, in order.
+ * meanwhile). Commands already received wait, in order. session_continue
+ * marks the session runnable; the input loop goes on from the event loop.
  */
 void session_suspend(struct session *s);
 void session_continue(struct session *s);
@@ -142,8 +138,9 @@ void session_logged_in(struct session *s);
 void session_free(struct session *s);
 
 /*
- * Called when a transfer ends: runs the command that was held back and
- * resumes reading commands.
+ * Called when a transfer ends: marks the session runnable, so that its
+ * input loop runs the commands held back and reads on from the event
+ * loop (never from inside the caller: no re-entry).
  */
 void session_resume(struct session *s);
 

@@ -74,6 +74,13 @@ tls_new(const unsigned char sid[TLS_SID_LEN])
 	return ssl;
 }
 
+void
+tls_renew_ticket(SSL *ctrl)
+{
+	if (ctrl != NULL && SSL_version(ctrl) == TLS1_3_VERSION)
+		(void)SSL_new_session_ticket(ctrl);	/* best effort */
+}
+
 const char *
 tls_error_string(char *buf, size_t len)
 {

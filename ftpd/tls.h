@@ -30,6 +30,20 @@ int tls_enabled(void);
 /* A new server-side SSL bound to the session-id context sid. NULL on error. */
 SSL *tls_new(const unsigned char sid[TLS_SID_LEN]) WARN_UNUSED;
 
+/*
+ * Called when a data connection's handshake is done: with TLS 1.3 on the
+ * control connection ctrl, queues one new session ticket there, sent
+ * before the next reply. TLS 1.3 clients use a ticket once (curl 7.88
+ * offers each ticket on one data connection only, then nothing), so every
+ * data connection needs a fresh one, and it must come on the control
+ * connection: a client that uploads never reads its data connection, and
+ * a ticket left unread there makes its close a reset that loses the end
+ * of the upload. The ticket carries this session's id context, so only
+ * this session's data connections can resume it. No-op for TLS 1.2
+ * (session ids and tickets there can be resumed again and again).
+ */
+void tls_renew_ticket(SSL *ctrl);
+
 /* Fills sid with random bytes. */
 void tls_new_sid(unsigned char sid[TLS_SID_LEN]);
 

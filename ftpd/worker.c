@@ -52,8 +52,6 @@ struct worker {
 static struct worker *workers;
 static unsigned nworkers;
 static unsigned next_worker;
-static unsigned long session_total;	/* guarded by count_lock */
-static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct event_base *
 worker_base(struct worker *w)
@@ -77,9 +75,6 @@ worker_add_session(struct worker *w, struct session *s)
 		w->sessions->prev = s;
 	w->sessions = s;
 	w->nsessions++;
-	pthread_mutex_lock(&count_lock);
-	session_total++;
-	pthread_mutex_unlock(&count_lock);
 }
 
 void
@@ -92,22 +87,8 @@ worker_remove_session(struct worker *w, struct session *s)
 	if (s->next != NULL)
 		s->next->prev = s->prev;
 	w->nsessions--;
-	pthread_mutex_lock(&count_lock);
-	session_total--;
-	pthread_mutex_unlock(&count_lock);
 	if (w->stopping && w->nsessions == 0)
 		event_base_loopbreak(w->base);
-}
-
-unsigned
-workers_session_count(void)
-{
-	unsigned long n;
-
-	pthread_mutex_lock(&count_lock);
-	n = session_total;
-	pthread_mutex_unlock(&count_lock);
-	return (unsigned)n;
 }
 
 /* Runs and frees a list of posted calls, in order. */

@@ -32,9 +32,6 @@ void workers_hand_off(int fd, const struct sockaddr *sa, socklen_t salen,
  */
 void workers_stop(void);
 
-/* Total sessions across workers (approximate; for status and limits). */
-unsigned workers_session_count(void);
-
 /*
  * Runs fn(arg) on w's thread soon (or, once the worker has stopped, when
  * workers_stop cleans up). Callable from any thread. Returns 0, or -1

@@ -1,9 +1,13 @@
 /*
- * xfer.c: running transfers over the data connection; see xfer.h.
+ * xfer.c: moving a transfer's bytes over the data connection; see xfer.h.
+ *
+ * Return convention of the movers (send_*, recv_*, flush_out): 1 when
+ * they must wait for the socket (budget used up or EAGAIN), 0 at the end
+ * of the data, -1 on failure with errno and *local_err telling our side's
+ * failures (disk) from the peer's.
  */
 #include <errno.h>
 #include <limits.h>
-#include <openssl/err.h>
 #include <stdint.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -16,11 +20,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dataconn.h"
 #include "listing.h"
 #include "log.h"
 #include "reply.h"
 #include "session.h"
-#include "tls.h"
 #include "worker.h"
 #include "xfer.h"
 
@@ -30,35 +34,6 @@
 #define SEND_BUDGET (4 * 1024 * 1024)
 #define SENDFILE_CHUNK (1024 * 1024)
 #define PIPE_SIZE (1024 * 1024)
-
-static void xfer_io_cb(evutil_socket_t fd, short what, void *arg);
-
-/*
- * Turns an SSL_read/SSL_write/handshake failure into errno: EAGAIN with
- * x->want set when TLS waits for the socket, else EPROTO or ECONNRESET.
- */
-static ssize_t
-tls_io_error(struct xfer *x, int r)
-{
-	switch (SSL_get_error(x->ssl, r)) {
-	case SSL_ERROR_WANT_READ:
-		x->want = EV_READ;
-		errno = EAGAIN;
-		break;
-	case SSL_ERROR_WANT_WRITE:
-		x->want = EV_WRITE;
-		errno = EAGAIN;
-		break;
-	case SSL_ERROR_SYSCALL:
-		if (errno == 0 || errno == EAGAIN)
-			errno = ECONNRESET;
-		break;
-	default:
-		errno = EPROTO;
-		break;
-	}
-	return -1;
-}
 
 struct xfer *
 xfer_new(enum xfer_kind kind, const char *verb)
@@ -71,7 +46,6 @@ xfer_new(enum xfer_kind kind, const char *verb)
 	x->verb = verb;
 	x->file_fd = -1;
 	x->dir_fd = -1;
-	x->data_fd = -1;
 	x->pipe_fd[0] = x->pipe_fd[1] = -1;
 	ascii_init(&x->as);
 	buf_init(&x->out, 4 * IOBUF_SIZE);
@@ -80,18 +54,11 @@ xfer_new(enum xfer_kind kind, const char *verb)
 
 /* Closes and frees everything x holds; removes an unfinished temp file. */
 static void
-xfer_free(struct xfer *x, int keep_temp)
+xfer_free(struct xfer *x)
 {
-	if (x->ev != NULL)
-		event_free(x->ev);
-	if (x->ssl != NULL)
-		SSL_free(x->ssl);
-	if (x->data_fd >= 0)
-		close(x->data_fd);
-
 	if (x->file_fd >= 0)
 		close(x->file_fd);
-	if (x->temp_name != NULL && !keep_temp && x->dir_fd >= 0)
+	if (x->temp_name != NULL && x->dir_fd >= 0)
 		(void)unlinkat(x->dir_fd, x->temp_name, 0);
 	if (x->dir_fd >= 0)
 		close(x->dir_fd);
@@ -107,7 +74,7 @@ xfer_free(struct xfer *x, int keep_temp)
 void
 xfer_discard(struct xfer *x)
 {
-	xfer_free(x, 0);
+	xfer_free(x);
 }
 
 /* Writes an xferlog line (the wu-ftpd format that log analysers read). */
@@ -149,7 +116,8 @@ xfer_end(struct session *s, int code, const char *text, int complete)
 	}
 	log_xfer(s, x, complete);
 	s->xfer = NULL;
-	xfer_free(x, 0);
+	dc_close(s->dc);
+	xfer_free(x);
 	if (text != NULL)
 		session_reply_text(s, code, text);
 	session_resume(s);
@@ -230,47 +198,12 @@ fail_local(struct session *s, int err)
 	    R_451_LOCAL_ERROR, text, 0);
 }
 
-/*
- * Sends up to n bytes over the data connection, through TLS with PROT P.
- * Returns the bytes sent, or -1 with errno (EAGAIN: wait for x->want).
- */
-static ssize_t
-data_send(struct xfer *x, const void *p, size_t n)
-{
-	int r;
-
-	if (x->ssl == NULL)
-		return send(x->data_fd, p, n, MSG_NOSIGNAL);
-	ERR_clear_error();
-	r = SSL_write(x->ssl, p, n > INT32_MAX ? INT32_MAX : (int)n);
-	if (r > 0)
-		return r;
-	return tls_io_error(x, r);
-}
-
-/* Receives up to n bytes; 0 at the end of the data; -1 with errno. */
-static ssize_t
-data_recv(struct xfer *x, void *p, size_t n)
-{
-	int r;
-
-	if (x->ssl == NULL)
-		return recv(x->data_fd, p, n, 0);
-	ERR_clear_error();
-	r = SSL_read(x->ssl, p, n > INT32_MAX ? INT32_MAX : (int)n);
-	if (r > 0)
-		return r;
-	if (SSL_get_error(x->ssl, r) == SSL_ERROR_ZERO_RETURN)
-		return 0;	/* close_notify: a clean end */
-	return tls_io_error(x, r);
-}
-
 /* Sends pending bytes of x->out. 1 when all sent, 0 when blocked, -1 error. */
 static int
 flush_out(struct xfer *x)
 {
 	while (x->out.len > 0) {
-		ssize_t n = data_send(x, x->out.data, x->out.len);
+		ssize_t n = dc_send(x->s->dc, x->out.data, x->out.len);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -290,7 +223,7 @@ send_file_binary(struct xfer *x)
 	size_t sent = 0;
 
 	while (sent < SEND_BUDGET) {
-		ssize_t n = sendfile(x->data_fd, x->file_fd, &x->offset,
+		ssize_t n = sendfile(dc_fd(x->s->dc), x->file_fd, &x->offset,
 		    SENDFILE_CHUNK);
 
 		if (n < 0) {
@@ -418,7 +351,7 @@ recv_file_splice(struct xfer *x, int *local_err)
 	size_t got = 0;
 
 	while (got < SEND_BUDGET) {
-		ssize_t n = splice(x->data_fd, NULL, x->pipe_fd[1], NULL,
+		ssize_t n = splice(dc_fd(x->s->dc), NULL, x->pipe_fd[1], NULL,
 		    PIPE_SIZE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 
 		if (n < 0) {
@@ -449,7 +382,7 @@ recv_file(struct xfer *x, int *local_err)
 
 	while (got < SEND_BUDGET) {
 		/* TYPE A can write one byte more than it reads (ascii.h). */
-		ssize_t n = data_recv(x, x->iobuf, x->ascii ?
+		ssize_t n = dc_recv(x->s->dc, x->iobuf, x->ascii ?
 		    ASCII_FROM_NET_IN_MAX(IOBUF_SIZE / 2) : IOBUF_SIZE / 2);
 		const char *p = x->iobuf;
 		size_t len;
@@ -477,49 +410,6 @@ recv_file(struct xfer *x, int *local_err)
 	return 1;
 }
 
-/* Waits for what on the data connection (events are one-directional). */
-static int
-arm(struct session *s, struct xfer *x, short what)
-{
-	struct timeval tv = { (time_t)s->cfg->data_timeout, 0 };
-
-	if (x->ev != NULL && x->ev_what == what) {
-		if (event_pending(x->ev, EV_READ | EV_WRITE, NULL))
-			return 0;
-		return event_add(x->ev, &tv);
-	}
-	if (x->ev != NULL)
-		event_free(x->ev);
-	x->ev_what = what;
-	x->ev = event_new(worker_base(s->worker), x->data_fd, what | EV_PERSIST,
-	    xfer_io_cb, s);
-	if (x->ev == NULL || event_add(x->ev, &tv) < 0)
-		return -1;
-	return 0;
-}
-
-/*
- * Runs the transfer's callback from the event loop's queue without
- * asking epoll first: a fresh data connection is almost always ready,
- * and a small file is then sent (or stored) with no epoll_ctl at all.
- * The callback arms the event (arm) only when it has to wait.
- */
-static int
-kick(struct session *s, struct xfer *x, short what)
-{
-	if (x->ev == NULL || x->ev_what != what) {
-		if (x->ev != NULL)
-			event_free(x->ev);
-		x->ev_what = what;
-		x->ev = event_new(worker_base(s->worker), x->data_fd,
-		    what | EV_PERSIST, xfer_io_cb, s);
-		if (x->ev == NULL)
-			return -1;
-	}
-	event_active(x->ev, what, 0);
-	return 0;
-}
-
 /* The direction a transfer of this kind waits for when TLS does not say. */
 static short
 natural_direction(const struct xfer *x)
@@ -527,54 +417,14 @@ natural_direction(const struct xfer *x)
 	return x->kind == XFER_RECV_FILE ? EV_READ : EV_WRITE;
 }
 
-/*
- * With tls_require_reuse, a data connection must have resumed this
- * session's control TLS session. 1 if fine, -1 after ending the transfer.
- */
-static int
-check_reuse(struct session *s, struct xfer *x)
-{
-	if (s->cfg->tls_require_reuse && !SSL_session_reused(x->ssl)) {
-		session_log(s, "data TLS did not reuse the control session");
-		xfer_end(s, R_522_PROTOCOL_NOT_SUPPORTED,
-		    "SSL connection failed: session reuse required.", 0);
-		return -1;
-	}
-	return 1;
-}
-
-/*
- * Drives the TLS handshake of a data connection. Returns 1 when done,
- * 0 when it waits, -1 after ending the transfer.
- */
-static int
-handshake(struct session *s, struct xfer *x)
-{
-	char why[256];
-	int r;
-
-	ERR_clear_error();
-	r = SSL_do_handshake(x->ssl);
-	if (r == 1) {
-		x->handshaking = 0;
-		return check_reuse(s, x);
-	}
-	if (tls_io_error(x, r) < 0 && errno == EAGAIN)
-		return 0;
-	session_log(s, "data TLS handshake failed: %s",
-	    tls_error_string(why, sizeof(why)));
-	xfer_end(s, R_425_CANT_OPEN_DATA, "TLS handshake failed on the data connection.", 0);
-	return -1;
-}
-
+/* Moves the bytes the data connection can take now; see the convention. */
 static void
-xfer_io_cb(evutil_socket_t fd, short what, void *arg)
+xfer_io(void *arg, short what)
 {
 	struct session *s = arg;
 	struct xfer *x = s->xfer;
 	int rc, local_err = 0;
 
-	(void)fd;
 	if (what & EV_TIMEOUT) {
 		session_log(s, "data connection stalled for %u s",
 		    s->cfg->data_timeout);
@@ -582,20 +432,9 @@ xfer_io_cb(evutil_socket_t fd, short what, void *arg)
 		    "Data connection timed out; transfer aborted.", 0);
 		return;
 	}
-	x->want = 0;
-	if (x->handshaking) {
-		rc = handshake(s, x);
-		if (rc < 0)
-			return;
-		if (rc == 0) {
-			if (arm(s, x, x->want) < 0)
-				fail_local(s, ENOMEM);
-			return;
-		}
-	}
 	switch (x->kind) {
 	case XFER_SEND_FILE:
-		if (x->ascii || x->ssl != NULL)
+		if (x->ascii || !dc_raw(s->dc))
 			rc = send_file_buffered(x, &local_err);
 		else
 			rc = send_file_binary(x);
@@ -616,13 +455,15 @@ xfer_io_cb(evutil_socket_t fd, short what, void *arg)
 		break;
 	}
 	if (rc > 0) {
-		if (arm(s, x, x->want ? x->want : natural_direction(x)) < 0)
+		short want = dc_want(s->dc);
+
+		if (dc_wait(s->dc, want ? want : natural_direction(x), xfer_io,
+		    s) < 0)
 			fail_local(s, ENOMEM);
 		return;
 	}
 	if (rc == 0) {
-		if (x->ssl != NULL)
-			(void)SSL_shutdown(x->ssl);	/* close_notify, no wait */
+		dc_shutdown(s->dc);
 		complete(s);
 		return;
 	}
@@ -632,80 +473,53 @@ xfer_io_cb(evutil_socket_t fd, short what, void *arg)
 		fail_peer(s, errno);
 }
 
-void
-xfer_connected(struct session *s, int fd)
+/* dc_open's answer: the data connection is ready (or not). */
+static void
+data_ready(void *arg, enum dc_status status, const char *why)
 {
+	struct session *s = arg;
 	struct xfer *x = s->xfer;
+	char text[256];
 
-	x->waiting = 0;
-	x->data_fd = fd;
-	/* splice(2) cannot write to an O_APPEND file (APPE). */
-	if (x->kind == XFER_RECV_FILE && !x->ascii && !s->prot_private &&
+	switch (status) {
+	case DC_OK:
+		break;
+	case DC_ERR_REUSE:
+		xfer_end(s, R_522_PROTOCOL_NOT_SUPPORTED, why, 0);
+		return;
+	case DC_ERR_TLS:
+	case DC_ERR_TIMEOUT:
+		xfer_end(s, R_425_CANT_OPEN_DATA, why, 0);
+		return;
+	case DC_ERR_CONNECT:
+	default:
+		snprintf(text, sizeof(text), "Cannot open data connection: %s", why);
+		xfer_end(s, R_425_CANT_OPEN_DATA, text, 0);
+		return;
+	}
+	if (x->kind == XFER_RECV_FILE && !x->ascii && dc_raw(s->dc) &&
 	    !x->append && worker_splice_pipe(s->worker, x->pipe_fd) == 0) {
 		/* splice(2); it cannot write to an O_APPEND file (APPE). */
-	} else if ((x->kind == XFER_RECV_FILE || x->ascii || s->prot_private) &&
+	} else if ((x->kind == XFER_RECV_FILE || x->ascii || !dc_raw(s->dc)) &&
 	    (x->iobuf = malloc(IOBUF_SIZE)) == NULL) {
 		fail_local(s, ENOMEM);
 		return;
 	}
-	if (s->prot_private) {
-		/*
-		 * The client may start the handshake at once (curl) or after
-		 * our 150 (ftplib, lftp): as the accepting side we simply wait
-		 * for its ClientHello either way.
-		 */
-		if (s->early_ssl != NULL) {
-			/* Begun when the connection was accepted: take it over. */
-			x->ssl = s->early_ssl;
-			s->early_ssl = NULL;
-			if (s->early_ev != NULL) {
-				event_free(s->early_ev);
-				s->early_ev = NULL;
-			}
-			if (SSL_is_init_finished(x->ssl)) {
-				if (check_reuse(s, x) > 0 &&
-				    kick(s, x, natural_direction(x)) < 0)
-					fail_local(s, ENOMEM);
-				return;
-			}
-			x->handshaking = 1;
-			if (kick(s, x, EV_WRITE) < 0)
-				fail_local(s, ENOMEM);
-			return;
-		} else if ((x->ssl = tls_new(s->tls_sid)) == NULL ||
-		    SSL_set_fd(x->ssl, fd) != 1) {
-			fail_local(s, ENOMEM);
-			return;
-		} else {
-			SSL_set_num_tickets(x->ssl, 0);
-			SSL_set_accept_state(x->ssl);
-		}
-		x->handshaking = 1;
-		if (kick(s, x, EV_READ) < 0)
-			fail_local(s, ENOMEM);
-		return;
-	}
-	if (kick(s, x, natural_direction(x)) < 0)
-		fail_local(s, ENOMEM);
-}
-
-void
-xfer_connect_failed(struct session *s, const char *why)
-{
-	char text[256];
-
-	snprintf(text, sizeof(text), "Cannot open data connection: %s", why);
-	xfer_end(s, R_425_CANT_OPEN_DATA, text, 0);
+	/*
+	 * A fresh data connection is almost always ready: move bytes now
+	 * (this runs from the event loop), and arm the event only when the
+	 * socket makes us wait.
+	 */
+	xfer_io(s, natural_direction(x));
 }
 
 void
 xfer_start(struct session *s, struct xfer *x)
 {
 	char text[VPATH_MAX + 128];
-	int fd;
 
 	BUG_ON(s->xfer != NULL);
-	if (s->data_mode == DATA_NONE && s->data_fd < 0) {
+	if (!dc_armed(s->dc)) {
 		xfer_discard(x);
 		session_reply(s, R_425_CANT_OPEN_DATA, "Use PORT or PASV first.");
 		return;
@@ -735,30 +549,20 @@ xfer_start(struct session *s, struct xfer *x)
 	if (strcmp(x->verb, "STOU") == 0)
 		snprintf(text, sizeof(text), "FILE: %s", x->target_name);
 	session_reply_text(s, R_150_OPENING_DATA, text);
-	fd = data_connect(s);
-	if (fd >= 0) {
-		xfer_connected(s, fd);
-		return;
-	}
-	if (fd == -2) {
-		xfer_connect_failed(s, strerror(errno));
-		return;
-	}
-	/* datachan's listener or connect timer bounds the wait. */
-	x->waiting = 1;
+	dc_open(s->dc, s->prot_private, data_ready, s);
 }
 
 void
 xfer_abort(struct session *s)
 {
 	if (s->xfer == NULL) {
-		data_reset(s);
+		dc_close(s->dc);
 		session_reply(s, R_225_DATA_OPEN_NO_XFER, "No transfer to abort.");
 		return;
 	}
 	session_log(s, "%s %s aborted by client", s->xfer->verb,
 	    s->xfer->vpath != NULL ? s->xfer->vpath : "");
-	data_reset(s);
+	dc_close(s->dc);
 	session_reply(s, R_426_TRANSFER_ABORTED,
 	    "Connection closed; transfer aborted.");
 	xfer_end(s, R_226_CLOSING_DATA, "ABOR successful.", 0);
@@ -773,7 +577,8 @@ xfer_cancel(struct session *s)
 		return;
 	log_xfer(s, x, 0);
 	s->xfer = NULL;
-	xfer_free(x, 0);
+	dc_close(s->dc);
+	xfer_free(x);
 }
 
 void
@@ -787,5 +592,5 @@ xfer_describe(const struct session *s, char *out, size_t outsz)
 	}
 	snprintf(out, outsz, "%s %s: %llu bytes transferred%s", x->verb,
 	    x->vpath != NULL ? x->vpath : "", x->bytes,
-	    x->waiting ? " (waiting for the data connection)" : "");
+	    dc_waiting(s->dc) ? " (waiting for the data connection)" : "");
 }

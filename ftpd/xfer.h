@@ -1,19 +1,21 @@
 /*
- * xfer: data connections and the transfers that run over them.
+ * xfer: the transfers that run over a session's data connection.
  *
  * A handler prepares a struct xfer (the open file or the listing) and
- * calls xfer_start, which replies 150, gets the data connection (the
- * passive one already accepted or awaited, or an active connect), and
- * runs the transfer from the worker's event loop: sendfile for binary
- * downloads, streamed reads for uploads, incremental listings. The end of
- * a transfer replies 226 (or 426/451/552) and resumes the session.
+ * calls xfer_start, which replies 150 and asks the session's data
+ * connection (dataconn.h) for a ready connection; xfer then only moves
+ * bytes, from the worker's event loop: sendfile for plain binary
+ * downloads, splice for plain binary uploads, buffered reads and writes
+ * otherwise, incremental listings. The end of a transfer replies 226 (or
+ * 425/426/451/522/552), closes the data connection (each PORT/PASV serves
+ * one transfer) and marks the session runnable; it never runs commands
+ * itself.
  */
 #ifndef FTPD_XFER_H
 #define FTPD_XFER_H
 
 #include <sys/types.h>
-
-#include <openssl/ssl.h>
+#include <time.h>
 
 #include "ascii.h"
 #include "buf.h"
@@ -21,7 +23,6 @@
 
 struct session;
 struct listing;
-struct event;
 
 enum xfer_kind {
 	XFER_SEND_FILE,		/* RETR */
@@ -48,22 +49,14 @@ struct xfer {
 	char *target_name;
 	int truncate_at_end;	/* REST+STOR: cut the file where we stop */
 	int append;		/* APPE: the file is O_APPEND */
-	/* Connection state. */
-	int data_fd;
-	struct event *ev;
-	short ev_what;		/* the direction ev waits for */
-	short want;		/* direction TLS asked for, or 0 */
-	int waiting;		/* for the data connection */
-	SSL *ssl;		/* PROT P: TLS over the data connection */
 	int pipe_fd[2];		/* the worker's splice pipe, borrowed */
 	size_t in_pipe;		/* bytes spliced into the pipe, not yet out */
-	int handshaking;
 	unsigned long long bytes;
 	struct timespec started;
 	struct session *s;
 };
 
-/* A zeroed transfer of the given kind with file_fd, dir_fd and data_fd -1. */
+/* A zeroed transfer of the given kind with file_fd and dir_fd -1. */
 struct xfer *xfer_new(enum xfer_kind kind, const char *verb);
 
 /* Frees a transfer that never started (closes what it holds). */
@@ -71,7 +64,8 @@ void xfer_discard(struct xfer *x);
 
 /*
  * Starts x for s (s takes ownership): replies 425 and discards it when
- * there is no PORT/PASV, else replies 150 and runs it.
+ * there is no PORT/PASV (a transfer uses one up), else replies 150 and
+ * runs it.
  */
 void xfer_start(struct session *s, struct xfer *x);
 
@@ -83,27 +77,5 @@ void xfer_cancel(struct session *s);
 
 /* A one-line description of the transfer in progress, for STAT. */
 void xfer_describe(const struct session *s, char *out, size_t outsz);
-
-/* Data connection setup (datachan.c). */
-
-/* PASV (extended = 0) or EPSV (1): listens and replies 227/229. */
-void data_passive(struct session *s, int extended, int family);
-
-/* Stores an active address after checks; replies 200 or an error. */
-void data_active(struct session *s, const struct sockaddr_storage *ss);
-
-/* Closes any passive listener or unused data connection. */
-void data_reset(struct session *s);
-
-/*
- * Gets the data connection for the transfer: returns a connected fd, or -1
- * when the transfer must wait (it then gets xfer_connected later), or -2
- * on failure (errno set).
- */
-int data_connect(struct session *s);
-
-/* Called by datachan when the awaited data connection is there (or not). */
-void xfer_connected(struct session *s, int fd);
-void xfer_connect_failed(struct session *s, const char *why);
 
 #endif
