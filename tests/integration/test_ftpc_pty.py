@@ -156,7 +156,9 @@ class Shell(unittest.TestCase):
         self.term.type('\r')
         # The bar (name, bar, percent, size, rate), erased at the end,
         # then the summary line.
-        self.term.expect(r'completion-target\.bin.*\[[#> ]+\].*%.*/s')
+        # Non-greedy: when the bar and the summary arrive in one read, the
+        # bar's pattern must stop at the bar's own rate.
+        self.term.expect(r'completion-target\.bin.*?\[[#> ]+\].*?%.*?/s')
         self.term.expect(r'completion-target\.bin: 3145728 bytes received in '
                          r'\d+\.\d s \(\d+\.\d\d [KMG]?i?B/s\)\n')
         self.term.expect(r'alice@127\.0\.0\.1:/> ')
