@@ -540,7 +540,7 @@ main(int argc, char **argv)
 	max_fds = raise_fd_limit();
 	if (load_state() < 0)
 		return 1;
-	(void)uploadtmp_sweep(cfg.root);
+	(void)uploadtmp_sweep_start(cfg.root);
 	connlimit_init(&cfg, max_fds);
 	if (connlimit_session_cap() < cfg.max_sessions)
 		log_msg("max_sessions lowered to %lu: the descriptor limit is %lu",

@@ -3,6 +3,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -154,4 +155,52 @@ uploadtmp_sweep(const char *root)
 		return 0;
 	}
 	return sweep_dir(fd, root, 0);
+}
+
+struct sweep_arg {
+	int fd;
+	char *root;
+};
+
+static void *
+sweep_main(void *p)
+{
+	struct sweep_arg *a = p;
+	unsigned long n = sweep_dir(a->fd, a->root, 0);
+
+	log_msg("stale uploads: sweep of %s done, %lu removed", a->root, n);
+	free(a->root);
+	free(a);
+	return NULL;
+}
+
+int
+uploadtmp_sweep_start(const char *root)
+{
+	struct sweep_arg *a = calloc(1, sizeof(*a));
+	pthread_attr_t attr;
+	pthread_t t;
+	int rc;
+
+	if (a == NULL || (a->root = strdup(root)) == NULL) {
+		free(a);
+		return -1;
+	}
+	if ((a->fd = open(root, O_RDONLY | O_DIRECTORY | O_NONBLOCK |
+	    O_CLOEXEC)) < 0) {
+		log_msg("stale uploads: cannot open %s: %s", root,
+		    strerror(errno));
+		free(a->root);
+		free(a);
+		return -1;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &attr, sweep_main, a);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		/* No thread: sweep now rather than never. */
+		(void)sweep_main(a);
+	}
+	return 0;
 }

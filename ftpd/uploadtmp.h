@@ -39,4 +39,13 @@ int uploadtmp_create(int dirfd, const char *target, mode_t mode,
 #define UPLOADTMP_SWEEP_DEPTH 64
 unsigned long uploadtmp_sweep(const char *root);
 
+/*
+ * The same sweep on a thread of its own, so that a large root does not
+ * hold up startup (systemd would time out waiting for READY=1). root is
+ * opened now, with the caller's privileges; the thread walks it as the
+ * server runs, and logs "stale uploads: sweep of ROOT done, N removed".
+ * Returns 0, or -1 (logged) when root cannot be opened.
+ */
+int uploadtmp_sweep_start(const char *root);
+
 #endif

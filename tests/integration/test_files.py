@@ -206,6 +206,8 @@ class StaleTempFiles(unittest.TestCase):
                         'rb')
             fcntl.flock(held, fcntl.LOCK_EX)
             srv.start()
+            wait_for(lambda: 'sweep of' in open(srv.log, errors='replace')
+                     .read(), what='the end of the sweep')
             held.close()
             self.assertFalse(os.path.exists(
                 srv.path('alice/.ftpd-upload.1111111111111111.a')))
@@ -243,6 +245,8 @@ class StaleTempFiles(unittest.TestCase):
             # start() waits for a ready line: not the old server's.
             os.rename(srv.log, srv.log + '.1')
             srv.start()
+            wait_for(lambda: 'sweep of' in open(srv.log, errors='replace')
+                     .read(), what='the end of the sweep')
             self.assertEqual([n for n in os.listdir(home)
                               if n.startswith('.ftpd-upload.')], [])
             self.assertFalse(os.path.exists(srv.path('alice/big.bin')))
