@@ -268,3 +268,67 @@ addr_pton(const char *host, unsigned port, struct sockaddr_storage *ss)
 	}
 	return -1;
 }
+
+int
+addr_cidr_parse(const char *text, struct addr_cidr *out)
+{
+	char host[64];
+	const char *slash = strchr(text, '/');
+	size_t n = slash != NULL ? (size_t)(slash - text) : strlen(text);
+	unsigned long bits;
+	unsigned max;
+	char *end;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0 || n >= sizeof(host))
+		return -1;
+	memcpy(host, text, n);
+	host[n] = '\0';
+	if (addr_pton(host, 0, &out->net) < 0)
+		return -1;
+	addr_unmap(&out->net);
+	max = out->net.ss_family == AF_INET ? 32 : 128;
+	if (slash == NULL) {
+		out->bits = max;
+		return 0;
+	}
+	if (slash[1] < '0' || slash[1] > '9')
+		return -1;
+	errno = 0;
+	bits = strtoul(slash + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || bits > max)
+		return -1;
+	out->bits = (unsigned)bits;
+	return 0;
+}
+
+/* Whether the first bits bits of a and b (n bytes each) are equal. */
+static int
+prefix_equal(const unsigned char *a, const unsigned char *b, unsigned bits)
+{
+	unsigned whole = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, whole) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	return ((a[whole] ^ b[whole]) & (0xff << (8 - rest))) == 0;
+}
+
+int
+addr_in_cidr(const struct sockaddr_storage *a, const struct addr_cidr *c)
+{
+	struct sockaddr_storage x = *a;
+
+	addr_unmap(&x);
+	if (x.ss_family != c->net.ss_family)
+		return 0;
+	if (x.ss_family == AF_INET)
+		return prefix_equal((const unsigned char *)
+		    &((struct sockaddr_in *)&x)->sin_addr,
+		    (const unsigned char *)
+		    &((const struct sockaddr_in *)&c->net)->sin_addr, c->bits);
+	return prefix_equal((const unsigned char *)
+	    &((struct sockaddr_in6 *)&x)->sin6_addr, (const unsigned char *)
+	    &((const struct sockaddr_in6 *)&c->net)->sin6_addr, c->bits);
+}

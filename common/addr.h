@@ -54,4 +54,20 @@ int addr_ntop(const struct sockaddr_storage *ss, char *out, size_t outsz) WARN_U
 /* Parses a numeric IPv4 or IPv6 address with a port into ss. */
 int addr_pton(const char *host, unsigned port, struct sockaddr_storage *ss) WARN_UNUSED;
 
+/* A network: an address and how many leading bits of it count. */
+struct addr_cidr {
+	struct sockaddr_storage net;
+	unsigned bits;
+};
+
+/*
+ * Parses "192.0.2.0/24", "2001:db8::/32" or a bare address (all its
+ * bits). Returns 0, or -1 for bad syntax or a prefix longer than the
+ * address.
+ */
+int addr_cidr_parse(const char *text, struct addr_cidr *out) WARN_UNUSED;
+
+/* Whether a (IPv4-mapped IPv6 counts as IPv4) lies in the network c. */
+int addr_in_cidr(const struct sockaddr_storage *a, const struct addr_cidr *c);
+
 #endif

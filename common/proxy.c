@@ -210,3 +210,52 @@ proxy_parse(const unsigned char *p, size_t n, struct proxy_header *h)
 		return parse_v1(p, n, h);
 	return -1;
 }
+
+int
+proxy_recv(int fd, struct proxy_reader *r, enum proxy_versions accept,
+    struct proxy_header *h)
+{
+	unsigned char peek[PROXY_V2_MAX];
+	ssize_t n, len;
+	size_t take;
+
+	for (;;) {
+		n = recv(fd, peek, sizeof(r->buf) - r->got, MSG_PEEK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		if (n == 0) {
+			errno = ECONNRESET;
+			return -1;
+		}
+		memcpy(r->buf + r->got, peek, (size_t)n);
+		len = proxy_header_length(r->buf, r->got + (size_t)n, accept);
+		if (len < 0) {
+			errno = EPROTO;
+			return -1;
+		}
+		/*
+		 * Undecided, or a v2 header longer than what came: every byte
+		 * seen is header, take them all. Decided: take up to its end.
+		 */
+		take = len == 0 || (size_t)len > r->got + (size_t)n ?
+		    (size_t)n : (size_t)len - r->got;
+		if (recv(fd, r->buf + r->got, take, 0) != (ssize_t)take) {
+			errno = EPROTO;
+			return -1;
+		}
+		r->got += take;
+		if (len > 0 && r->got == (size_t)len)
+			break;
+		if (r->got == sizeof(r->buf)) {
+			errno = EPROTO;
+			return -1;
+		}
+	}
+	if (proxy_parse(r->buf, r->got, h) < 0) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 1;
+}

@@ -52,4 +52,22 @@ ssize_t proxy_header_length(const unsigned char *p, size_t n,
  */
 int proxy_parse(const unsigned char *p, size_t n, struct proxy_header *h) WARN_UNUSED;
 
+/* A header being read from a socket, a piece at a time. */
+struct proxy_reader {
+	unsigned char buf[PROXY_V2_MAX];
+	size_t got;
+};
+
+/*
+ * Reads the header from a non-blocking socket into r (zeroed before the
+ * first call) without ever taking a byte past it: bytes are peeked, and
+ * only those that are certainly header are taken. Returns 1 with *h once
+ * the header is complete and valid, 0 when the rest has not arrived
+ * (wait for the socket to be readable and call again), or -1: errno
+ * EPROTO for a malformed or too long header, ECONNRESET when the peer
+ * closed first, or recv's own errno.
+ */
+int proxy_recv(int fd, struct proxy_reader *r, enum proxy_versions accept,
+    struct proxy_header *h) WARN_UNUSED;
+
 #endif

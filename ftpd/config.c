@@ -42,6 +42,8 @@ static const struct option_def {
 	{ "max_list_entries", K_UINT, OFF(max_list_entries), 1, 10000000 },
 	{ "upload_in_place", K_BOOL, OFF(upload_in_place), 0, 1 },
 	{ "allow_foreign_data", K_BOOL, OFF(allow_foreign_data), 0, 1 },
+	{ "proxy_protocol", K_STR, OFF(proxy_protocol), 0, 0 },
+	{ "proxy_from", K_STR, OFF(proxy_from), 0, 0 },
 	{ "file_mode", K_MODE, OFF(file_mode), 0, 0777 },
 	{ "dir_mode", K_MODE, OFF(dir_mode), 0, 0777 },
 	{ "banner", K_STR, OFF(banner), 0, 0 },
@@ -89,6 +91,7 @@ config_defaults(struct config *cfg)
 	cfg->login_delay_ms = 500;
 	cfg->tls = strdup("off");
 	cfg->log_format = strdup("text");
+	cfg->proxy_protocol = strdup("off");
 	cfg->tls_require_reuse = 1;
 	cfg->implicit_tls_port = -1;
 }

@@ -31,6 +31,8 @@ struct config {
 	unsigned max_list_entries;
 	int upload_in_place;	/* write STOR straight into the target */
 	int allow_foreign_data;	/* PORT/EPRT to other hosts (FXP) */
+	char *proxy_protocol;	/* "off", "v1", "v2" or "any" */
+	char *proxy_from;	/* balancers' networks, comma-separated */
 	unsigned file_mode;	/* mode of created files, before umask 0 */
 	unsigned dir_mode;
 	char *banner;

@@ -30,6 +30,7 @@
 #include "addr.h"
 #include "config.h"
 #include "dataconn.h"
+#include "proxyconn.h"
 #include "session.h"
 #include "tls.h"
 #include "worker.h"
@@ -38,6 +39,7 @@ enum dc_state {
 	DC_IDLE,		/* no PORT/PASV */
 	DC_PORT_SET,		/* PORT/EPRT address stored */
 	DC_LISTENING,		/* PASV/EPSV listener open */
+	DC_PROXY_HEADER,	/* from a balancer: reading its PROXY header */
 	DC_CONNECTING,		/* active connect in progress */
 	DC_ACCEPTED,		/* connected, TLS not begun */
 	DC_HANDSHAKING,		/* TLS handshake in progress */
@@ -46,7 +48,7 @@ enum dc_state {
 
 #ifdef DC_TRACE
 static const char *const state_names[] = {
-	"idle", "port set", "listening", "connecting", "accepted",
+	"idle", "port set", "listening", "proxy header", "connecting", "accepted",
 	"handshaking", "ready",
 };
 #endif
@@ -60,6 +62,8 @@ struct dataconn {
 	struct session *s;
 	enum dc_state state;
 	int fd;			/* listener, connecting socket or connection */
+	int listen_fd;		/* the listener, kept while a header is read */
+	struct proxy_reader *proxy;	/* that header so far */
 	SSL *ssl;		/* PROT P */
 	const struct dc_ops *ops;
 	struct event *ev;	/* the descriptor's one event */
@@ -253,6 +257,12 @@ close_fd(struct dataconn *dc)
 		close(dc->fd);
 		dc->fd = -1;
 	}
+	if (dc->listen_fd >= 0) {
+		close(dc->listen_fd);
+		dc->listen_fd = -1;
+	}
+	free(dc->proxy);
+	dc->proxy = NULL;
 	dc->ops = &plain_ops;
 	dc->want = 0;
 }
@@ -266,6 +276,7 @@ dc_new(struct session *s)
 		return NULL;
 	dc->s = s;
 	dc->fd = -1;
+	dc->listen_fd = -1;
 	dc->ops = &plain_ops;
 	dc->timer = evtimer_new(worker_base(s->worker), timer_cb, dc);
 	if (dc->timer == NULL) {
@@ -397,23 +408,30 @@ connected(struct dataconn *dc, int fd)
 
 /*
  * Accepts the client's data connection from the passive listener, turning
- * away anyone else who raced it there (PASV port theft). Returns the fd,
- * or -1 with errno (EAGAIN: not there yet).
+ * away anyone else who raced it there (PASV port theft). A connection
+ * from a balancer (proxy_protocol) is taken too, with *relayed set: whose
+ * it is, its PROXY header will say. Returns the fd, or -1 with errno
+ * (EAGAIN: not there yet).
  */
 static int
-accept_peer(struct dataconn *dc)
+accept_peer(struct dataconn *dc, int *relayed)
 {
 	struct sockaddr_storage peer;
 	socklen_t len;
 	char who[64];
 	int fd;
 
+	*relayed = 0;
 	for (;;) {
 		len = sizeof(peer);
 		fd = accept4(dc->fd, (struct sockaddr *)&peer, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return -1;
+		if (proxyconn_enabled() && proxyconn_from_balancer(&peer)) {
+			*relayed = 1;
+			return fd;
+		}
 		if (addr_same_host(&peer, &dc->s->peer))
 			return fd;
 		addr_unmap(&peer);
@@ -424,16 +442,99 @@ accept_peer(struct dataconn *dc)
 	}
 }
 
+static void accept_cb(evutil_socket_t lfd, short what, void *arg);
+
+/*
+ * A relayed data connection was not the client's (or its header was
+ * bad): turn it away and listen on, as for any stranger.
+ */
+static void
+refuse_relayed(struct dataconn *dc, const char *why)
+{
+	session_log(dc->s, "refused relayed data connection: %s", why);
+	if (dc->ev != NULL) {
+		event_free(dc->ev);
+		dc->ev = NULL;
+	}
+	close(dc->fd);
+	free(dc->proxy);
+	dc->proxy = NULL;
+	dc->fd = dc->listen_fd;
+	dc->listen_fd = -1;
+	set_state(dc, DC_LISTENING);
+	if ((dc->opened || dc->s->prot_private) &&
+	    watch(dc, EV_READ | EV_PERSIST, accept_cb, NULL) < 0 && dc->opened)
+		report(dc, DC_ERR_CONNECT, strerror(ENOMEM));
+}
+
+static void
+proxy_header_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dataconn *dc = arg;
+	struct proxy_header h;
+	int r;
+
+	(void)fd;
+	(void)what;
+	r = proxy_recv(dc->fd, dc->proxy, proxyconn_versions(), &h);
+	if (r == 0)
+		return;
+	if (r < 0) {
+		refuse_relayed(dc, errno == EPROTO ? "malformed PROXY header" :
+		    "closed before its PROXY header ended");
+		return;
+	}
+	if (!h.relayed || !addr_same_host(&h.src, &dc->s->peer)) {
+		refuse_relayed(dc, h.relayed ? "it names another client" :
+		    "a LOCAL header");
+		return;
+	}
+	free(dc->proxy);
+	dc->proxy = NULL;
+	event_free(dc->ev);
+	dc->ev = NULL;
+	close(dc->listen_fd);
+	dc->listen_fd = -1;
+	connected(dc, dc->fd);
+}
+
+/* A connection came off the listener: the client's, or a balancer's. */
+static void
+took(struct dataconn *dc, int fd, int relayed)
+{
+	if (!relayed) {
+		connected(dc, fd);
+		return;
+	}
+	/* The listener stays open until the header proves the client. */
+	if ((dc->proxy = calloc(1, sizeof(*dc->proxy))) == NULL) {
+		close(fd);
+		if (dc->opened)
+			report(dc, DC_ERR_CONNECT, strerror(ENOMEM));
+		return;
+	}
+	if (dc->ev != NULL) {
+		event_free(dc->ev);
+		dc->ev = NULL;
+	}
+	dc->listen_fd = dc->fd;
+	dc->fd = fd;
+	set_state(dc, DC_PROXY_HEADER);
+	/* The data timer still runs: it bounds the header too. */
+	if (watch(dc, EV_READ | EV_PERSIST, proxy_header_cb, NULL) < 0)
+		refuse_relayed(dc, "out of memory");
+}
+
 static void
 accept_cb(evutil_socket_t lfd, short what, void *arg)
 {
 	struct dataconn *dc = arg;
-	int fd;
+	int fd, relayed;
 
 	(void)lfd;
 	(void)what;
-	if ((fd = accept_peer(dc)) >= 0)
-		connected(dc, fd);
+	if ((fd = accept_peer(dc, &relayed)) >= 0)
+		took(dc, fd, relayed);
 	/* else EAGAIN, ECONNABORTED: keep listening */
 }
 
@@ -613,7 +714,7 @@ start_connect(struct dataconn *dc)
 void
 dc_open(struct dataconn *dc, int tls, dc_done_fn done, void *arg)
 {
-	int fd;
+	int fd, relayed;
 
 	BUG_ON(!dc_armed(dc));
 	dc->opened = 1;
@@ -625,12 +726,15 @@ dc_open(struct dataconn *dc, int tls, dc_done_fn done, void *arg)
 		start_connect(dc);
 		break;
 	case DC_LISTENING:
-		if ((fd = accept_peer(dc)) >= 0)
-			connected(dc, fd);
+		if ((fd = accept_peer(dc, &relayed)) >= 0)
+			took(dc, fd, relayed);
 		else if (errno != EAGAIN && errno != ECONNABORTED)
 			report(dc, DC_ERR_CONNECT, strerror(errno));
 		else if (watch(dc, EV_READ | EV_PERSIST, accept_cb, NULL) < 0)
 			report(dc, DC_ERR_CONNECT, strerror(ENOMEM));
+		break;
+	case DC_PROXY_HEADER:
+		/* Accepted before the command; proxy_header_cb goes on. */
 		break;
 	case DC_HANDSHAKING:
 		/* Begun before the command; handshake_step answers. */

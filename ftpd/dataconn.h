@@ -8,6 +8,8 @@
  * function in dataconn.c, which can trace every change (-DDC_TRACE):
  *
  *   IDLE --dc_passive--> LISTENING --accept--> ACCEPTED
+ *   LISTENING --accept from a balancer--> PROXY_HEADER --client's--> ACCEPTED
+ *   PROXY_HEADER --bad header or another client's--> LISTENING
  *   IDLE --dc_active--> PORT_SET --dc_open--> CONNECTING --> ACCEPTED
  *   ACCEPTED --(PROT P)--> HANDSHAKING --> READY
  *   ACCEPTED --(PROT C)----------------> READY

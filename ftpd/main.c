@@ -27,6 +27,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "privs.h"
+#include "proxyconn.h"
 #include "service.h"
 #include "tls.h"
 #include "uploadtmp.h"
@@ -541,6 +542,10 @@ main(int argc, char **argv)
 	if (load_state() < 0)
 		return 1;
 	(void)uploadtmp_sweep_start(cfg.root);
+	if (proxyconn_init(&cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		return 2;
+	}
 	connlimit_init(&cfg, max_fds);
 	if (connlimit_session_cap() < cfg.max_sessions)
 		log_msg("max_sessions lowered to %lu: the descriptor limit is %lu",

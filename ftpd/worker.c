@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "proxyconn.h"
 #include "reply.h"
 #include "session.h"
 #include "worker.h"
@@ -128,8 +129,8 @@ start_conn(void *arg)
 	if (p->w->stopping)
 		close(p->fd);
 	else
-		session_start(p->w, p->fd, (struct sockaddr *)&p->addr, p->len,
-		    p->implicit_tls);
+		proxyconn_start(p->w, p->fd, (struct sockaddr *)&p->addr,
+		    p->len, p->implicit_tls);
 	free(p);
 }
 
@@ -163,6 +164,7 @@ worker_main(void *arg)
 	/* Past the shutdown timeout: whatever is left is cut off. */
 	while (w->sessions != NULL)
 		session_free(w->sessions);
+	proxyconn_drop(w);
 	return NULL;
 }
 

@@ -436,10 +436,51 @@ test_same_host(void)
 	CU_ASSERT_FALSE(addr_same_host(&a, &b));
 }
 
+static void
+test_cidr(void)
+{
+	struct sockaddr_storage a;
+	struct addr_cidr c;
+
+	CU_ASSERT_EQUAL_FATAL(addr_cidr_parse("192.0.2.0/24", &c), 0);
+	CU_ASSERT_EQUAL(addr_pton("192.0.2.200", 21, &a), 0);
+	CU_ASSERT_TRUE(addr_in_cidr(&a, &c));
+	CU_ASSERT_EQUAL(addr_pton("192.0.3.1", 21, &a), 0);
+	CU_ASSERT_FALSE(addr_in_cidr(&a, &c));
+	/* An IPv4-mapped IPv6 peer is the IPv4 host. */
+	CU_ASSERT_EQUAL(addr_pton("::ffff:192.0.2.9", 21, &a), 0);
+	CU_ASSERT_TRUE(addr_in_cidr(&a, &c));
+	/* A bare address is all its bits; /0 is everything of a family. */
+	CU_ASSERT_EQUAL_FATAL(addr_cidr_parse("127.0.0.3", &c), 0);
+	CU_ASSERT_EQUAL(c.bits, 32);
+	CU_ASSERT_EQUAL(addr_pton("127.0.0.3", 0, &a), 0);
+	CU_ASSERT_TRUE(addr_in_cidr(&a, &c));
+	CU_ASSERT_EQUAL(addr_pton("127.0.0.4", 0, &a), 0);
+	CU_ASSERT_FALSE(addr_in_cidr(&a, &c));
+	CU_ASSERT_EQUAL_FATAL(addr_cidr_parse("2001:db8::/33", &c), 0);
+	CU_ASSERT_EQUAL(addr_pton("2001:db8:7fff::1", 0, &a), 0);
+	CU_ASSERT_TRUE(addr_in_cidr(&a, &c));
+	CU_ASSERT_EQUAL(addr_pton("2001:db8:8000::1", 0, &a), 0);
+	CU_ASSERT_FALSE(addr_in_cidr(&a, &c));
+	CU_ASSERT_EQUAL(addr_pton("192.0.2.1", 0, &a), 0);
+	CU_ASSERT_FALSE(addr_in_cidr(&a, &c));
+	CU_ASSERT_EQUAL_FATAL(addr_cidr_parse("0.0.0.0/0", &c), 0);
+	CU_ASSERT_TRUE(addr_in_cidr(&a, &c));
+	/* Refused shapes. */
+	CU_ASSERT_EQUAL(addr_cidr_parse("192.0.2.0/33", &c), -1);
+	CU_ASSERT_EQUAL(addr_cidr_parse("::/129", &c), -1);
+	CU_ASSERT_EQUAL(addr_cidr_parse("192.0.2.0/", &c), -1);
+	CU_ASSERT_EQUAL(addr_cidr_parse("192.0.2.0/-1", &c), -1);
+	CU_ASSERT_EQUAL(addr_cidr_parse("192.0.2.0/2x", &c), -1);
+	CU_ASSERT_EQUAL(addr_cidr_parse("/24", &c), -1);
+	CU_ASSERT_EQUAL(addr_cidr_parse("example.org/24", &c), -1);
+}
+
 void
 suite_register(void)
 {
 	ADD_SUITE("addr", NULL, NULL,
+	    TEST(test_cidr),
 	    TEST(test_port_valid),
 	    TEST(test_port_spaces),
 	    TEST(test_port_rejects),
