@@ -12,6 +12,7 @@
 #include "config.h"
 #include "log.h"
 #include "proxyconn.h"
+#include "reply.h"
 #include "session.h"
 #include "worker.h"
 
@@ -21,6 +22,7 @@ static enum proxy_versions versions = PROXY_OFF;
 static struct addr_cidr balancers[BALANCERS_MAX];
 static unsigned nbalancers;
 static unsigned header_timeout;
+static char *banner;		/* a copy: the config may be reloaded */
 
 /* A control connection whose header has not all arrived. */
 struct waiting {
@@ -54,6 +56,11 @@ proxyconn_init(const struct config *cfg, char *err, size_t errsz)
 	versions = PROXY_OFF;
 	nbalancers = 0;
 	header_timeout = cfg->login_timeout;
+	free(banner);
+	if ((banner = strdup(cfg->banner)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
 	for (i = 0; i < ARRAY_LEN(modes); i++)
 		if (strcmp(cfg->proxy_protocol, modes[i].name) == 0)
 			break;
@@ -144,6 +151,25 @@ refuse(struct waiting *c, const char *why)
 	forget(c);
 }
 
+/*
+ * LOCAL (v2) or UNKNOWN (v1): the balancer checks that we are up. It gets
+ * the greeting and the connection ends: no session, no log line, and no
+ * per-address accounting for the balancer's own address.
+ */
+static void
+health_check(struct waiting *c)
+{
+	char line[256];
+	int n = snprintf(line, sizeof(line), "%d %s\r\n", R_220_READY,
+	    banner);
+
+	if (n > 0 && !c->implicit_tls)
+		(void)send(c->fd, line, (size_t)n < sizeof(line) ? (size_t)n :
+		    sizeof(line) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(c->fd);
+	forget(c);
+}
+
 static void
 header_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -165,8 +191,11 @@ header_cb(evutil_socket_t fd, short what, void *arg)
 		    "closed before its PROXY header ended");
 		return;
 	}
-	/* LOCAL/UNKNOWN: the balancer's own check, served as itself. */
-	client = h.relayed ? h.src : c->peer;
+	if (!h.relayed) {
+		health_check(c);
+		return;
+	}
+	client = h.src;
 	session_start(c->w, c->fd, (struct sockaddr *)&client,
 	    sizeof(client), c->implicit_tls);
 	forget(c);

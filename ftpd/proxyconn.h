@@ -7,7 +7,8 @@
  * never a byte past it); the session then starts as the client the header
  * names, so logs, limits, the login tarpit and the PORT/PASV peer checks
  * all see the client, never the balancer. A v2 LOCAL or v1 UNKNOWN header
- * (the balancer's health check) starts a session as the balancer itself.
+ * (the balancer's health check) gets the 220 greeting and the connection
+ * ends there: no session, no log line.
  * Connections from other addresses, and missing, malformed or truncated
  * headers, are closed without a greeting and logged.
  */
