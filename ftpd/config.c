@@ -31,6 +31,7 @@ static const struct option_def {
 	{ "anonymous", K_BOOL, OFF(anonymous), 0, 1 },
 	{ "anonymous_write", K_BOOL, OFF(anonymous_write), 0, 1 },
 	{ "anonymous_home", K_STR, OFF(anonymous_home), 0, 0 },
+	{ "anonymous_sees_homes", K_BOOL, OFF(anonymous_sees_homes), 0, 1 },
 	{ "foreground", K_BOOL, OFF(foreground), 0, 1 },
 	{ "log_file", K_STR, OFF(log_file), 0, 0 },
 	{ "xferlog_file", K_STR, OFF(xferlog_file), 0, 0 },
@@ -47,12 +48,13 @@ static const struct option_def {
 	{ "banner", K_STR, OFF(banner), 0, 0 },
 	{ "hide_ids", K_BOOL, OFF(hide_ids), 0, 1 },
 	{ "run_as", K_STR, OFF(run_as), 0, 0 },
-	{ "max_sessions", K_UINT, OFF(max_sessions), 1, 1000000 },
+	{ "max_sessions", K_UINT, OFF(max_sessions), 0, 1000000 },
 	{ "max_sessions_per_ip", K_UINT, OFF(max_sessions_per_ip), 1, 1000000 },
 	{ "login_timeout", K_UINT, OFF(login_timeout), 1, 86400 },
 	{ "max_login_failures", K_UINT, OFF(max_login_failures), 1, 1000 },
 	{ "ip_failure_window", K_UINT, OFF(ip_failure_window), 1, 86400 },
 	{ "max_ip_failures", K_UINT, OFF(max_ip_failures), 1, 1000000 },
+	{ "login_tarpit_delay", K_UINT, OFF(login_tarpit_delay), 0, 3600 },
 	{ "login_delay_ms", K_UINT, OFF(login_delay_ms), 0, 60000 },
 	{ "tls", K_STR, OFF(tls), 0, 0 },
 	{ "tls_cert", K_STR, OFF(tls_cert), 0, 0 },
@@ -70,7 +72,7 @@ config_defaults(struct config *cfg)
 	cfg->port = 21;
 	cfg->pasv_min = 40000;
 	cfg->pasv_max = 50000;
-	cfg->anonymous_home = strdup("/");
+	cfg->anonymous_home = strdup("/pub");
 	cfg->idle_timeout = 300;
 	cfg->data_timeout = 60;
 	cfg->shutdown_timeout = 30;
@@ -78,12 +80,13 @@ config_defaults(struct config *cfg)
 	cfg->file_mode = 0644;
 	cfg->dir_mode = 0755;
 	cfg->banner = strdup("ftpd ready.");
-	cfg->max_sessions = 20000;
+	cfg->max_sessions = 0;		/* connlimit_init: up to 20000 */
 	cfg->max_sessions_per_ip = 50;
 	cfg->login_timeout = 30;
 	cfg->max_login_failures = 3;
 	cfg->ip_failure_window = 600;
 	cfg->max_ip_failures = 20;
+	cfg->login_tarpit_delay = 3;
 	cfg->login_delay_ms = 500;
 	cfg->tls = strdup("off");
 	cfg->tls_require_reuse = 1;
@@ -209,43 +212,128 @@ trim(char *s)
 	return s;
 }
 
-int
-config_load(struct config *cfg, const char *path, char *err, size_t errsz)
+/*
+ * Cuts the value at its comment and undoes its quotes, in place: a '#'
+ * after white space starts a comment; "..." holds anything but '"' and
+ * '\\' unless escaped with '\\' (so a value may hold " #"). Returns the
+ * value, or NULL with why.
+ */
+static char *
+parse_value(char *v, const char **why)
 {
-	char line[4096], msg[512], *key, *eq;
+	char *r, *w, *p;
+
+	v = trim(v);
+	if (*v != '"') {
+		for (p = v; *p != '\0'; p++) {
+			if (*p == '#' && p > v && isspace((unsigned char)p[-1])) {
+				*p = '\0';
+				break;
+			}
+		}
+		if (*v == '#')
+			*v = '\0';	/* "key = # comment": empty */
+		return trim(v);
+	}
+	for (r = w = v + 1; *r != '"'; r++) {
+		if (*r == '\0') {
+			*why = "unterminated \"";
+			return NULL;
+		}
+		if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+			r++;
+		*w++ = *r;
+	}
+	*w = '\0';
+	for (p = r + 1; isspace((unsigned char)*p); p++)
+		;
+	if (*p != '\0' && *p != '#') {
+		*why = "text after the closing \"";
+		return NULL;
+	}
+	return v + 1;
+}
+
+int
+config_load_each(struct config *cfg, const char *path,
+    void (*report)(void *arg, const char *msg), void *arg)
+{
+	char line[4096], msg[512], full[1024], *key, *eq, *value;
+	const char *why = NULL;
 	unsigned lineno = 0;
+	int problems = 0;
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
+		snprintf(full, sizeof(full), "config file %s: %s", path,
+		    strerror(errno));
+		report(arg, full);
+		return 1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
+		msg[0] = '\0';
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errsz, "%s:%u: line too long", path, lineno);
-			goto fail;
-		}
-		key = trim(line);
-		if (*key == '\0' || *key == '#')
+			snprintf(msg, sizeof(msg), "line too long");
+			/* Skip the rest of the long line. */
+			while (fgets(line, sizeof(line), f) != NULL &&
+			    strchr(line, '\n') == NULL)
+				;
+		} else if (*(key = trim(line)) == '\0' || *key == '#') {
 			continue;
-		if ((eq = strchr(key, '=')) == NULL) {
-			snprintf(err, errsz, "%s:%u: expected key = value", path,
-			    lineno);
-			goto fail;
+		} else if ((eq = strchr(key, '=')) == NULL) {
+			snprintf(msg, sizeof(msg), "expected key = value");
+		} else {
+			*eq = '\0';
+			if ((value = parse_value(eq + 1, &why)) == NULL)
+				snprintf(msg, sizeof(msg), "%s", why);
+			else if (config_set(cfg, trim(key), value, msg,
+			    sizeof(msg)) == 0)
+				msg[0] = '\0';
 		}
-		*eq = '\0';
-		if (config_set(cfg, trim(key), trim(eq + 1), msg,
-		    sizeof(msg)) < 0) {
-			snprintf(err, errsz, "%s:%u: %s", path, lineno, msg);
-			goto fail;
+		if (msg[0] != '\0') {
+			snprintf(full, sizeof(full), "%s:%u: %s", path, lineno, msg);
+			report(arg, full);
+			problems++;
 		}
 	}
+	if (ferror(f)) {
+		snprintf(full, sizeof(full), "config file %s: %s", path,
+		    strerror(errno));
+		report(arg, full);
+		problems++;
+	}
 	fclose(f);
-	return 0;
-fail:
-	fclose(f);
-	return -1;
+	return problems;
+}
+
+struct first_error {
+	char *err;
+	size_t errsz;
+	int seen;
+};
+
+static void
+keep_first(void *arg, const char *msg)
+{
+	struct first_error *fe = arg;
+
+	if (!fe->seen++)
+		snprintf(fe->err, fe->errsz, "%s", msg);
+}
+
+int
+config_load(struct config *cfg, const char *path, char *err, size_t errsz)
+{
+	struct first_error fe = { err, errsz, 0 };
+
+	return config_load_each(cfg, path, keep_first, &fe) == 0 ? 0 : -1;
+}
+
+const char *
+config_key_name(size_t i)
+{
+	return i < ARRAY_LEN(options) ? options[i].key : NULL;
 }
 
 int
@@ -273,6 +361,14 @@ config_validate(const struct config *cfg, char *err, size_t errsz)
 	}
 	if (cfg->implicit_tls_port >= 0 && strcmp(cfg->tls, "off") == 0) {
 		snprintf(err, errsz, "an implicit TLS port needs tls optional or required");
+		return -1;
+	}
+	if ((cfg->tls_cert != NULL || cfg->tls_key != NULL) &&
+	    strcmp(cfg->tls, "off") == 0) {
+		/* Refused, not ignored: the admin meant to encrypt. */
+		snprintf(err, errsz, "tls_cert or tls_key is set but tls is off, "
+		    "so FTPS would stay off: set tls = optional or required "
+		    "(--tls), or remove them");
 		return -1;
 	}
 	if (cfg->anonymous_write && !cfg->anonymous) {

@@ -108,7 +108,8 @@ class BadStartup(unittest.TestCase):
 
     def test_listen_not_numeric(self):
         r = self.start(['--port', '0', '--listen', 'example.invalid',
-                        '--root', '/tmp', '--anonymous'])
+                        '--root', '/tmp', '--anonymous',
+                        '--set', 'anonymous_home=/'])
         self.assertEqual(r.returncode, 1)
         self.assertIn('not a numeric IP address', r.stderr)
 
@@ -120,6 +121,7 @@ class ConfigFile(unittest.TestCase):
         with open(conf, 'w') as f:
             f.write('banner = Hello from the config file\n'
                     'anonymous = yes\nanonymous_home = /bob\n'
+                    'anonymous_sees_homes = yes  # bob shares his home\n'
                     'port = 21\n')
         srv.extra = ['--config', conf]  # --port 0 from the harness wins
         srv.start()
