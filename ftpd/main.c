@@ -369,10 +369,13 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		/* After dropping root the run_as user must be able to read it. */
 		if (users_load(cfg.users_file, err, sizeof(err)) < 0)
 			log_msg("SIGHUP: keeping the old users: %s", err);
+		else if (preflight_anonymous(&cfg, server_root_fd, say_warning,
+		    NULL) > 0 && users_revert() == 0)
+			log_msg("SIGHUP: keeping the old users: the new file "
+			    "gives anonymous users a user's home");
 		else
 			log_msg("SIGHUP: users reloaded from %s", cfg.users_file);
 		(void)preflight_homes(server_root_fd, say_warning, NULL);
-		(void)preflight_anonymous(&cfg, server_root_fd, say_warning, NULL);
 		return;
 	}
 	log_msg("signal %d: no new connections; finishing transfers",

@@ -30,6 +30,7 @@ struct user_table {
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct user_table *current;
+static struct user_table *previous;	/* for users_revert */
 /*
  * The decoy used while no table is loaded (no users file): yescrypt,
  * like new hashes. Made on first use by a hashing thread.
@@ -324,7 +325,8 @@ users_load(const char *path, char *err, size_t errsz)
 		goto fail_closed;
 	}
 	pthread_mutex_lock(&table_lock);
-	old = current;
+	old = previous;
+	previous = current;
 	current = t;
 	pthread_mutex_unlock(&table_lock);
 	table_free(old);
@@ -417,8 +419,27 @@ users_unload(void)
 {
 	pthread_mutex_lock(&table_lock);
 	table_free(current);
-	current = NULL;
+	table_free(previous);
+	current = previous = NULL;
 	pthread_mutex_unlock(&table_lock);
+}
+
+int
+users_revert(void)
+{
+	struct user_table *bad;
+
+	pthread_mutex_lock(&table_lock);
+	if (previous == NULL) {
+		pthread_mutex_unlock(&table_lock);
+		return -1;
+	}
+	bad = current;
+	current = previous;
+	previous = NULL;
+	pthread_mutex_unlock(&table_lock);
+	table_free(bad);
+	return 0;
 }
 
 /* Compares in constant time, so timing does not reveal the hash. */

@@ -40,6 +40,12 @@ void users_info_free(struct user_info *info);
 void users_unload(void);
 
 /*
+ * Puts back the table the last users_load replaced (a reload that a later
+ * check refused). 0, or -1 when there is none.
+ */
+int users_revert(void) WARN_UNUSED;
+
+/*
  * Checks password against a crypt(3) hash with crypt_r. Returns 1 on a
  * match, 0 otherwise. Takes a while by design (yescrypt/sha512-crypt).
  * A hash that does not start with '$' ("!..." or "*": a locked account;

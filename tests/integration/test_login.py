@@ -3,6 +3,7 @@ exists or is locked; repeated failures from one address slow its password
 checks down (the tarpit) but never lock out the right password; and
 anonymous users see only the anonymous home, never other users' homes."""
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -239,6 +240,33 @@ class AnonymousHome(unittest.TestCase):
         srv.makedirs('pub/carol')
         try:
             self.expect_refusal(srv, 'holds the home /pub/carol of user carol')
+        finally:
+            srv.cleanup()
+
+    def test_reload_giving_anonymous_a_home_is_refused(self):
+        srv = self.start([])
+        srv.makedirs('pub/dan')
+        srv.start()
+        try:
+            with open(srv.users) as f:
+                h = f.read().split(':')[1]
+            with open(srv.users, 'a') as f:
+                f.write('dan:%s:/pub/dan:rw\n' % h)
+            srv.proc.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 10
+            log = ''
+            while 'SIGHUP: keeping the old users' not in log:
+                self.assertLess(time.monotonic(), deadline, log)
+                time.sleep(0.05)
+                with open(srv.log) as f:
+                    log = f.read()
+            self.assertIn('holds the home /pub/dan of user dan', log)
+            r, code, _ = greeted(srv.port)
+            r.cmd('USER dan')
+            self.assertEqual(r.cmd('PASS ' + H.PASSWORD)[0], '530')
+            r.cmd('USER alice')
+            self.assertEqual(r.cmd('PASS ' + H.PASSWORD)[0], '230')
+            r.close()
         finally:
             srv.cleanup()
 

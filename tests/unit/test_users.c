@@ -267,6 +267,26 @@ test_decoy_follows_the_users_file(void)
 }
 
 static void
+test_revert_puts_back_the_previous_table(void)
+{
+	struct user_info info;
+
+	users_unload();
+	CU_ASSERT_EQUAL(users_revert(), -1);
+	CU_ASSERT_EQUAL_FATAL(users_load(fixture("good.users"), err,
+	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(users_revert(), -1);	/* nothing before it */
+	CU_ASSERT_EQUAL_FATAL(users_load(fixture("crlf.users"), err,
+	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(users_lookup("dave", &info), -1);
+	CU_ASSERT_EQUAL(users_revert(), 0);
+	CU_ASSERT_TRUE_FATAL(lookup("dave", &info));
+	users_info_free(&info);
+	CU_ASSERT_EQUAL(users_lookup("frank", &info), -1);
+	CU_ASSERT_EQUAL(users_revert(), -1);	/* only one step back */
+}
+
+static void
 test_failed_load_keeps_table(void)
 {
 	struct user_info info;
@@ -432,7 +452,8 @@ suite_register(void)
 	    TEST(test_long_name_refused),
 	    TEST(test_home_names_with_dots_accepted),
 	    TEST(test_decoy_follows_the_users_file),
-	    TEST(test_failed_load_keeps_table));
+	    TEST(test_failed_load_keeps_table),
+	    TEST(test_revert_puts_back_the_previous_table));
 	ADD_SUITE("passwords", NULL, teardown,
 	    TEST(test_fixture_passwords),
 	    TEST(test_hash_sha512),
