@@ -567,6 +567,12 @@ load_state(int check_only)
 			return 1;
 		problems++;
 	}
+	if (tls_init(&cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		if (!check_only)
+			return 1;
+		problems++;
+	}
 	n = preflight_anonymous(&cfg, server_root_fd, say_problem, NULL);
 	if (n > 0) {
 		if (!check_only)
@@ -584,10 +590,6 @@ load_state(int check_only)
 	    say_warning, NULL);
 	if (check_only)
 		problems += (unsigned)n;
-	if (tls_init(&cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ftpd: %s\n", err);
-		problems++;
-	}
 	return problems;
 }
 
