@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,9 @@ static const struct option_def {
 	{ "tls_require_reuse", K_BOOL, OFF(tls_require_reuse), 0, 1 },
 #undef OFF
 };
+
+_Static_assert(ARRAY_LEN(options) <= CONFIG_MAX_KEYS,
+    "raise CONFIG_MAX_KEYS in config.h");
 
 void
 config_defaults(struct config *cfg)
@@ -135,22 +139,54 @@ parse_bool(const char *v, int *out)
 	return -1;
 }
 
-int
-config_set(struct config *cfg, const char *key, const char *value, char *err,
-    size_t errsz)
+/* Index of key in the options table, or -1. */
+static int
+key_index(const char *key)
 {
-	const struct option_def *o = NULL;
-	unsigned long a, b;
-	char *p = (char *)cfg, *dash, *s;
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(options); i++)
 		if (strcmp(options[i].key, key) == 0)
-			o = &options[i];
-	if (o == NULL) {
+			return (int)i;
+	return -1;
+}
+
+/* Remembers where key was set (the last place wins). 0 or -1. */
+static int
+set_origin(struct config *cfg, int i, const char *origin)
+{
+	char *copy = NULL;
+
+	if (origin != NULL && (copy = strdup(origin)) == NULL)
+		return -1;
+	free(cfg->origin[i]);
+	cfg->origin[i] = copy;
+	return 0;
+}
+
+int
+config_set(struct config *cfg, const char *key, const char *value, char *err,
+    size_t errsz)
+{
+	return config_set_from(cfg, key, value, NULL, err, errsz);
+}
+
+int
+config_set_from(struct config *cfg, const char *key, const char *value,
+    const char *origin, char *err, size_t errsz)
+{
+	const struct option_def *o;
+	unsigned long a, b;
+	char *p = (char *)cfg, *dash, *s;
+	int i = key_index(key);
+
+	if (i < 0) {
 		snprintf(err, errsz, "unknown setting '%s'", key);
 		return -1;
 	}
+	o = &options[i];
+	if (set_origin(cfg, i, origin) < 0)
+		goto bad;
 	switch (o->kind) {
 	case K_STR:
 		if ((s = strdup(value)) == NULL)
@@ -287,9 +323,13 @@ config_load_each(struct config *cfg, const char *path,
 			*eq = '\0';
 			if ((value = parse_value(eq + 1, &why)) == NULL)
 				snprintf(msg, sizeof(msg), "%s", why);
-			else if (config_set(cfg, trim(key), value, msg,
-			    sizeof(msg)) == 0)
-				msg[0] = '\0';
+			else {
+				snprintf(full, sizeof(full), "%s:%u", path,
+				    lineno);
+				if (config_set_from(cfg, trim(key), value, full,
+				    msg, sizeof(msg)) == 0)
+					msg[0] = '\0';
+			}
 		}
 		if (msg[0] != '\0') {
 			snprintf(full, sizeof(full), "%s:%u: %s", path, lineno, msg);
@@ -336,51 +376,86 @@ config_key_name(size_t i)
 	return i < ARRAY_LEN(options) ? options[i].key : NULL;
 }
 
+const char *
+config_origin(const struct config *cfg, const char *key)
+{
+	int i = key_index(key);
+
+	return i >= 0 ? cfg->origin[i] : NULL;
+}
+
+/* Reports "origin: msg" (origin of key, when it was set). Returns 1. */
+static int PRINTF_LIKE(5, 6)
+problem(const struct config *cfg, const char *key,
+    void (*report)(void *, const char *), void *arg, const char *fmt, ...)
+{
+	const char *origin = key != NULL ? config_origin(cfg, key) : NULL;
+	char msg[512], full[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (origin != NULL)
+		snprintf(full, sizeof(full), "%s: %s", origin, msg);
+	else
+		snprintf(full, sizeof(full), "%s", msg);
+	report(arg, full);
+	return 1;
+}
+
+int
+config_validate_each(const struct config *cfg,
+    void (*report)(void *arg, const char *msg), void *arg)
+{
+	int tls_off = strcmp(cfg->tls, "off") == 0;
+	int n = 0;
+
+	if (cfg->root == NULL)
+		n += problem(cfg, NULL, report, arg,
+		    "no root folder: set root or --root");
+	if (cfg->users_file == NULL && !cfg->anonymous)
+		n += problem(cfg, "anonymous", report, arg,
+		    "no users file and no anonymous access: nobody could log in");
+	if (!tls_off && strcmp(cfg->tls, "optional") != 0 &&
+	    strcmp(cfg->tls, "required") != 0)
+		n += problem(cfg, "tls", report, arg,
+		    "tls must be off, optional or required");
+	if ((!tls_off || cfg->implicit_tls_port >= 0) &&
+	    (cfg->tls_cert == NULL || cfg->tls_key == NULL))
+		n += problem(cfg, "tls", report, arg, "TLS needs a certificate "
+		    "and a key (--tls-cert FILE --tls-key FILE; tools/make-cert "
+		    "makes a pair)");
+	if (cfg->implicit_tls_port >= 0 && tls_off)
+		n += problem(cfg, "implicit_tls_port", report, arg,
+		    "an implicit TLS port needs tls optional or required");
+	/* Refused, not ignored: the admin meant to encrypt. */
+	if ((cfg->tls_cert != NULL || cfg->tls_key != NULL) && tls_off)
+		n += problem(cfg, cfg->tls_cert != NULL ? "tls_cert" : "tls_key",
+		    report, arg, "tls_cert or tls_key is set but tls is off, so "
+		    "FTPS would stay off: set tls = optional or required "
+		    "(--tls), or remove them");
+	if (cfg->anonymous_write && !cfg->anonymous)
+		n += problem(cfg, "anonymous_write", report, arg,
+		    "anonymous_write needs anonymous");
+	return n;
+}
+
 int
 config_validate(const struct config *cfg, char *err, size_t errsz)
 {
-	if (cfg->root == NULL) {
-		snprintf(err, errsz, "no root folder: set root or --root");
-		return -1;
-	}
-	if (cfg->users_file == NULL && !cfg->anonymous) {
-		snprintf(err, errsz,
-		    "no users file and no anonymous access: nobody could log in");
-		return -1;
-	}
-	if (strcmp(cfg->tls, "off") != 0 && strcmp(cfg->tls, "optional") != 0 &&
-	    strcmp(cfg->tls, "required") != 0) {
-		snprintf(err, errsz, "tls must be off, optional or required");
-		return -1;
-	}
-	if ((strcmp(cfg->tls, "off") != 0 || cfg->implicit_tls_port >= 0) &&
-	    (cfg->tls_cert == NULL || cfg->tls_key == NULL)) {
-		snprintf(err, errsz, "TLS needs a certificate and a key "
-		    "(--tls-cert FILE --tls-key FILE; tools/make-cert makes a pair)");
-		return -1;
-	}
-	if (cfg->implicit_tls_port >= 0 && strcmp(cfg->tls, "off") == 0) {
-		snprintf(err, errsz, "an implicit TLS port needs tls optional or required");
-		return -1;
-	}
-	if ((cfg->tls_cert != NULL || cfg->tls_key != NULL) &&
-	    strcmp(cfg->tls, "off") == 0) {
-		/* Refused, not ignored: the admin meant to encrypt. */
-		snprintf(err, errsz, "tls_cert or tls_key is set but tls is off, "
-		    "so FTPS would stay off: set tls = optional or required "
-		    "(--tls), or remove them");
-		return -1;
-	}
-	if (cfg->anonymous_write && !cfg->anonymous) {
-		snprintf(err, errsz, "anonymous_write needs anonymous");
-		return -1;
-	}
-	return 0;
+	struct first_error fe = { err, errsz, 0 };
+
+	return config_validate_each(cfg, keep_first, &fe) == 0 ? 0 : -1;
 }
 
 void
 config_free(struct config *cfg)
 {
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cfg->origin); i++)
+		free(cfg->origin[i]);
 	free(cfg->listen);
 	free(cfg->root);
 	free(cfg->users_file);

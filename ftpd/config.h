@@ -10,6 +10,9 @@
 
 #include "compat.h"
 
+/* At least the number of keys (config.c checks at compile time). */
+#define CONFIG_MAX_KEYS 48
+
 struct config {
 	char *listen;		/* comma-separated addresses */
 	unsigned port;
@@ -52,6 +55,8 @@ struct config {
 	char *tls_key;			/* PEM private key */
 	int implicit_tls_port;		/* -1: none; 0: any free port */
 	int tls_require_reuse;		/* data TLS must resume the control's */
+	/* Where each key was set ("file:line", "--flag"), by table order. */
+	char *origin[CONFIG_MAX_KEYS];
 };
 
 /* The tls setting as a value. */
@@ -67,6 +72,16 @@ void config_defaults(struct config *cfg);
  */
 int config_set(struct config *cfg, const char *key, const char *value,
     char *err, size_t errsz) WARN_UNUSED;
+
+/*
+ * The same, remembering origin ("file:line", "--flag"; copied; NULL for
+ * none) as where key was set, for messages about it.
+ */
+int config_set_from(struct config *cfg, const char *key, const char *value,
+    const char *origin, char *err, size_t errsz) WARN_UNUSED;
+
+/* Where key was last set, or NULL (a default, or an unknown key). */
+const char *config_origin(const struct config *cfg, const char *key);
 
 /*
  * Reads a config file: "key = value" lines, blank lines, and comments: a
@@ -88,8 +103,15 @@ int config_load_each(struct config *cfg, const char *path,
 /* The name of the i-th config key, or NULL past the last (for tests). */
 const char *config_key_name(size_t i);
 
-/* Checks that the settings make sense together. 0, or -1 with err. */
+/*
+ * Checks that the settings make sense together. 0, or -1 with the first
+ * problem in err, prefixed with where the key at fault was set.
+ */
 int config_validate(const struct config *cfg, char *err, size_t errsz) WARN_UNUSED;
+
+/* The same, reporting every problem; returns how many. */
+int config_validate_each(const struct config *cfg,
+    void (*report)(void *arg, const char *msg), void *arg);
 
 void config_free(struct config *cfg);
 

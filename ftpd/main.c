@@ -117,7 +117,8 @@ set_or_die(const char *key, const char *value)
 {
 	char err[512];
 
-	if (config_set(&cfg, key, value, err, sizeof(err)) < 0) {
+	if (config_set_from(&cfg, key, value, "command line", err,
+	    sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
 		exit(2);
 	}
@@ -602,10 +603,7 @@ check_config(unsigned problems)
 {
 	char err[512];
 
-	if (config_validate(&cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ftpd: %s\n", err);
-		problems++;
-	}
+	problems += (unsigned)config_validate_each(&cfg, say_problem, NULL);
 	if (privs_check_startup(cfg.run_as, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
 		problems++;

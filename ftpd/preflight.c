@@ -42,6 +42,7 @@ is_folder(int root_fd, const char *vpath)
 }
 
 struct anon_walk {
+	const char *where;		/* "file:line: " of anonymous_home, or "" */
 	const char *anon;		/* canonical anonymous home */
 	preflight_report_fn *report;
 	void *arg;
@@ -59,10 +60,10 @@ check_user_in_anon(void *arg, const char *path, unsigned line,
 	    !path_within(canon, w->anon))
 		return 0;
 	snprintf(msg, sizeof(msg),
-	    "anonymous_home %s holds the home %s of user %s (%s:%u): anonymous "
-	    "users could read it; choose a folder without user homes (such "
-	    "as /pub), or set anonymous_sees_homes = yes", w->anon, canon,
-	    name, path, line);
+	    "%sanonymous_home %s holds the home %s of user %s (%s:%u): "
+	    "anonymous users could read it; choose a folder without user homes "
+	    "(such as /pub), or set anonymous_sees_homes = yes", w->where,
+	    w->anon, canon, name, path, line);
 	w->report(w->arg, msg);
 	w->problems++;
 	return 0;
@@ -72,30 +73,35 @@ int
 preflight_anonymous(const struct config *cfg, int root_fd,
     preflight_report_fn *report, void *arg)
 {
-	struct anon_walk w = { NULL, report, arg, 0 };
-	char canon[VPATH_MAX], msg[MSG_MAX];
+	struct anon_walk w = { "", NULL, report, arg, 0 };
+	char canon[VPATH_MAX], msg[MSG_MAX], where[512] = "";
+	const char *origin = config_origin(cfg, "anonymous_home");
 
 	if (!cfg->anonymous)
 		return 0;
+	if (origin != NULL)
+		snprintf(where, sizeof(where), "%s: ", origin);
+	w.where = where;
 	if (vpath_resolve("/", cfg->anonymous_home, canon, sizeof(canon)) < 0) {
-		snprintf(msg, sizeof(msg), "anonymous_home: path too long");
+		snprintf(msg, sizeof(msg), "%sanonymous_home: path too long",
+		    where);
 		report(arg, msg);
 		return 1;
 	}
 	if (is_folder(root_fd, canon) < 0) {
-		snprintf(msg, sizeof(msg), "anonymous_home %s: %s (it must be a "
-		    "folder inside the root %s)", canon, strerror(errno),
-		    cfg->root);
+		snprintf(msg, sizeof(msg), "%sanonymous_home %s: %s (it must be "
+		    "a folder inside the root %s)", where, canon,
+		    strerror(errno), cfg->root);
 		report(arg, msg);
 		return 1;
 	}
 	if (cfg->anonymous_sees_homes)
 		return 0;
 	if (!users_listable() && strcmp(canon, "/") == 0) {
-		snprintf(msg, sizeof(msg), "anonymous_home /: the root holds "
+		snprintf(msg, sizeof(msg), "%sanonymous_home /: the root holds "
 		    "every user's home, and the users backend cannot list them "
 		    "to check; choose a folder such as /pub, or set "
-		    "anonymous_sees_homes = yes");
+		    "anonymous_sees_homes = yes", where);
 		report(arg, msg);
 		return 1;
 	}

@@ -392,7 +392,9 @@ class CheckConfig(unittest.TestCase):
                     'idle_timeout = forever   # line 3\n'
                     'no_such_key = 1\n'
                     'tls = required\ntls_cert = %s/none.pem\n'
-                    'tls_key = %s/none.pem\n' % (srv.dir, srv.dir))
+                    'tls_key = %s/none.pem\n'
+                    'anonymous = yes\nanonymous_home = /   # line 9\n'
+                    % (srv.dir, srv.dir))
         add_users(srv, 'carol:*:/carol:rw\n')
         try:
             r = ftpd_run(['--config', conf] + server_args(srv) +
@@ -403,7 +405,9 @@ class CheckConfig(unittest.TestCase):
                          '%s:3: home /carol of user carol: No such file' % srv.users,
                          'cannot open log_file %s/no/dir/log' % srv.dir,
                          'tls_cert %s/none.pem' % srv.dir,
-                         '5 problems found'):
+                         '%s:9: anonymous_home / holds the home /alice of '
+                         'user alice (%s:1)' % (conf, srv.users),
+                         '8 problems found'):
                 self.assertIn(want, r.stderr)
         finally:
             srv.cleanup()

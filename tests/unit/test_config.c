@@ -511,6 +511,42 @@ test_tls_files_without_tls_refused(void)
 }
 
 static void
+collect(void *arg, const char *msg)
+{
+	char *all = arg;
+	size_t n = strlen(all);
+
+	snprintf(all + n, 2048 - n, "%s\n", msg);
+}
+
+static void
+test_validate_names_where_each_key_was_set(void)
+{
+	char all[2048] = "", want[1200];
+
+	fresh();
+	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, fixture("tls-files-no-tls.conf"),
+	    err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(config_validate_each(&cfg, collect, all), 2);
+	snprintf(want, sizeof(want), "%s:2: tls_cert or tls_key is set but "
+	    "tls is off", fixture("tls-files-no-tls.conf"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(all, want));
+	snprintf(want, sizeof(want), "%s:3: anonymous_write needs anonymous",
+	    fixture("tls-files-no-tls.conf"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(all, want));
+	/* The first one is config_validate's. */
+	CU_ASSERT_EQUAL(config_validate(&cfg, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2: tls_cert"));
+	/* Set again elsewhere, the key is reported there. */
+	CU_ASSERT_EQUAL(config_set_from(&cfg, "tls_cert", "/x.pem",
+	    "command line", err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(config_origin(&cfg, "tls_cert"), "command line");
+	CU_ASSERT_EQUAL(config_validate(&cfg, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(strncmp(err, "command line: tls_cert", 22), 0);
+	CU_ASSERT_PTR_NULL(config_origin(&cfg, "port"));
+}
+
+static void
 test_validate(void)
 {
 	fresh();
@@ -554,5 +590,6 @@ suite_register(void)
 	    TEST(test_load_each_reports_every_problem),
 	    TEST(test_example_loads_and_documents_every_key),
 	    TEST(test_tls_files_without_tls_refused),
+	    TEST(test_validate_names_where_each_key_was_set),
 	    TEST(test_validate));
 }
