@@ -178,8 +178,11 @@ class Tarpit(unittest.TestCase):
         self.assertTrue(all(d is not None for d in done), done)
         self.assertEqual([d[1] for d in done], ['530', '530', '530', '230'])
         at = [d[0] for d in done]
+        # The starts are exactly DELAY apart; the answers may jitter by
+        # a hash's time on a loaded machine. Without the tarpit they
+        # would all come within milliseconds.
         for a, b in zip(at, at[1:]):
-            self.assertGreaterEqual(b - a, self.DELAY * 0.9, at)
+            self.assertGreaterEqual(b - a, self.DELAY * 0.75, at)
         self.assertLess(at[-1], len(conns) * self.DELAY + 1.5, at)
         for r in conns:
             r.close()
