@@ -1,6 +1,7 @@
 /*
  * authpool.c: hashing threads; see authpool.h.
  */
+#include <event2/event.h>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ struct auth_job {
 	void *arg;
 	int ok;
 	int cancelled;		/* touched only on the worker's thread */
+	struct event *delay_ev;	/* tarpit: not queued until it fires */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -35,6 +37,8 @@ static unsigned nthreads;
 static void
 job_free(struct auth_job *job)
 {
+	if (job->delay_ev != NULL)
+		event_free(job->delay_ev);
 	if (job->password != NULL) {
 		users_wipe(job->password, strlen(job->password));
 		free(job->password);
@@ -103,10 +107,38 @@ authpool_start(unsigned n)
 	return 0;
 }
 
+static void
+enqueue(struct auth_job *job)
+{
+	pthread_mutex_lock(&lock);
+	if (tail != NULL)
+		tail->next = job;
+	else
+		head = job;
+	tail = job;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+}
+
+/* The tarpit delay is over (on the worker's thread). */
+static void
+delay_over(evutil_socket_t fd, short what, void *arg)
+{
+	struct auth_job *job = arg;
+
+	(void)fd;
+	(void)what;
+	event_free(job->delay_ev);
+	job->delay_ev = NULL;
+	enqueue(job);
+}
+
 struct auth_job *
 authpool_submit(struct worker *w, const char *hash, const char *password,
-    void (*done)(void *, int), void *arg)
+    unsigned delay_ms, void (*done)(void *, int), void *arg)
 {
+	struct timeval tv = { (time_t)(delay_ms / 1000),
+	    (suseconds_t)(delay_ms % 1000) * 1000 };
 	struct auth_job *job = calloc(1, sizeof(*job));
 
 	if (job == NULL)
@@ -120,20 +152,26 @@ authpool_submit(struct worker *w, const char *hash, const char *password,
 		job_free(job);
 		return NULL;
 	}
-	pthread_mutex_lock(&lock);
-	if (tail != NULL)
-		tail->next = job;
-	else
-		head = job;
-	tail = job;
-	pthread_cond_signal(&wake);
-	pthread_mutex_unlock(&lock);
+	if (delay_ms == 0) {
+		enqueue(job);
+		return job;
+	}
+	job->delay_ev = evtimer_new(worker_base(w), delay_over, job);
+	if (job->delay_ev == NULL || evtimer_add(job->delay_ev, &tv) < 0) {
+		job_free(job);
+		return NULL;
+	}
 	return job;
 }
 
 void
 authpool_cancel(struct auth_job *job)
 {
+	/* Still waiting out its delay: no thread knows it yet. */
+	if (job->delay_ev != NULL) {
+		job_free(job);
+		return;
+	}
 	job->cancelled = 1;
 }
 

@@ -20,13 +20,20 @@ int authpool_start(unsigned n) WARN_UNUSED;
 
 /*
  * Queues a check of password against hash (both copied; the caller may
- * wipe its own). done(arg, ok) runs later on worker w's thread, unless the
- * job was cancelled. Returns the job, or NULL (nothing will be called).
+ * wipe its own) after delay_ms milliseconds (the tarpit, see connlimit.h;
+ * 0: at once), timed on worker w's event loop, so no hashing thread waits.
+ * done(arg, ok) runs later on w's thread, unless the job was cancelled.
+ * Returns the job, or NULL (nothing will be called).
  */
 struct auth_job *authpool_submit(struct worker *w, const char *hash,
-    const char *password, void (*done)(void *arg, int ok), void *arg) WARN_UNUSED;
+    const char *password, unsigned delay_ms, void (*done)(void *arg, int ok),
+    void *arg) WARN_UNUSED;
 
-/* Makes sure done is never called (the session is going away). */
+/*
+ * Makes sure done is never called (the session is going away); on w's
+ * thread. The job must not be used afterwards (one still in its delay is
+ * freed at once).
+ */
 void authpool_cancel(struct auth_job *job);
 
 /* Stops the threads; jobs still queued are dropped without callbacks. */

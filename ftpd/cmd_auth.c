@@ -2,6 +2,7 @@
  * cmd_auth.c: USER, PASS, QUIT, REIN.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,11 +45,6 @@ cmd_user(struct session *s, char *arg)
 {
 	if (s->login == LOGIN_DONE) {
 		session_reply(s, R_530_NOT_LOGGED_IN, "Can't change to another user.");
-		return;
-	}
-	if (connlimit_ip_blocked(&s->peer)) {
-		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
-		    connlimit_reason(CONNLIMIT_TOO_MANY_FAILURES));
 		return;
 	}
 	if (config_tls_mode(s->cfg) == TLS_REQUIRED && !s->tls_active) {
@@ -100,11 +96,6 @@ login_failed_reply(struct session *s)
 		    "Too many failed logins; closing.");
 		return;
 	}
-	if (connlimit_ip_blocked(&s->peer)) {
-		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
-		    connlimit_reason(CONNLIMIT_TOO_MANY_FAILURES));
-		return;
-	}
 	session_reply(s, R_530_NOT_LOGGED_IN, "Login incorrect.");
 }
 
@@ -132,9 +123,12 @@ login_failed(struct session *s, const char *why)
 	session_pause(s, ms, login_failed_reply);
 }
 
-/* A valid hash nobody's password matches: unknown users cost the same. */
-#define NO_SUCH_USER_HASH \
-	"$6$nosuchuser$GjOg3YI2ZnUQ8uHFjSBGMt1vPq7SPKyeRDfRuFyyd5rD2hBK6vW/cJHO0pnZbH8NOD5iJ2ZfGx5Ngs6XkFKr/."
+/*
+ * Checked for a user who does not exist: like a locked account, it is
+ * hashed against the decoy (see users_check_password), so unknown, locked
+ * and real users cost the same.
+ */
+#define NO_SUCH_USER_HASH "*"
 
 /* The password check is done (on this worker's thread again). */
 static void
@@ -146,10 +140,16 @@ password_checked(void *arg, int ok)
 	s->auth_job = NULL;
 	s->pending_home = NULL;
 	s->paused = 0;
-	if (!ok || home == NULL) {
+	if (s->pending_locked) {
+		s->pending_locked = 0;
+		login_failed(s, "account locked");
+	} else if (!ok || home == NULL) {
 		login_failed(s, home == NULL ? "no such user" : "wrong password");
 	} else if (enter_home(s, home) < 0) {
-		login_failed(s, strerror(errno));
+		char why[VPATH_MAX + 64];
+
+		snprintf(why, sizeof(why), "home %s: %s", home, strerror(errno));
+		login_failed(s, why);
 	} else {
 		s->writable = s->pending_writable;
 		s->login = LOGIN_DONE;
@@ -164,18 +164,26 @@ password_checked(void *arg, int ok)
 
 /*
  * Checks the password on the hashing threads, so that a slow hash never
- * stalls the other sessions of this worker; commands wait meanwhile.
+ * stalls the other sessions of this worker; commands wait meanwhile. An
+ * address in the tarpit (connlimit.h) waits its turn first.
  */
 static void
 check_async(struct session *s, const char *hash, const char *password,
     const char *home, int writable)
 {
+	unsigned delay_ms;
+
 	if (home != NULL && (s->pending_home = strdup(home)) == NULL) {
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE, "Out of memory.");
 		return;
 	}
 	s->pending_writable = writable ? 1 : 0;
-	s->auth_job = authpool_submit(s->worker, hash, password,
+	s->pending_locked = hash[0] != '$' && home != NULL;
+	delay_ms = connlimit_check_delay_ms(&s->peer);
+	if (delay_ms > 0)
+		session_log(s, "tarpit: password check for %s waits %u ms",
+		    s->user, delay_ms);
+	s->auth_job = authpool_submit(s->worker, hash, password, delay_ms,
 	    password_checked, s);
 	if (s->auth_job == NULL) {
 		free(s->pending_home);

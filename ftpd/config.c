@@ -3,12 +3,14 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "config.h"
 
@@ -31,6 +33,7 @@ static const struct option_def {
 	{ "anonymous", K_BOOL, OFF(anonymous), 0, 1 },
 	{ "anonymous_write", K_BOOL, OFF(anonymous_write), 0, 1 },
 	{ "anonymous_home", K_STR, OFF(anonymous_home), 0, 0 },
+	{ "anonymous_sees_homes", K_BOOL, OFF(anonymous_sees_homes), 0, 1 },
 	{ "foreground", K_BOOL, OFF(foreground), 0, 1 },
 	{ "log_file", K_STR, OFF(log_file), 0, 0 },
 	{ "xferlog_file", K_STR, OFF(xferlog_file), 0, 0 },
@@ -49,12 +52,13 @@ static const struct option_def {
 	{ "banner", K_STR, OFF(banner), 0, 0 },
 	{ "hide_ids", K_BOOL, OFF(hide_ids), 0, 1 },
 	{ "run_as", K_STR, OFF(run_as), 0, 0 },
-	{ "max_sessions", K_UINT, OFF(max_sessions), 1, 1000000 },
+	{ "max_sessions", K_UINT, OFF(max_sessions), 0, 1000000 },
 	{ "max_sessions_per_ip", K_UINT, OFF(max_sessions_per_ip), 1, 1000000 },
 	{ "login_timeout", K_UINT, OFF(login_timeout), 1, 86400 },
 	{ "max_login_failures", K_UINT, OFF(max_login_failures), 1, 1000 },
 	{ "ip_failure_window", K_UINT, OFF(ip_failure_window), 1, 86400 },
 	{ "max_ip_failures", K_UINT, OFF(max_ip_failures), 1, 1000000 },
+	{ "login_tarpit_delay", K_UINT, OFF(login_tarpit_delay), 0, 3600 },
 	{ "login_delay_ms", K_UINT, OFF(login_delay_ms), 0, 60000 },
 	{ "tls", K_STR, OFF(tls), 0, 0 },
 	{ "tls_cert", K_STR, OFF(tls_cert), 0, 0 },
@@ -66,6 +70,9 @@ static const struct option_def {
 #undef OFF
 };
 
+_Static_assert(ARRAY_LEN(options) <= CONFIG_MAX_KEYS,
+    "raise CONFIG_MAX_KEYS in config.h");
+
 void
 config_defaults(struct config *cfg)
 {
@@ -74,7 +81,7 @@ config_defaults(struct config *cfg)
 	cfg->port = 21;
 	cfg->pasv_min = 40000;
 	cfg->pasv_max = 50000;
-	cfg->anonymous_home = strdup("/");
+	cfg->anonymous_home = strdup("/pub");
 	cfg->idle_timeout = 300;
 	cfg->data_timeout = 60;
 	cfg->shutdown_timeout = 30;
@@ -82,12 +89,13 @@ config_defaults(struct config *cfg)
 	cfg->file_mode = 0644;
 	cfg->dir_mode = 0755;
 	cfg->banner = strdup("ftpd ready.");
-	cfg->max_sessions = 20000;
+	cfg->max_sessions = 0;		/* connlimit_init: up to 20000 */
 	cfg->max_sessions_per_ip = 50;
 	cfg->login_timeout = 30;
 	cfg->max_login_failures = 3;
 	cfg->ip_failure_window = 600;
 	cfg->max_ip_failures = 20;
+	cfg->login_tarpit_delay = 3;
 	cfg->login_delay_ms = 500;
 	cfg->tls = strdup("off");
 	cfg->log_format = strdup("text");
@@ -138,22 +146,54 @@ parse_bool(const char *v, int *out)
 	return -1;
 }
 
-int
-config_set(struct config *cfg, const char *key, const char *value, char *err,
-    size_t errsz)
+/* Index of key in the options table, or -1. */
+static int
+key_index(const char *key)
 {
-	const struct option_def *o = NULL;
-	unsigned long a, b;
-	char *p = (char *)cfg, *dash, *s;
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(options); i++)
 		if (strcmp(options[i].key, key) == 0)
-			o = &options[i];
-	if (o == NULL) {
+			return (int)i;
+	return -1;
+}
+
+/* Remembers where key was set (the last place wins). 0 or -1. */
+static int
+set_origin(struct config *cfg, int i, const char *origin)
+{
+	char *copy = NULL;
+
+	if (origin != NULL && (copy = strdup(origin)) == NULL)
+		return -1;
+	free(cfg->origin[i]);
+	cfg->origin[i] = copy;
+	return 0;
+}
+
+int
+config_set(struct config *cfg, const char *key, const char *value, char *err,
+    size_t errsz)
+{
+	return config_set_from(cfg, key, value, NULL, err, errsz);
+}
+
+int
+config_set_from(struct config *cfg, const char *key, const char *value,
+    const char *origin, char *err, size_t errsz)
+{
+	const struct option_def *o;
+	unsigned long a, b;
+	char *p = (char *)cfg, *dash, *s;
+	int i = key_index(key);
+
+	if (i < 0) {
 		snprintf(err, errsz, "unknown setting '%s'", key);
 		return -1;
 	}
+	o = &options[i];
+	if (set_origin(cfg, i, origin) < 0)
+		goto bad;
 	switch (o->kind) {
 	case K_STR:
 		if ((s = strdup(value)) == NULL)
@@ -215,82 +255,246 @@ trim(char *s)
 	return s;
 }
 
-int
-config_load(struct config *cfg, const char *path, char *err, size_t errsz)
+/*
+ * Cuts the value at its comment and undoes its quotes, in place: a '#'
+ * after white space starts a comment; "..." holds anything but '"' and
+ * '\\' unless escaped with '\\' (so a value may hold " #"). Returns the
+ * value, or NULL with why.
+ */
+static char *
+parse_value(char *v, const char **why)
 {
-	char line[4096], msg[512], *key, *eq;
+	char *r, *w, *p;
+
+	v = trim(v);
+	if (*v != '"') {
+		for (p = v; *p != '\0'; p++) {
+			if (*p == '#' && p > v && isspace((unsigned char)p[-1])) {
+				*p = '\0';
+				break;
+			}
+		}
+		if (*v == '#')
+			*v = '\0';	/* "key = # comment": empty */
+		return trim(v);
+	}
+	for (r = w = v + 1; *r != '"'; r++) {
+		if (*r == '\0') {
+			*why = "unterminated \"";
+			return NULL;
+		}
+		if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+			r++;
+		*w++ = *r;
+	}
+	*w = '\0';
+	for (p = r + 1; isspace((unsigned char)*p); p++)
+		;
+	if (*p != '\0' && *p != '#') {
+		*why = "text after the closing \"";
+		return NULL;
+	}
+	return v + 1;
+}
+
+int
+config_load_each(struct config *cfg, const char *path,
+    void (*report)(void *arg, const char *msg), void *arg)
+{
+	char line[4096], msg[512], full[1024], *key, *eq, *value;
+	const char *why = NULL;
 	unsigned lineno = 0;
+	int problems = 0;
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
+		snprintf(full, sizeof(full), "config file %s: %s", path,
+		    strerror(errno));
+		report(arg, full);
+		return 1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
+		msg[0] = '\0';
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errsz, "%s:%u: line too long", path, lineno);
-			goto fail;
-		}
-		key = trim(line);
-		if (*key == '\0' || *key == '#')
+			snprintf(msg, sizeof(msg), "line too long");
+			/* Skip the rest of the long line. */
+			while (fgets(line, sizeof(line), f) != NULL &&
+			    strchr(line, '\n') == NULL)
+				;
+		} else if (*(key = trim(line)) == '\0' || *key == '#') {
 			continue;
-		if ((eq = strchr(key, '=')) == NULL) {
-			snprintf(err, errsz, "%s:%u: expected key = value", path,
-			    lineno);
-			goto fail;
+		} else if ((eq = strchr(key, '=')) == NULL) {
+			snprintf(msg, sizeof(msg), "expected key = value");
+		} else {
+			*eq = '\0';
+			if ((value = parse_value(eq + 1, &why)) == NULL)
+				snprintf(msg, sizeof(msg), "%s", why);
+			else {
+				snprintf(full, sizeof(full), "%s:%u", path,
+				    lineno);
+				if (config_set_from(cfg, trim(key), value, full,
+				    msg, sizeof(msg)) == 0)
+					msg[0] = '\0';
+			}
 		}
-		*eq = '\0';
-		if (config_set(cfg, trim(key), trim(eq + 1), msg,
-		    sizeof(msg)) < 0) {
-			snprintf(err, errsz, "%s:%u: %s", path, lineno, msg);
-			goto fail;
+		if (msg[0] != '\0') {
+			snprintf(full, sizeof(full), "%s:%u: %s", path, lineno, msg);
+			report(arg, full);
+			problems++;
 		}
 	}
+	if (ferror(f)) {
+		snprintf(full, sizeof(full), "config file %s: %s", path,
+		    strerror(errno));
+		report(arg, full);
+		problems++;
+	}
 	fclose(f);
-	return 0;
-fail:
-	fclose(f);
-	return -1;
+	return problems;
+}
+
+struct first_error {
+	char *err;
+	size_t errsz;
+	int seen;
+};
+
+static void
+keep_first(void *arg, const char *msg)
+{
+	struct first_error *fe = arg;
+
+	if (!fe->seen++)
+		snprintf(fe->err, fe->errsz, "%s", msg);
+}
+
+int
+config_load(struct config *cfg, const char *path, char *err, size_t errsz)
+{
+	struct first_error fe = { err, errsz, 0 };
+
+	return config_load_each(cfg, path, keep_first, &fe) == 0 ? 0 : -1;
+}
+
+const char *
+config_key_name(size_t i)
+{
+	return i < ARRAY_LEN(options) ? options[i].key : NULL;
+}
+
+const char *
+config_origin(const struct config *cfg, const char *key)
+{
+	int i = key_index(key);
+
+	return i >= 0 ? cfg->origin[i] : NULL;
+}
+
+/* Reports "origin: msg" (origin of key, when it was set). Returns 1. */
+static int PRINTF_LIKE(5, 6)
+problem(const struct config *cfg, const char *key,
+    void (*report)(void *, const char *), void *arg, const char *fmt, ...)
+{
+	const char *origin = key != NULL ? config_origin(cfg, key) : NULL;
+	char msg[512], full[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (origin != NULL)
+		snprintf(full, sizeof(full), "%s: %s", origin, msg);
+	else
+		snprintf(full, sizeof(full), "%s", msg);
+	report(arg, full);
+	return 1;
+}
+
+/* proxy_protocol and proxy_from: a known mode, and networks that parse. */
+static int
+validate_proxy(const struct config *cfg,
+    void (*report)(void *arg, const char *msg), void *arg)
+{
+	static const char *const modes[] = { "off", "v1", "v2", "any" };
+	char *list, *tok, *save = NULL;
+	struct addr_cidr net;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < ARRAY_LEN(modes); i++)
+		if (strcmp(cfg->proxy_protocol, modes[i]) == 0)
+			break;
+	if (i == ARRAY_LEN(modes))
+		return problem(cfg, "proxy_protocol", report, arg,
+		    "proxy_protocol must be off, v1, v2 or any");
+	if (i == 0)
+		return 0;
+	if (cfg->proxy_from == NULL || *cfg->proxy_from == '\0')
+		return problem(cfg, "proxy_protocol", report, arg,
+		    "proxy_protocol needs proxy_from: the balancers' "
+		    "addresses (CIDR, comma-separated)");
+	if ((list = strdup(cfg->proxy_from)) == NULL)
+		return problem(cfg, "proxy_from", report, arg, "out of memory");
+	for (tok = strtok_r(list, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		if (addr_cidr_parse(tok, &net) == 0)
+			continue;
+		n += problem(cfg, "proxy_from", report, arg, "proxy_from: '%s' "
+		    "is not an address or CIDR network", tok);
+	}
+	free(list);
+	return n;
+}
+
+int
+config_validate_each(const struct config *cfg,
+    void (*report)(void *arg, const char *msg), void *arg)
+{
+	int tls_off = strcmp(cfg->tls, "off") == 0;
+	int n = 0;
+
+	if (cfg->root == NULL)
+		n += problem(cfg, NULL, report, arg,
+		    "no root folder: set root or --root");
+	if (cfg->users_file == NULL && !cfg->anonymous)
+		n += problem(cfg, "anonymous", report, arg,
+		    "no users file and no anonymous access: nobody could log in");
+	if (!tls_off && strcmp(cfg->tls, "optional") != 0 &&
+	    strcmp(cfg->tls, "required") != 0)
+		n += problem(cfg, "tls", report, arg,
+		    "tls must be off, optional or required");
+	if ((!tls_off || cfg->implicit_tls_port >= 0) &&
+	    (cfg->tls_cert == NULL || cfg->tls_key == NULL))
+		n += problem(cfg, "tls", report, arg, "TLS needs a certificate "
+		    "and a key (--tls-cert FILE --tls-key FILE; tools/make-cert "
+		    "makes a pair)");
+	if (cfg->implicit_tls_port >= 0 && tls_off)
+		n += problem(cfg, "implicit_tls_port", report, arg,
+		    "an implicit TLS port needs tls optional or required");
+	/* Refused, not ignored: the admin meant to encrypt. */
+	if ((cfg->tls_cert != NULL || cfg->tls_key != NULL) && tls_off)
+		n += problem(cfg, cfg->tls_cert != NULL ? "tls_cert" : "tls_key",
+		    report, arg, "tls_cert or tls_key is set but tls is off, so "
+		    "FTPS would stay off: set tls = optional or required "
+		    "(--tls), or remove them");
+	if (cfg->anonymous_write && !cfg->anonymous)
+		n += problem(cfg, "anonymous_write", report, arg,
+		    "anonymous_write needs anonymous");
+	if (strcmp(cfg->log_format, "text") != 0 &&
+	    strcmp(cfg->log_format, "json") != 0)
+		n += problem(cfg, "log_format", report, arg,
+		    "log_format must be text or json");
+	n += validate_proxy(cfg, report, arg);
+	return n;
 }
 
 int
 config_validate(const struct config *cfg, char *err, size_t errsz)
 {
-	if (strcmp(cfg->log_format, "text") != 0 &&
-	    strcmp(cfg->log_format, "json") != 0) {
-		snprintf(err, errsz, "log_format must be text or json");
-		return -1;
-	}
-	if (cfg->root == NULL) {
-		snprintf(err, errsz, "no root folder: set root or --root");
-		return -1;
-	}
-	if (cfg->users_file == NULL && !cfg->anonymous) {
-		snprintf(err, errsz,
-		    "no users file and no anonymous access: nobody could log in");
-		return -1;
-	}
-	if (strcmp(cfg->tls, "off") != 0 && strcmp(cfg->tls, "optional") != 0 &&
-	    strcmp(cfg->tls, "required") != 0) {
-		snprintf(err, errsz, "tls must be off, optional or required");
-		return -1;
-	}
-	if ((strcmp(cfg->tls, "off") != 0 || cfg->implicit_tls_port >= 0) &&
-	    (cfg->tls_cert == NULL || cfg->tls_key == NULL)) {
-		snprintf(err, errsz, "TLS needs a certificate and a key "
-		    "(--tls-cert FILE --tls-key FILE; tools/make-cert makes a pair)");
-		return -1;
-	}
-	if (cfg->implicit_tls_port >= 0 && strcmp(cfg->tls, "off") == 0) {
-		snprintf(err, errsz, "an implicit TLS port needs tls optional or required");
-		return -1;
-	}
-	if (cfg->anonymous_write && !cfg->anonymous) {
-		snprintf(err, errsz, "anonymous_write needs anonymous");
-		return -1;
-	}
-	return 0;
+	struct first_error fe = { err, errsz, 0 };
+
+	return config_validate_each(cfg, keep_first, &fe) == 0 ? 0 : -1;
 }
 
 void
@@ -298,6 +502,8 @@ config_free(struct config *cfg)
 {
 	size_t i;
 
+	for (i = 0; i < ARRAY_LEN(cfg->origin); i++)
+		free(cfg->origin[i]);
 	/* Every string key owns its value: free them from the table. */
 	for (i = 0; i < ARRAY_LEN(options); i++)
 		if (options[i].kind == K_STR)

@@ -10,6 +10,9 @@
 
 #include "compat.h"
 
+/* At least the number of keys (config.c checks at compile time). */
+#define CONFIG_MAX_KEYS 64
+
 struct config {
 	char *listen;		/* comma-separated addresses */
 	unsigned port;
@@ -19,7 +22,8 @@ struct config {
 	char *pasv_address;	/* IPv4 address advertised in 227 (NAT) */
 	int anonymous;
 	int anonymous_write;
-	char *anonymous_home;	/* relative to root */
+	char *anonymous_home;	/* relative to root; default /pub */
+	int anonymous_sees_homes;	/* anonymous_home may hold user homes */
 	int foreground;
 	char *log_file;		/* NULL: stderr */
 	char *xferlog_file;	/* NULL: the main log */
@@ -39,12 +43,13 @@ struct config {
 	int hide_ids;		/* LIST shows "ftp ftp" instead of numbers */
 	char *run_as;		/* user to become after binding (as root) */
 	/* Limits against abuse. */
-	unsigned max_sessions;		/* in all */
+	unsigned max_sessions;		/* in all; 0: as descriptors allow */
 	unsigned max_sessions_per_ip;
 	unsigned login_timeout;		/* seconds to log in after connecting */
 	unsigned max_login_failures;	/* per session, then 421 */
 	unsigned ip_failure_window;	/* seconds a per-IP failure counts */
-	unsigned max_ip_failures;	/* within the window, then refuse */
+	unsigned max_ip_failures;	/* within the window, then tarpit */
+	unsigned login_tarpit_delay;	/* seconds between checks, tarpitted */
 	unsigned login_delay_ms;	/* first failed-login delay; doubles */
 	/* FTPS (RFC 4217). */
 	char *tls;			/* "off", "optional" or "required" */
@@ -54,6 +59,8 @@ struct config {
 	int tls_require_reuse;		/* data TLS must resume the control's */
 	char *metrics_listen;		/* "IP:PORT" for /metrics, or NULL */
 	char *log_format;		/* "text" or "json" */
+	/* Where each key was set ("file:line", "--flag"), by table order. */
+	char *origin[CONFIG_MAX_KEYS];
 };
 
 /* The tls setting as a value. */
@@ -71,14 +78,44 @@ int config_set(struct config *cfg, const char *key, const char *value,
     char *err, size_t errsz) WARN_UNUSED;
 
 /*
- * Reads a config file: "key = value" lines, '#' comments, blank lines.
- * Returns 0, or -1 with "path:line: reason" in err.
+ * The same, remembering origin ("file:line", "--flag"; copied; NULL for
+ * none) as where key was set, for messages about it.
+ */
+int config_set_from(struct config *cfg, const char *key, const char *value,
+    const char *origin, char *err, size_t errsz) WARN_UNUSED;
+
+/* Where key was last set, or NULL (a default, or an unknown key). */
+const char *config_origin(const struct config *cfg, const char *key);
+
+/*
+ * Reads a config file: "key = value" lines, blank lines, and comments: a
+ * line starting with '#', or a '#' after white space in a line. A value
+ * in double quotes may hold anything (\" and \\ for '"' and '\').
+ * Returns 0, or -1 with "path:line: reason" (or "config file path: why")
+ * in err for the first problem; the good lines are applied anyway.
  */
 int config_load(struct config *cfg, const char *path, char *err,
     size_t errsz) WARN_UNUSED;
 
-/* Checks that the settings make sense together. 0, or -1 with err. */
+/*
+ * The same, but goes on past bad lines and calls report(arg, msg) for
+ * each ("path:line: reason"). Returns the number of problems.
+ */
+int config_load_each(struct config *cfg, const char *path,
+    void (*report)(void *arg, const char *msg), void *arg);
+
+/* The name of the i-th config key, or NULL past the last (for tests). */
+const char *config_key_name(size_t i);
+
+/*
+ * Checks that the settings make sense together. 0, or -1 with the first
+ * problem in err, prefixed with where the key at fault was set.
+ */
 int config_validate(const struct config *cfg, char *err, size_t errsz) WARN_UNUSED;
+
+/* The same, reporting every problem; returns how many. */
+int config_validate_each(const struct config *cfg,
+    void (*report)(void *arg, const char *msg), void *arg);
 
 void config_free(struct config *cfg);
 

@@ -1,5 +1,6 @@
 /*
- * connlimit.c: per-address session and failure counts; see connlimit.h.
+ * connlimit.c: per-address session and failure counts and the login
+ * tarpit; see connlimit.h.
  *
  * A small open hash table under one mutex: entries exist while an address
  * holds sessions or has failures inside the window, so its size follows
@@ -22,10 +23,11 @@
 
 struct ip_entry {
 	struct ip_entry *next;
-	unsigned char key[16];	/* IPv4 mapped into IPv6 form */
+	unsigned char key[CONNLIMIT_KEY_LEN];
 	unsigned sessions;
 	unsigned failures;
 	time_t window_start;
+	uint64_t next_check_ms;	/* tarpit: earliest start of the next check */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -46,9 +48,11 @@ connlimit_init(const struct config *c, unsigned long max_fds)
 	 * silence; below it, a refused client gets a 421.
 	 */
 	unsigned long by_fds = max_fds > 64 ? (max_fds - 64) * 2 / 3 : 1;
+	unsigned long want = c->max_sessions ? c->max_sessions :
+	    CONNLIMIT_DEFAULT_SESSIONS;
 
 	cfg = c;
-	session_cap = c->max_sessions < by_fds ? c->max_sessions : by_fds;
+	session_cap = want < by_fds ? want : by_fds;
 }
 
 unsigned long
@@ -57,45 +61,60 @@ connlimit_session_cap(void)
 	return session_cap;
 }
 
-static void
-make_key(const struct sockaddr_storage *ss, unsigned char key[16])
+void
+connlimit_key(const struct sockaddr_storage *ss,
+    unsigned char key[CONNLIMIT_KEY_LEN])
 {
 	struct sockaddr_storage a = *ss;
 
 	addr_unmap(&a);
-	memset(key, 0, 16);
+	memset(key, 0, CONNLIMIT_KEY_LEN);
 	if (a.ss_family == AF_INET) {
 		key[10] = key[11] = 0xff;
 		memcpy(key + 12, &((struct sockaddr_in *)&a)->sin_addr, 4);
 	} else if (a.ss_family == AF_INET6) {
-		memcpy(key, &((struct sockaddr_in6 *)&a)->sin6_addr, 16);
+		/*
+		 * One host or one site usually gets a whole /64 and may use
+		 * any address in it: counting per address would let it
+		 * escape every limit by changing the low 64 bits.
+		 */
+		memcpy(key, &((struct sockaddr_in6 *)&a)->sin6_addr, 8);
 	}
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static unsigned
-hash_key(const unsigned char key[16])
+hash_key(const unsigned char key[CONNLIMIT_KEY_LEN])
 {
 	uint32_t h = 2166136261u;
 	int i;
 
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < CONNLIMIT_KEY_LEN; i++)
 		h = (h ^ key[i]) * 16777619u;
 	return h % NBUCKETS;
 }
 
 /* Finds (and with create, makes) the entry for key. Lock held. */
 static struct ip_entry *
-lookup(const unsigned char key[16], int create)
+lookup(const unsigned char key[CONNLIMIT_KEY_LEN], int create)
 {
 	struct ip_entry *e;
 	unsigned h = hash_key(key);
 
 	for (e = buckets[h]; e != NULL; e = e->next)
-		if (memcmp(e->key, key, 16) == 0)
+		if (memcmp(e->key, key, CONNLIMIT_KEY_LEN) == 0)
 			return e;
 	if (!create || entries >= MAX_ENTRIES || (e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
-	memcpy(e->key, key, 16);
+	memcpy(e->key, key, CONNLIMIT_KEY_LEN);
 	e->next = buckets[h];
 	buckets[h] = e;
 	entries++;
@@ -127,11 +146,11 @@ enum connlimit_verdict
 connlimit_session_open(const struct sockaddr_storage *addr)
 {
 	enum connlimit_verdict v = CONNLIMIT_OK;
-	unsigned char key[16];
+	unsigned char key[CONNLIMIT_KEY_LEN];
 	struct ip_entry *e;
 	time_t now = time(NULL);
 
-	make_key(addr, key);
+	connlimit_key(addr, key);
 	pthread_mutex_lock(&lock);
 	e = lookup(key, 1);
 	if (e != NULL && expire(e, now))
@@ -142,8 +161,6 @@ connlimit_session_open(const struct sockaddr_storage *addr)
 		v = CONNLIMIT_TOO_MANY_SESSIONS;	/* table full or no memory */
 	else if (e->sessions >= cfg->max_sessions_per_ip)
 		v = CONNLIMIT_TOO_MANY_FROM_IP;
-	else if (e->failures >= cfg->max_ip_failures)
-		v = CONNLIMIT_TOO_MANY_FAILURES;
 	if (v == CONNLIMIT_OK) {
 		e->sessions++;
 		total_sessions++;
@@ -157,10 +174,10 @@ connlimit_session_open(const struct sockaddr_storage *addr)
 void
 connlimit_session_closed(const struct sockaddr_storage *addr)
 {
-	unsigned char key[16];
+	unsigned char key[CONNLIMIT_KEY_LEN];
 	struct ip_entry *e;
 
-	make_key(addr, key);
+	connlimit_key(addr, key);
 	pthread_mutex_lock(&lock);
 	if ((e = lookup(key, 0)) != NULL && e->sessions > 0) {
 		e->sessions--;
@@ -173,12 +190,12 @@ connlimit_session_closed(const struct sockaddr_storage *addr)
 unsigned
 connlimit_login_failed(const struct sockaddr_storage *addr)
 {
-	unsigned char key[16];
+	unsigned char key[CONNLIMIT_KEY_LEN];
 	struct ip_entry *e;
 	unsigned n = 0;
 	time_t now = time(NULL);
 
-	make_key(addr, key);
+	connlimit_key(addr, key);
 	pthread_mutex_lock(&lock);
 	if ((e = lookup(key, 1)) != NULL) {
 		if (e->failures == 0 ||
@@ -192,21 +209,29 @@ connlimit_login_failed(const struct sockaddr_storage *addr)
 	return n;
 }
 
-int
-connlimit_ip_blocked(const struct sockaddr_storage *addr)
+unsigned
+connlimit_check_delay_ms(const struct sockaddr_storage *addr)
 {
-	unsigned char key[16];
+	uint64_t now = now_ms(), start = now;
+	unsigned char key[CONNLIMIT_KEY_LEN];
 	struct ip_entry *e;
-	int blocked = 0;
 
-	make_key(addr, key);
+	connlimit_key(addr, key);
 	pthread_mutex_lock(&lock);
-	if ((e = lookup(key, 0)) != NULL) {
-		if (!expire(e, time(NULL)))
-			blocked = e->failures >= cfg->max_ip_failures;
+	/* The session holds an entry; without one (table full) no tarpit. */
+	if ((e = lookup(key, 0)) != NULL && !expire(e, time(NULL))) {
+		if (e->failures >= cfg->max_ip_failures &&
+		    e->next_check_ms > now)
+			start = e->next_check_ms;
+		/*
+		 * Every check books the next slot, so that the first check
+		 * past the limit already waits for the one before it.
+		 */
+		e->next_check_ms = start +
+		    (uint64_t)cfg->login_tarpit_delay * 1000;
 	}
 	pthread_mutex_unlock(&lock);
-	return blocked;
+	return (unsigned)(start - now);
 }
 
 const char *
@@ -217,8 +242,6 @@ connlimit_reason(enum connlimit_verdict v)
 		return "Too many users: server full, try again later.";
 	case CONNLIMIT_TOO_MANY_FROM_IP:
 		return "Too many connections from your address.";
-	case CONNLIMIT_TOO_MANY_FAILURES:
-		return "Too many failed logins from your address; try again later.";
 	case CONNLIMIT_OK:
 		break;
 	}

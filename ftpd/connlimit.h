@@ -3,6 +3,16 @@
  * each client address holds and how many logins it failed recently. The
  * acceptor asks before handing a connection to a worker, so a refused
  * client gets a 421 at once and costs no session.
+ *
+ * Failed logins never refuse a connection (one script with a stale
+ * password must not lock out everyone behind the same NAT address).
+ * Instead, once an address has failed max_ip_failures times within
+ * ip_failure_window seconds, its password checks are spaced: at most one
+ * starts per login_tarpit_delay seconds, in the order asked, so guessing
+ * slows to a crawl while the right password still gets in after the
+ * delay plus the checks queued before it.
+ *
+ * An "address" is an IPv4 address or an IPv6 /64, for every limit here.
  */
 #ifndef FTPD_CONNLIMIT_H
 #define FTPD_CONNLIMIT_H
@@ -17,8 +27,19 @@ enum connlimit_verdict {
 	CONNLIMIT_OK,
 	CONNLIMIT_TOO_MANY_SESSIONS,	/* server-wide cap */
 	CONNLIMIT_TOO_MANY_FROM_IP,	/* per-address cap */
-	CONNLIMIT_TOO_MANY_FAILURES,	/* address failed too many logins */
 };
+
+#define CONNLIMIT_KEY_LEN 16
+
+/*
+ * The key an address is counted under: an IPv4 address (plain or mapped)
+ * as ::ffff:a.b.c.d, an IPv6 address as its /64 with the rest zero.
+ */
+void connlimit_key(const struct sockaddr_storage *addr,
+    unsigned char key[CONNLIMIT_KEY_LEN]);
+
+/* The session cap when max_sessions is 0 (unset), descriptors allowing. */
+#define CONNLIMIT_DEFAULT_SESSIONS 20000
 
 /*
  * Sets the limits (the config outlives every call). max_fds, the process's
@@ -39,8 +60,13 @@ void connlimit_session_closed(const struct sockaddr_storage *addr);
 /* Records a failed login from addr; returns its failures in the window. */
 unsigned connlimit_login_failed(const struct sockaddr_storage *addr);
 
-/* Whether addr has failed too many logins within the window. */
-int connlimit_ip_blocked(const struct sockaddr_storage *addr);
+/*
+ * Books a password check for addr (which holds a session) and returns how
+ * many milliseconds it must wait before it starts: 0 unless the address is
+ * over max_ip_failures, then until login_tarpit_delay seconds after the
+ * check booked before it.
+ */
+unsigned connlimit_check_delay_ms(const struct sockaddr_storage *addr);
 
 /* The text of a 421 reply for a verdict. */
 const char *connlimit_reason(enum connlimit_verdict v);

@@ -56,6 +56,12 @@ homes_init(const char *root, char *err, size_t errsz)
 	return 0;
 }
 
+int
+homes_root_fd(void)
+{
+	return startup_root_fd;
+}
+
 /* Opens home beneath the root as the root's path names it right now. */
 static int
 open_fresh(const char *home)

@@ -30,6 +30,12 @@
 int homes_init(const char *root, char *err, size_t errsz) WARN_UNUSED;
 
 /*
+ * The root as opened by homes_init (startup checks); owned by homes,
+ * -1 before homes_init.
+ */
+int homes_root_fd(void);
+
+/*
  * Resolves the root, then home beneath it (RESOLVE_BENEATH), now. Returns
  * a descriptor of that folder, shared with the sessions that have the same
  * folder open. -1 with errno on failure.

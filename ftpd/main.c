@@ -23,9 +23,11 @@
 #include "authpool.h"
 #include "config.h"
 #include "connlimit.h"
+#include "hashpw.h"
 #include "homes.h"
 #include "log.h"
 #include "metrics.h"
+#include "preflight.h"
 #include "privs.h"
 #include "proxyconn.h"
 #include "service.h"
@@ -54,9 +56,27 @@ print_ready(void)
 
 	for (i = 0; i < nlisteners; i++) {
 		fprintf(stderr, "ftpd: %s\n", ready_lines[i]);
-		log_msg("%s", ready_lines[i]);
+		/* Without a log file the log is stderr: say it once. */
+		if (cfg.log_file != NULL)
+			log_msg("%s", ready_lines[i]);
 	}
 	fflush(stderr);
+}
+
+/* Prints one problem found while checking or starting. */
+static void
+say_problem(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "ftpd: %s\n", msg);
+}
+
+/* A problem that does not stop the server: to the log (open by then). */
+static void
+say_warning(void *arg, const char *msg)
+{
+	(void)arg;
+	log_msg("warning: %s", msg);
 }
 
 static void
@@ -64,7 +84,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: ftpd [options]\n"
-"       ftpd --hash-password [--hash-method yescrypt|sha512] < password\n"
+"       ftpd --check-config [options]\n"
+"       ftpd --hash-password [--hash-method yescrypt|sha512] [< password]\n"
 "\n"
 "  -c, --config FILE       read settings from FILE (key = value lines)\n"
 "  -f, --foreground        stay in the foreground, log to stderr\n"
@@ -85,6 +106,8 @@ usage(FILE *f)
 "      --tls-key FILE      PEM private key\n"
 "      --implicit-tls-port N  also listen for implicit FTPS on port N\n"
 "      --set KEY=VALUE     any config file setting\n"
+"      --check-config      check settings, users file, homes, certificate\n"
+"                          and key; print each problem, exit 0 when none\n"
 "  -h, --help              this text\n"
 "  -V, --version           print the version and exit\n"
 "\n"
@@ -101,36 +124,11 @@ set_or_die(const char *key, const char *value)
 {
 	char err[512];
 
-	if (config_set(&cfg, key, value, err, sizeof(err)) < 0) {
+	if (config_set_from(&cfg, key, value, "command line", err,
+	    sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
 		exit(2);
 	}
-}
-
-static int
-hash_password(const char *method)
-{
-	char line[1024], hash[512];
-	size_t n;
-
-	if (fgets(line, sizeof(line), stdin) == NULL) {
-		fprintf(stderr, "ftpd: no password on stdin\n");
-		return 1;
-	}
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
-	if (n == 0) {
-		fprintf(stderr, "ftpd: empty password\n");
-		return 1;
-	}
-	if (users_hash_password(line, method, hash, sizeof(hash)) < 0) {
-		users_wipe(line, sizeof(line));
-		fprintf(stderr, "ftpd: could not hash the password\n");
-		return 1;
-	}
-	users_wipe(line, sizeof(line));
-	printf("%s\n", hash);
-	return 0;
 }
 
 /* arg is non-NULL on the implicit-TLS listeners. */
@@ -355,6 +353,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	struct event_base *base = arg;
 	char err[512];
 	unsigned i;
+	int root;
 
 	(void)what;
 	if (sig == SIGUSR1) {
@@ -372,11 +371,22 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		if (cfg.users_file == NULL)
 			return;
 		service_reloading();
+		/* The root as its path names it now (it may be replaced). */
+		root = homes_open("/");
 		/* After dropping root the run_as user must be able to read it. */
 		if (users_load(cfg.users_file, err, sizeof(err)) < 0)
 			log_msg("SIGHUP: keeping the old users: %s", err);
+		else if (preflight_anonymous(&cfg, root >= 0 ? root :
+		    homes_root_fd(), say_warning, NULL) > 0 &&
+		    users_revert() == 0)
+			log_msg("SIGHUP: keeping the old users: the new file "
+			    "gives anonymous users a user's home");
 		else
 			log_msg("SIGHUP: users reloaded from %s", cfg.users_file);
+		(void)preflight_homes(root >= 0 ? root : homes_root_fd(),
+		    say_warning, NULL);
+		if (root >= 0)
+			homes_release(root);
 		service_ready();
 		return;
 	}
@@ -389,13 +399,41 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
+/* What the command line asks for besides serving. */
+enum run_mode { RUN_SERVE, RUN_HASH, RUN_CHECK };
+
+/*
+ * Reads the config files named on the command line, before the flags so
+ * that flags override them. Returns the number of problems (printed).
+ */
+static unsigned
+load_config_files(int argc, char **argv)
+{
+	unsigned problems = 0;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *file = NULL;
+
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) &&
+		    i + 1 < argc)
+			file = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			file = argv[i] + 9;
+		if (file != NULL)
+			problems += (unsigned)config_load_each(&cfg, file,
+			    say_problem, NULL);
+	}
+	return problems;
+}
+
 static void
-parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
+parse_args(int argc, char **argv, enum run_mode *mode, const char **hash_method)
 {
 	enum {
 		O_PASV_PORTS = 256, O_PASV_ADDRESS, O_ANON, O_ANON_WRITE,
 		O_WORKERS, O_LOG, O_XFERLOG, O_SET, O_HASH, O_HASH_METHOD,
-		O_RUN_AS, O_TLS, O_TLS_CERT, O_TLS_KEY, O_IMPLICIT,
+		O_RUN_AS, O_TLS, O_TLS_CERT, O_TLS_KEY, O_IMPLICIT, O_CHECK,
 	};
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -419,27 +457,14 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 		{ "implicit-tls-port", required_argument, NULL, O_IMPLICIT },
 		{ "hash-password", no_argument, NULL, O_HASH },
 		{ "hash-method", required_argument, NULL, O_HASH_METHOD },
+		{ "check-config", no_argument, NULL, O_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char err[512], *eq;
-	int c, i;
+	char *eq;
+	int c;
 
-	/* First pass: the config file, so that flags override it. */
-	for (i = 1; i < argc; i++) {
-		const char *file = NULL;
-
-		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) &&
-		    i + 1 < argc)
-			file = argv[i + 1];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			file = argv[i] + 9;
-		if (file != NULL && config_load(&cfg, file, err, sizeof(err)) < 0) {
-			fprintf(stderr, "ftpd: %s\n", err);
-			exit(2);
-		}
-	}
 	while ((c = getopt_long(argc, argv, "c:fl:p:r:u:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': break;
@@ -468,7 +493,8 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 			*eq = '\0';
 			set_or_die(optarg, eq + 1);
 			break;
-		case O_HASH: *hash_mode = 1; break;
+		case O_HASH: *mode = RUN_HASH; break;
+		case O_CHECK: *mode = RUN_CHECK; break;
 		case O_HASH_METHOD: *hash_method = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ftpd %s\n", PROJECT_VERSION); exit(0);
@@ -482,34 +508,130 @@ parse_args(int argc, char **argv, int *hash_mode, const char **hash_method)
 	}
 }
 
+/*
+ * Whether the log file path could be opened for appending, without making
+ * it (for --check-config). 0, or -1 with errno.
+ */
 static int
-load_state(void)
+log_writable(const char *path)
 {
+	char dir[4096], *slash;
+
+	if (access(path, W_OK) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return access(".", W_OK);
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return access(dir, W_OK);
+}
+
+/* Opens (or when checking, checks) one log file; 0 or -1 (reported). */
+static int
+open_log(const char *key, const char *path, int (*opener)(const char *),
+    int check_only, unsigned *problems)
+{
+	int rc;
+
+	if (check_only)
+		rc = path == NULL ? 0 : log_writable(path);
+	else
+		rc = opener(path);
+	if (rc < 0) {
+		fprintf(stderr, "ftpd: cannot open %s %s: %s\n", key,
+		    path != NULL ? path : "(stderr)", strerror(errno));
+		(*problems)++;
+	}
+	return rc;
+}
+
+/*
+ * Opens what serving needs (the root, the users file, the logs, the TLS
+ * certificate and key) and runs the preflight checks, printing each
+ * problem. To serve, it stops at the first; to check (--check-config) it
+ * goes on and opens no log. Returns the number of problems.
+ */
+static unsigned
+load_state(int check_only)
+{
+	unsigned problems = 0;
 	char err[512];
+	int n, root_fd;
 
 	if (!vfs_available()) {
 		fprintf(stderr, "ftpd: this kernel lacks openat2 (Linux 5.6+), "
 		    "which confinement needs\n");
-		return -1;
+		return 1;
 	}
 	if (homes_init(cfg.root, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
-		return -1;
+		return 1;	/* nothing below can be checked without it */
 	}
+	root_fd = homes_root_fd();
 	if (cfg.users_file != NULL && users_load(cfg.users_file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
-		return -1;
-	}
-	log_set_format(strcmp(cfg.log_format, "json") == 0 ? LOG_FORMAT_JSON :
-	    LOG_FORMAT_TEXT);
-	if (log_open(cfg.log_file) < 0 || log_open_xferlog(cfg.xferlog_file) < 0) {
-		fprintf(stderr, "ftpd: cannot open log: %s\n", strerror(errno));
-		return -1;
+		if (!check_only)
+			return 1;
+		problems++;
 	}
 	if (tls_init(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
-		return -1;
+		if (!check_only)
+			return 1;
+		problems++;
 	}
+	n = preflight_anonymous(&cfg, root_fd, say_problem, NULL);
+	if (n > 0) {
+		if (!check_only)
+			return (unsigned)n;
+		problems += (unsigned)n;
+	}
+	log_set_format(strcmp(cfg.log_format, "json") == 0 ? LOG_FORMAT_JSON :
+	    LOG_FORMAT_TEXT);
+	if (open_log("log_file", cfg.log_file, log_open, check_only,
+	    &problems) < 0 && !check_only)
+		return problems;
+	if (open_log("xferlog_file", cfg.xferlog_file, log_open_xferlog,
+	    check_only, &problems) < 0 && !check_only)
+		return problems;
+	/* A missing home only fails its own logins: warn when serving. */
+	n = preflight_homes(root_fd, check_only ? say_problem :
+	    say_warning, NULL);
+	if (check_only)
+		problems += (unsigned)n;
+	return problems;
+}
+
+/*
+ * --check-config: every problem on its own line (config file problems
+ * were printed while loading), then a verdict. Returns the exit code.
+ */
+static int
+check_config(unsigned problems)
+{
+	char err[512];
+
+	problems += (unsigned)config_validate_each(&cfg, say_problem, NULL);
+	if (privs_check_startup(cfg.run_as, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		problems++;
+	}
+	if (cfg.root != NULL)
+		problems += load_state(1);
+	if (problems > 0) {
+		fprintf(stderr, "ftpd: %u problem%s found\n", problems,
+		    problems == 1 ? "" : "s");
+		return 1;
+	}
+	printf("ftpd: configuration OK\n");
 	return 0;
 }
 
@@ -520,15 +642,22 @@ main(int argc, char **argv)
 	static const int signals[5] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, 0 };
 	struct event_base *base;
 	const char *hash_method = NULL;
-	int hash_mode = 0, i;
+	enum run_mode mode = RUN_SERVE;
 	unsigned long max_fds;
+	unsigned problems;
 	char err[512];
 	long ncpu;
+	int i;
 
 	config_defaults(&cfg);
-	parse_args(argc, argv, &hash_mode, &hash_method);
-	if (hash_mode)
-		return hash_password(hash_method);
+	problems = load_config_files(argc, argv);
+	parse_args(argc, argv, &mode, &hash_method);
+	if (mode == RUN_HASH)
+		return hashpw_run(hash_method);
+	if (mode == RUN_CHECK)
+		return check_config(problems);
+	if (problems > 0)
+		return 2;
 	if (config_validate(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
 		return 2;
@@ -539,7 +668,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	max_fds = raise_fd_limit();
-	if (load_state() < 0)
+	if (load_state(0) > 0)
 		return 1;
 	(void)uploadtmp_sweep_start(cfg.root);
 	if (proxyconn_init(&cfg, err, sizeof(err)) < 0) {
@@ -547,7 +676,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	connlimit_init(&cfg, max_fds);
-	if (connlimit_session_cap() < cfg.max_sessions)
+	/* Only a configured max_sessions can be lowered (0: as allowed). */
+	if (cfg.max_sessions != 0 && connlimit_session_cap() < cfg.max_sessions)
 		log_msg("max_sessions lowered to %lu: the descriptor limit is %lu",
 		    connlimit_session_cap(), max_fds);
 	if ((base = event_base_new()) == NULL || listen_all(base) < 0 ||

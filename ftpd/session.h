@@ -58,6 +58,7 @@ struct session {
 	struct auth_job *auth_job;	/* password check in flight */
 	char *pending_home;		/* home of the user being checked */
 	unsigned pending_writable : 1;
+	unsigned pending_locked : 1;	/* the user's account is locked */
 
 	enum login_state login;
 	char *user;			/* name given to USER */

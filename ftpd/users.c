@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "buf.h"
 #include "users.h"
@@ -17,15 +18,24 @@ struct user_entry {
 	char *hash;
 	char *home;
 	int writable;
+	unsigned line;		/* in the users file, for messages */
 };
 
 struct user_table {
 	struct user_entry *v;
 	size_t n;
+	char *path;		/* the users file */
+	char decoy[CRYPT_OUTPUT_SIZE];	/* see users_check_password */
 };
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct user_table *current;
+static struct user_table *previous;	/* for users_revert */
+/*
+ * The decoy used while no table is loaded (no users file): yescrypt,
+ * like new hashes. Made on first use by a hashing thread.
+ */
+static char default_decoy[CRYPT_OUTPUT_SIZE];
 
 static void
 table_free(struct user_table *t)
@@ -42,6 +52,8 @@ table_free(struct user_table *t)
 		free(t->v[i].home);
 	}
 	free(t->v);
+	free(t->path);
+	users_wipe(t->decoy, sizeof(t->decoy));
 	free(t);
 }
 
@@ -91,6 +103,10 @@ parse_line(char *line, struct user_entry *e, const char **why)
 		*why = "empty home";
 		return -1;
 	}
+	if (users_home_escapes(f[2])) {
+		*why = "the home is outside the root (it may not hold \"..\")";
+		return -1;
+	}
 	if (strcmp(f[3], "rw") != 0 && strcmp(f[3], "ro") != 0) {
 		*why = "perms must be rw or ro";
 		return -1;
@@ -107,6 +123,163 @@ parse_line(char *line, struct user_entry *e, const char **why)
 }
 
 int
+users_home_escapes(const char *home)
+{
+	const char *p = home;
+
+	/* Any ".." component: homes are named from the root downwards. */
+	while (*p != '\0') {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 1;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * The part of a crypt(3) hash that sets the method and its cost, without
+ * the salt: "$y$j9T$", "$6$rounds=N$", "$2b$12$", or just "$id$". Hashes
+ * with the same key cost the same to check.
+ */
+static size_t
+cost_key_len(const char *hash)
+{
+	const char *p;
+
+	if (hash[0] != '$' || (p = strchr(hash + 1, '$')) == NULL)
+		return 0;
+	p++;			/* past "$id$" */
+	if (strncmp(hash, "$y$", 3) == 0 || strncmp(hash, "$gy$", 4) == 0 ||
+	    strncmp(hash, "$2", 2) == 0 ||
+	    ((strncmp(hash, "$5$", 3) == 0 || strncmp(hash, "$6$", 3) == 0) &&
+	    strncmp(p, "rounds=", 7) == 0)) {
+		const char *q = strchr(p, '$');
+
+		if (q != NULL)
+			p = q + 1;
+	}
+	return (size_t)(p - hash);
+}
+
+/* Random text that no one will ever type as a password. */
+static int
+random_password(char *out, size_t n)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./";
+	unsigned char r[32];
+	size_t i;
+
+	if (n < sizeof(r) + 1 || getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -1;
+	for (i = 0; i < sizeof(r); i++)
+		out[i] = alphabet[r[i] % 64];
+	out[sizeof(r)] = '\0';
+	users_wipe(r, sizeof(r));
+	return 0;
+}
+
+/*
+ * Makes the hash that unknown users and locked accounts are checked
+ * against: one with the method and cost most common in t (yescrypt when t
+ * is empty or has no usable hash), so that their 530 takes as long as a
+ * real user's. Returns 0 or -1.
+ */
+static int
+make_decoy(const struct user_table *t, char *out, size_t outsz)
+{
+	const char *best = NULL;
+	size_t i, j, best_n = 0;
+	struct crypt_data *cd;
+	char pw[64];
+	const char *h;
+	int rc = -1;
+
+	for (i = 0; t != NULL && i < t->n; i++) {
+		const char *hi = t->v[i].hash;
+		size_t k = cost_key_len(hi), n = 0;
+
+		if (k == 0)
+			continue;
+		for (j = 0; j < t->n; j++)
+			if (cost_key_len(t->v[j].hash) == k &&
+			    strncmp(t->v[j].hash, hi, k) == 0)
+				n++;
+		if (n > best_n) {
+			best_n = n;
+			best = hi;
+		}
+		if (best_n * 2 > t->n)
+			break;	/* a majority: no other key can beat it */
+	}
+	if (random_password(pw, sizeof(pw)) < 0)
+		return -1;
+	if (best == NULL) {
+		rc = users_hash_password(pw, NULL, out, outsz);
+		users_wipe(pw, sizeof(pw));
+		return rc;
+	}
+	if ((cd = calloc(1, sizeof(*cd))) == NULL) {
+		users_wipe(pw, sizeof(pw));
+		return -1;
+	}
+	/* The user's own salt is reused; the decoy never leaves memory. */
+	h = crypt_r(pw, best, cd);
+	if (h != NULL && h[0] == '$')
+		rc = xstrlcpy(out, h, outsz);
+	users_wipe(cd, sizeof(*cd));
+	free(cd);
+	users_wipe(pw, sizeof(pw));
+	if (rc < 0)	/* a hash crypt cannot redo: fall back to yescrypt */
+		rc = make_decoy(NULL, out, outsz);
+	return rc;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct user_entry *x = *(const struct user_entry *const *)a;
+	const struct user_entry *y = *(const struct user_entry *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Finds a user listed twice. Returns 0, or -1 with "path:line: why". */
+static int
+find_duplicate(const struct user_table *t, const char *path, char *err,
+    size_t errsz)
+{
+	const struct user_entry **idx;
+	size_t i;
+	int rc = 0;
+
+	if (t->n < 2)
+		return 0;
+	if ((idx = calloc(t->n, sizeof(*idx))) == NULL) {
+		snprintf(err, errsz, "users file %s: out of memory", path);
+		return -1;
+	}
+	for (i = 0; i < t->n; i++)
+		idx[i] = &t->v[i];
+	qsort(idx, t->n, sizeof(*idx), by_name);
+	for (i = 1; i < t->n; i++) {
+		if (strcmp(idx[i - 1]->name, idx[i]->name) != 0)
+			continue;
+		snprintf(err, errsz, "%s:%u: duplicate user '%s' (first on line %u)",
+		    path, idx[i]->line, idx[i]->name, idx[i - 1]->line);
+		rc = -1;
+		break;
+	}
+	free(idx);
+	return rc;
+}
+
+int
 users_load(const char *path, char *err, size_t errsz)
 {
 	struct user_table *t, *old;
@@ -116,10 +289,10 @@ users_load(const char *path, char *err, size_t errsz)
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		snprintf(err, errsz, "users file %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if ((t = calloc(1, sizeof(*t))) == NULL)
+	if ((t = calloc(1, sizeof(*t))) == NULL || (t->path = strdup(path)) == NULL)
 		goto nomem;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		struct user_entry *v;
@@ -135,6 +308,7 @@ users_load(const char *path, char *err, size_t errsz)
 		t->v = v;
 		memset(&t->v[t->n], 0, sizeof(t->v[0]));
 		t->n++;
+		t->v[t->n - 1].line = lineno;
 		if (parse_line(line, &t->v[t->n - 1], &why) < 0) {
 			snprintf(err, errsz, "%s:%u: %s", path, lineno, why);
 			goto fail;
@@ -142,17 +316,27 @@ users_load(const char *path, char *err, size_t errsz)
 	}
 	users_wipe(line, sizeof(line));
 	fclose(f);
+	f = NULL;
+	if (find_duplicate(t, path, err, errsz) < 0)
+		goto fail_closed;
+	if (make_decoy(t, t->decoy, sizeof(t->decoy)) < 0) {
+		snprintf(err, errsz, "users file %s: cannot make the decoy hash",
+		    path);
+		goto fail_closed;
+	}
 	pthread_mutex_lock(&table_lock);
-	old = current;
+	old = previous;
+	previous = current;
 	current = t;
 	pthread_mutex_unlock(&table_lock);
 	table_free(old);
 	return 0;
 nomem:
-	snprintf(err, errsz, "%s: out of memory", path);
+	snprintf(err, errsz, "users file %s: out of memory", path);
 fail:
 	users_wipe(line, sizeof(line));
 	fclose(f);
+fail_closed:
 	table_free(t);
 	return -1;
 }
@@ -182,6 +366,44 @@ users_lookup(const char *name, struct user_info *info)
 	return rc;
 }
 
+int
+users_decoy_cost(char *out, size_t outsz)
+{
+	size_t k;
+	int rc = -1;
+
+	pthread_mutex_lock(&table_lock);
+	if (current != NULL && (k = cost_key_len(current->decoy)) > 0 &&
+	    k < outsz) {
+		memcpy(out, current->decoy, k);
+		out[k] = '\0';
+		rc = 0;
+	}
+	pthread_mutex_unlock(&table_lock);
+	return rc;
+}
+
+int
+users_foreach(int (*fn)(void *arg, const char *path, unsigned line,
+    const char *name, const char *home), void *arg)
+{
+	size_t i;
+	int rc = 0;
+
+	pthread_mutex_lock(&table_lock);
+	for (i = 0; current != NULL && i < current->n && rc == 0; i++)
+		rc = fn(arg, current->path, current->v[i].line,
+		    current->v[i].name, current->v[i].home);
+	pthread_mutex_unlock(&table_lock);
+	return rc;
+}
+
+int
+users_listable(void)
+{
+	return 1;	/* a file: every user is known at startup */
+}
+
 void
 users_info_free(struct user_info *info)
 {
@@ -197,8 +419,27 @@ users_unload(void)
 {
 	pthread_mutex_lock(&table_lock);
 	table_free(current);
-	current = NULL;
+	table_free(previous);
+	current = previous = NULL;
 	pthread_mutex_unlock(&table_lock);
+}
+
+int
+users_revert(void)
+{
+	struct user_table *bad;
+
+	pthread_mutex_lock(&table_lock);
+	if (previous == NULL) {
+		pthread_mutex_unlock(&table_lock);
+		return -1;
+	}
+	bad = current;
+	current = previous;
+	previous = NULL;
+	pthread_mutex_unlock(&table_lock);
+	table_free(bad);
+	return 0;
 }
 
 /* Compares in constant time, so timing does not reveal the hash. */
@@ -213,21 +454,53 @@ equal_ct(const char *a, const char *b, size_t n)
 	return d == 0;
 }
 
+/* Copies the decoy hash into out (making the default one if needed). */
+static void
+get_decoy(char *out, size_t outsz)
+{
+	char made[CRYPT_OUTPUT_SIZE];
+
+	/* All the buffers are CRYPT_OUTPUT_SIZE: the copies always fit. */
+	pthread_mutex_lock(&table_lock);
+	if (xstrlcpy(out, current != NULL ? current->decoy : default_decoy,
+	    outsz) < 0)
+		out[0] = '\0';
+	pthread_mutex_unlock(&table_lock);
+	if (out[0] != '\0')
+		return;
+	/* Hash outside the lock: it takes a while. */
+	if (make_decoy(NULL, made, sizeof(made)) < 0)
+		return;
+	pthread_mutex_lock(&table_lock);
+	if (default_decoy[0] == '\0')
+		memcpy(default_decoy, made, sizeof(default_decoy));
+	pthread_mutex_unlock(&table_lock);
+	memcpy(out, made, outsz < sizeof(made) ? outsz : sizeof(made));
+}
+
 int
 users_check_password(const char *hash, const char *password)
 {
+	char decoy[CRYPT_OUTPUT_SIZE];
 	struct crypt_data *cd;
 	const char *out;
+	int locked = hash[0] != '$';
 	int ok;
 
-	if (hash[0] != '$')
-		return 0;	/* "!" or "*": a locked account */
+	if (locked) {
+		/*
+		 * "!", "*" (a locked account or no such user): hash anyway, so
+		 * that the answer takes as long as a real user's.
+		 */
+		get_decoy(decoy, sizeof(decoy));
+		hash = decoy;
+	}
 	/* struct crypt_data is large (~32 KiB): keep it off the stack. */
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)
 		return 0;
 	out = crypt_r(password, hash, cd);
-	ok = out != NULL && out[0] != '*' && strlen(out) == strlen(hash) &&
-	    equal_ct(out, hash, strlen(hash));
+	ok = !locked && out != NULL && out[0] != '*' &&
+	    strlen(out) == strlen(hash) && equal_ct(out, hash, strlen(hash));
 	users_wipe(cd, sizeof(*cd));
 	free(cd);
 	return ok;

@@ -24,8 +24,10 @@ struct user_info {
 
 /*
  * Loads path and makes it the current table (replacing any previous one).
- * Returns 0, or -1 with "path:line: reason" in err; on failure the
- * previous table stays in force.
+ * Returns 0, or -1 with "path:line: reason" in err (a bad line, a home with
+ * "..", a user listed twice) or "users file path: reason"; on failure the
+ * previous table stays in force. Also makes the decoy hash (see
+ * users_check_password), which takes one hash's time.
  */
 int users_load(const char *path, char *err, size_t errsz) WARN_UNUSED;
 
@@ -38,10 +40,44 @@ void users_info_free(struct user_info *info);
 void users_unload(void);
 
 /*
+ * Puts back the table the last users_load replaced (a reload that a later
+ * check refused). 0, or -1 when there is none.
+ */
+int users_revert(void) WARN_UNUSED;
+
+/*
  * Checks password against a crypt(3) hash with crypt_r. Returns 1 on a
  * match, 0 otherwise. Takes a while by design (yescrypt/sha512-crypt).
+ * A hash that does not start with '$' ("!..." or "*": a locked account;
+ * pass "*" for a user who does not exist) never matches, but is checked
+ * against a decoy hash with the method and cost most common in the users
+ * file (yescrypt when there is none), so that the time to the answer does
+ * not tell unknown, locked and real users apart.
  */
 int users_check_password(const char *hash, const char *password);
+
+/*
+ * The decoy's method and cost ("$y$j9T$", "$6$", ...) into out. 0, or -1
+ * when no users file is loaded or out is too small.
+ */
+int users_decoy_cost(char *out, size_t outsz) WARN_UNUSED;
+
+/* Whether a users-file home leaves the root (it has a ".." component). */
+int users_home_escapes(const char *home);
+
+/*
+ * Calls fn for each user of the current table, under the table's lock
+ * (fn must not call back into users_*), until fn returns non-zero; returns
+ * that value, or 0. path and line say where the user is defined.
+ */
+int users_foreach(int (*fn)(void *arg, const char *path, unsigned line,
+    const char *name, const char *home), void *arg);
+
+/*
+ * Whether the users backend can list every user at startup (a file can;
+ * a directory service could not), so that startup checks see every home.
+ */
+int users_listable(void);
 
 /*
  * Makes a new hash of password: yescrypt by default, sha512-crypt when

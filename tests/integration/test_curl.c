@@ -26,9 +26,15 @@ static struct server srv;	/* alice (rw) and bob (ro) */
 static struct server anon;	/* --anonymous */
 static struct server anonw;	/* --anonymous --anonymous-write */
 
-static const char *const anon_args[] = { "--anonymous", NULL };
+/*
+ * Anonymous users get the whole root here (the default is /pub, and ftpd
+ * refuses a root that holds user homes unless told): these suites check
+ * that read-only and write access hold across everything they can see.
+ */
+static const char *const anon_args[] = { "--anonymous",
+	"--set", "anonymous_home=/", "--set", "anonymous_sees_homes=yes", NULL };
 static const char *const anonw_args[] = { "--anonymous", "--anonymous-write",
-	NULL };
+	"--set", "anonymous_home=/", "--set", "anonymous_sees_homes=yes", NULL };
 
 static int init_main(void) { return harness_suite_start(&srv, NULL, NULL); }
 static int clean_main(void) { return harness_suite_stop(&srv); }

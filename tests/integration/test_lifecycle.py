@@ -5,6 +5,7 @@ program itself."""
 import ftplib
 import io
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -108,7 +109,8 @@ class BadStartup(unittest.TestCase):
 
     def test_listen_not_numeric(self):
         r = self.start(['--port', '0', '--listen', 'example.invalid',
-                        '--root', '/tmp', '--anonymous'])
+                        '--root', '/tmp', '--anonymous',
+                        '--set', 'anonymous_home=/'])
         self.assertEqual(r.returncode, 1)
         self.assertIn('not a numeric IP address', r.stderr)
 
@@ -120,6 +122,7 @@ class ConfigFile(unittest.TestCase):
         with open(conf, 'w') as f:
             f.write('banner = Hello from the config file\n'
                     'anonymous = yes\nanonymous_home = /bob\n'
+                    'anonymous_sees_homes = yes  # bob shares his home\n'
                     'port = 21\n')
         srv.extra = ['--config', conf]  # --port 0 from the harness wins
         srv.start()
@@ -348,6 +351,235 @@ class Signals(unittest.TestCase):
             self.assertEqual(srv.proc.wait(timeout=10), 0)
             with self.assertRaises(OSError):
                 ftplib.FTP().connect('127.0.0.1', srv.port, timeout=3)
+        finally:
+            srv.cleanup()
+
+
+def ftpd_run(args, stdin=None, timeout=20):
+    """Runs ftpd to completion (a refusal, a check); returns the result."""
+    return subprocess.run([H.FTPD] + args, capture_output=True, text=True,
+                          timeout=timeout, input=stdin,
+                          stdin=None if stdin is not None else subprocess.DEVNULL)
+
+
+def server_args(srv):
+    return ['--foreground', '--listen', '127.0.0.1', '--port', '0',
+            '--root', srv.root, '--users', srv.users] + H.run_as_args()
+
+
+def add_users(srv, text):
+    with open(srv.users, 'a') as f:
+        f.write(text)
+
+
+class CheckConfig(unittest.TestCase):
+    """ftpd --check-config: exit 0, or every problem named with file:line."""
+
+    def test_good_setup_passes(self):
+        srv = H.Server()
+        try:
+            r = ftpd_run(server_args(srv) + ['--check-config'])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn('configuration OK', r.stdout)
+        finally:
+            srv.cleanup()
+
+    def test_each_problem_named(self):
+        srv = H.Server()
+        conf = os.path.join(srv.dir, 'ftpd.conf')
+        with open(conf, 'w') as f:
+            f.write('# a config with problems\nbanner = hi\n'
+                    'idle_timeout = forever   # line 3\n'
+                    'no_such_key = 1\n'
+                    'tls = required\ntls_cert = %s/none.pem\n'
+                    'tls_key = %s/none.pem\n'
+                    'anonymous = yes\nanonymous_home = /   # line 9\n'
+                    % (srv.dir, srv.dir))
+        add_users(srv, 'carol:*:/carol:rw\n')
+        try:
+            r = ftpd_run(['--config', conf] + server_args(srv) +
+                         ['--check-config', '--log', srv.dir + '/no/dir/log'])
+            self.assertEqual(r.returncode, 1, r.stderr)
+            for want in ('%s:3: bad value \'forever\' for idle_timeout' % conf,
+                         '%s:4: unknown setting \'no_such_key\'' % conf,
+                         '%s:3: home /carol of user carol: No such file' % srv.users,
+                         'cannot open log_file %s/no/dir/log' % srv.dir,
+                         'tls_cert %s/none.pem' % srv.dir,
+                         '%s:9: anonymous_home / holds the home /alice of '
+                         'user alice (%s:1)' % (conf, srv.users),
+                         '8 problems found'):
+                self.assertIn(want, r.stderr)
+        finally:
+            srv.cleanup()
+
+
+class UsersFileProblems(unittest.TestCase):
+    """Refused at load with file:line; a missing home is named in the log."""
+
+    def refused(self, users, want):
+        srv = H.Server()
+        add_users(srv, users)
+        try:
+            r = ftpd_run(server_args(srv))
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn(want % srv.users, r.stderr)
+            self.assertNotIn('ready on', r.stderr)
+        finally:
+            srv.cleanup()
+
+    def test_home_outside_root_refused(self):
+        self.refused('eve:*:../etc:rw\n', '%s:3: the home is outside the root')
+
+    def test_duplicate_user_refused(self):
+        self.refused('alice:*:/bob:rw\n',
+                     "%s:3: duplicate user 'alice' (first on line 1)")
+
+    def test_missing_home_named_at_start_and_login(self):
+        srv = H.Server()
+        with open(srv.users) as f:
+            h = f.read().split(':')[1]
+        add_users(srv, 'carol:%s:/carol:rw\n' % h)
+        srv.start()
+        try:
+            ftp = ftplib.FTP()
+            ftp.connect('127.0.0.1', srv.port, timeout=10)
+            with self.assertRaises(ftplib.error_perm):
+                ftp.login('carol', H.PASSWORD)
+            ftp.close()
+            with open(srv.log) as f:
+                log = f.read()
+            self.assertIn('warning: %s:3: home /carol of user carol: '
+                          'No such file or directory' % srv.users, log)
+            self.assertIn('login failed for carol: home /carol: No such file',
+                          log)
+        finally:
+            srv.cleanup()
+
+
+class HashPasswordTerminal(unittest.TestCase):
+    """On a terminal: two prompts, no echo; the hash goes to stdout."""
+
+    def run_on_pty(self, first, second):
+        import pty
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([H.FTPD, '--hash-password'], stdin=slave,
+                                stdout=subprocess.PIPE, stderr=slave,
+                                close_fds=True)
+        os.close(slave)
+        seen = b''
+
+        def read_until(marker):
+            nonlocal seen
+            deadline = time.monotonic() + 10
+            while marker not in seen:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([master], [], [], left)[0]:
+                    break
+                try:
+                    chunk = os.read(master, 1024)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            return marker in seen
+        try:
+            self.assertTrue(read_until(b'Password: '), seen)
+            os.write(master, first.encode() + b'\n')
+            self.assertTrue(read_until(b'Again: '), seen)
+            os.write(master, second.encode() + b'\n')
+            out = proc.stdout.read()
+            rc = proc.wait(timeout=30)
+            # Whatever else reached the terminal, up to its close.
+            deadline_end = time.monotonic() + 5
+            while time.monotonic() < deadline_end and \
+                    select.select([master], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(master, 1024)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+            os.close(master)
+        return rc, out.decode(), seen.decode(errors='replace')
+
+    def test_prompts_twice_without_echo(self):
+        rc, out, term = self.run_on_pty('tty-secret-1', 'tty-secret-1')
+        self.assertEqual(rc, 0, term)
+        self.assertNotIn('tty-secret-1', term)
+        h = out.strip()
+        self.assertTrue(h.startswith('$y$'), out)
+        import crypt
+        self.assertEqual(crypt.crypt('tty-secret-1', h), h)
+
+    def test_different_answers_refused(self):
+        rc, out, term = self.run_on_pty('tty-secret-1', 'tty-secret-2')
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, '')
+        self.assertIn('differ', term)
+        self.assertNotIn('tty-secret', term)
+
+
+class StartupMessages(unittest.TestCase):
+    """Each startup message once, naming the file it is about."""
+
+    def test_ready_once_and_no_max_sessions_note(self):
+        srv = H.start_ftpd()
+        try:
+            srv.stop()
+            with open(srv.log) as f:
+                log = f.read()
+            self.assertEqual(log.count('ready on '), 1, log)
+            self.assertNotIn('max_sessions lowered', log)
+        finally:
+            srv.cleanup()
+
+    def test_missing_files_named(self):
+        srv = H.Server()
+        nope = os.path.join(srv.dir, 'nope')
+        try:
+            cases = [
+                (['--log', nope + '/ftpd.log'],
+                 'cannot open log_file %s/ftpd.log: No such file' % nope),
+                (['--xferlog', nope + '/xfer.log'],
+                 'cannot open xferlog_file %s/xfer.log: No such file' % nope),
+                (['--users', nope], 'users file %s: No such file' % nope),
+                (['--config', nope], 'config file %s: No such file' % nope),
+                (['--root', nope], 'root %s: No such file' % nope),
+            ]
+            for args, want in cases:
+                r = ftpd_run(server_args(srv) + args)
+                self.assertNotEqual(r.returncode, 0, args)
+                self.assertIn(want, r.stderr)
+        finally:
+            srv.cleanup()
+
+    def test_tls_cert_with_tls_off_refused(self):
+        srv = H.Server()
+        try:
+            r = ftpd_run(server_args(srv) + ['--tls-cert', srv.users])
+            self.assertEqual(r.returncode, 2)
+            self.assertIn('tls is off', r.stderr)
+            self.assertNotIn('ready on', r.stderr)
+        finally:
+            srv.cleanup()
+
+    def test_example_config_loads(self):
+        example = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                               '..', '..', 'docs', 'ftpd.conf.example')
+        srv = H.Server()
+        srv.extra = ['--config', example]  # root, users, port from flags
+        srv.start()
+        try:
+            ftp = login(srv)
+            self.assertIn('ftpd ready.', ftp.getwelcome())
+            ftp.quit()
         finally:
             srv.cleanup()
 

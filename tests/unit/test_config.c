@@ -396,6 +396,157 @@ test_load_long_line(void)
 }
 
 static void
+test_trailing_comments_and_quotes(void)
+{
+	fresh();
+	err[0] = '\0';
+	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, fixture("comments.conf"), err,
+	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg.port, 2121);
+	CU_ASSERT_EQUAL(cfg.workers, 4);
+	CU_ASSERT_STRING_EQUAL(cfg.banner, "Hello # not a comment");
+	CU_ASSERT_STRING_EQUAL(cfg.log_file, "/var/log/ftpd#1.log");
+	CU_ASSERT_STRING_EQUAL(cfg.run_as, "we \"quote\" \\ here");
+	CU_ASSERT_STRING_EQUAL(cfg.pasv_address, "");
+	CU_ASSERT_STRING_EQUAL(cfg.xferlog_file, "");
+}
+
+static void
+count_problem(void *arg, const char *msg)
+{
+	unsigned *n = arg;
+
+	(*n)++;
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "two-bad-lines.conf:"));
+	CU_ASSERT(strstr(msg, ":2: bad value '70000' for port") != NULL ||
+	    strstr(msg, ":3: unterminated \"") != NULL);
+}
+
+static void
+test_load_each_reports_every_problem(void)
+{
+	unsigned n = 0;
+
+	fresh();
+	CU_ASSERT_EQUAL(config_load_each(&cfg, fixture("two-bad-lines.conf"),
+	    count_problem, &n), 2);
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_EQUAL(cfg.workers, 3);
+	/* config_load stops at the first. */
+	fresh();
+	CU_ASSERT_EQUAL(config_load(&cfg, fixture("two-bad-lines.conf"), err,
+	    sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2: bad value"));
+}
+
+/* Reads a whole small file into a static buffer. */
+static const char *
+slurp(const char *path)
+{
+	static char text[65536];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+/* Whether text has a line "key =" or "#key =" (an example left out). */
+static int
+documents(const char *text, const char *key)
+{
+	const char *p = text;
+	size_t n = strlen(key);
+
+	while (p != NULL && *p != '\0') {
+		const char *q = *p == '#' ? p + 1 : p;
+
+		if (strncmp(q, key, n) == 0 && (q[n] == ' ' || q[n] == '='))
+			return 1;
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return 0;
+}
+
+static void
+test_example_loads_and_documents_every_key(void)
+{
+	const char *dir = getenv("FIXTURES");
+	char path[1024];
+	const char *text, *key;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/../docs/ftpd.conf.example",
+	    dir ? dir : "fixtures");
+	fresh();
+	err[0] = '\0';
+	CU_ASSERT_EQUAL(config_load(&cfg, path, err, sizeof(err)), 0);
+	if (err[0] != '\0')
+		fprintf(stderr, "\n  %s\n", err);
+	text = slurp(path);
+	for (i = 0; (key = config_key_name(i)) != NULL; i++) {
+		CU_ASSERT(documents(text, key));
+		if (!documents(text, key))
+			fprintf(stderr, "\n  %s does not show %s\n", path, key);
+	}
+	CU_ASSERT(i > 30);
+}
+
+static void
+test_tls_files_without_tls_refused(void)
+{
+	fresh();
+	expect_ok("root", "/srv/ftp");
+	expect_ok("anonymous", "yes");
+	expect_ok("tls_cert", "/etc/ftpd/cert.pem");
+	CU_ASSERT_EQUAL(config_validate(&cfg, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "tls is off"));
+	expect_ok("tls_key", "/etc/ftpd/key.pem");
+	expect_ok("tls", "optional");
+	CU_ASSERT_EQUAL(config_validate(&cfg, err, sizeof(err)), 0);
+}
+
+static void
+collect(void *arg, const char *msg)
+{
+	char *all = arg;
+	size_t n = strlen(all);
+
+	snprintf(all + n, 2048 - n, "%s\n", msg);
+}
+
+static void
+test_validate_names_where_each_key_was_set(void)
+{
+	char all[2048] = "", want[1200];
+
+	fresh();
+	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, fixture("tls-files-no-tls.conf"),
+	    err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(config_validate_each(&cfg, collect, all), 2);
+	snprintf(want, sizeof(want), "%s:2: tls_cert or tls_key is set but "
+	    "tls is off", fixture("tls-files-no-tls.conf"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(all, want));
+	snprintf(want, sizeof(want), "%s:3: anonymous_write needs anonymous",
+	    fixture("tls-files-no-tls.conf"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(all, want));
+	/* The first one is config_validate's. */
+	CU_ASSERT_EQUAL(config_validate(&cfg, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2: tls_cert"));
+	/* Set again elsewhere, the key is reported there. */
+	CU_ASSERT_EQUAL(config_set_from(&cfg, "tls_cert", "/x.pem",
+	    "command line", err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(config_origin(&cfg, "tls_cert"), "command line");
+	CU_ASSERT_EQUAL(config_validate(&cfg, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(strncmp(err, "command line: tls_cert", 22), 0);
+	CU_ASSERT_PTR_NULL(config_origin(&cfg, "port"));
+}
+
+static void
 test_validate(void)
 {
 	fresh();
@@ -435,5 +586,10 @@ suite_register(void)
 	    TEST(test_load_errors),
 	    TEST(test_load_missing_file),
 	    TEST(test_load_long_line),
+	    TEST(test_trailing_comments_and_quotes),
+	    TEST(test_load_each_reports_every_problem),
+	    TEST(test_example_loads_and_documents_every_key),
+	    TEST(test_tls_files_without_tls_refused),
+	    TEST(test_validate_names_where_each_key_was_set),
 	    TEST(test_validate));
 }

@@ -176,6 +176,10 @@ test_load_bad_lines(void)
 		{ "alice:$6$x$y:/a:RW", "perms must be rw or ro" },
 		{ "alice:$6$x$y:/a:rw ", "perms must be rw or ro" },
 		{ "alice:$6$x$y:/a:wo", "perms must be rw or ro" },
+		{ "alice:$6$x$y:../etc:rw", "outside the root" },
+		{ "alice:$6$x$y:/a/../../etc:rw", "outside the root" },
+		{ "alice:$6$x$y:/..:rw", "outside the root" },
+		{ "bob:$6$x$z:/b:rw", "duplicate user 'bob' (first on line 2)" },
 	};
 	char text[512];
 	size_t i;
@@ -210,6 +214,76 @@ test_long_name_refused(void)
 	path = temp_users(text);
 	CU_ASSERT_EQUAL(users_load(path, err, sizeof(err)), 0);
 	unlink(path);
+}
+
+static void
+test_home_names_with_dots_accepted(void)
+{
+	const char *path = temp_users("a:$6$x$y:/a..b:rw\nb:$6$x$y:/..x/.y:ro\n");
+
+	CU_ASSERT_EQUAL(users_load(path, err, sizeof(err)), 0);
+	CU_ASSERT_FALSE(users_home_escapes("/a..b/...c"));
+	CU_ASSERT_TRUE(users_home_escapes(".."));
+	CU_ASSERT_TRUE(users_home_escapes("a/.."));
+	unlink(path);
+}
+
+/* Loads text and expects the decoy's method and cost to start with want. */
+static void
+expect_decoy(const char *text, const char *want)
+{
+	const char *path = temp_users(text);
+	char cost[64];
+
+	CU_ASSERT_EQUAL_FATAL(users_load(path, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(users_decoy_cost(cost, sizeof(cost)), 0);
+	CU_ASSERT_STRING_EQUAL(cost, want);
+	unlink(path);
+}
+
+static void
+test_decoy_follows_the_users_file(void)
+{
+	char h[256], text[2048];
+
+	/* Empty, or only locked accounts: yescrypt, as new hashes are. */
+	expect_decoy("# nobody yet\n", "$y$j9T$");
+	expect_decoy("a:*:/a:rw\nb:!:/b:rw\n", "$y$j9T$");
+	/* The most common method and cost wins. */
+	snprintf(text, sizeof(text), "a:%s:/a:rw\nb:%s:/b:rw\nc:%s:/c:rw\n",
+	    BOB_SHA512, ALICE_YESCRYPT, BOB_SHA512);
+	expect_decoy(text, "$6$");
+	snprintf(text, sizeof(text), "a:%s:/a:rw\nb:%s:/b:rw\nc:%s:/c:rw\n",
+	    ALICE_YESCRYPT, BOB_SHA512, ALICE_YESCRYPT);
+	expect_decoy(text, "$y$j9T$");
+	/* Rounds are part of the cost. */
+	CU_ASSERT_EQUAL_FATAL(users_hash_password("x", "sha512", h, sizeof(h)), 0);
+	snprintf(text, sizeof(text), "a:$6$rounds=9000$salt$x:/a:rw\n"
+	    "b:$6$rounds=9000$pepper$y:/b:rw\nc:%s:/c:rw\n", h);
+	expect_decoy(text, "$6$rounds=9000$");
+	/* A locked account and an unknown user never match, even with "". */
+	CU_ASSERT_EQUAL(users_check_password("*", ""), 0);
+	CU_ASSERT_EQUAL(users_check_password("!", "x"), 0);
+}
+
+static void
+test_revert_puts_back_the_previous_table(void)
+{
+	struct user_info info;
+
+	users_unload();
+	CU_ASSERT_EQUAL(users_revert(), -1);
+	CU_ASSERT_EQUAL_FATAL(users_load(fixture("good.users"), err,
+	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(users_revert(), -1);	/* nothing before it */
+	CU_ASSERT_EQUAL_FATAL(users_load(fixture("crlf.users"), err,
+	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(users_lookup("dave", &info), -1);
+	CU_ASSERT_EQUAL(users_revert(), 0);
+	CU_ASSERT_TRUE_FATAL(lookup("dave", &info));
+	users_info_free(&info);
+	CU_ASSERT_EQUAL(users_lookup("frank", &info), -1);
+	CU_ASSERT_EQUAL(users_revert(), -1);	/* only one step back */
 }
 
 static void
@@ -376,7 +450,10 @@ suite_register(void)
 	    TEST(test_load_bad_fixtures),
 	    TEST(test_load_bad_lines),
 	    TEST(test_long_name_refused),
-	    TEST(test_failed_load_keeps_table));
+	    TEST(test_home_names_with_dots_accepted),
+	    TEST(test_decoy_follows_the_users_file),
+	    TEST(test_failed_load_keeps_table),
+	    TEST(test_revert_puts_back_the_previous_table));
 	ADD_SUITE("passwords", NULL, teardown,
 	    TEST(test_fixture_passwords),
 	    TEST(test_hash_sha512),
