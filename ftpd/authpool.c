@@ -9,6 +9,7 @@
 
 #include "authpool.h"
 #include "log.h"
+#include "metrics.h"
 #include "users.h"
 #include "worker.h"
 
@@ -76,6 +77,7 @@ hasher_main(void *unused)
 			return NULL;
 		}
 		job = head;
+		metrics_auth_queue_delta(-1);
 		head = job->next;
 		if (head == NULL)
 			tail = NULL;
@@ -126,6 +128,7 @@ authpool_submit(struct worker *w, const char *hash, const char *password,
 	else
 		head = job;
 	tail = job;
+	metrics_auth_queue_delta(1);
 	pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);
 	return job;

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "connlimit.h"
 #include "homes.h"
+#include "metrics.h"
 #include "reply.h"
 #include "session.h"
 #include "users.h"
@@ -47,6 +48,7 @@ cmd_user(struct session *s, char *arg)
 		return;
 	}
 	if (connlimit_ip_blocked(&s->peer)) {
+		metrics_inc(M_LIMIT_IP_FAILURES);
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
 		    connlimit_reason(CONNLIMIT_TOO_MANY_FAILURES));
 		return;
@@ -96,11 +98,13 @@ static void
 login_failed_reply(struct session *s)
 {
 	if (s->failed_logins >= s->cfg->max_login_failures) {
+		metrics_inc(M_LIMIT_LOGIN_FAILURES);
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
 		    "Too many failed logins; closing.");
 		return;
 	}
 	if (connlimit_ip_blocked(&s->peer)) {
+		metrics_inc(M_LIMIT_IP_FAILURES);
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
 		    connlimit_reason(CONNLIMIT_TOO_MANY_FAILURES));
 		return;
@@ -118,6 +122,7 @@ login_failed(struct session *s, const char *why)
 	unsigned shift, ms;
 
 	session_log(s, "login failed for %s: %s", s->user, why);
+	metrics_inc(M_LOGINS_FAILED);
 	s->failed_logins++;
 	(void)connlimit_login_failed(&s->peer);
 	free(s->user);

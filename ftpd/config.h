@@ -52,6 +52,9 @@ struct config {
 	int tls_require_reuse;		/* data TLS must resume the control's */
 	char *metrics_listen;		/* "IP:PORT" for /metrics, or NULL */
 	char *log_format;		/* "text" or "json" */
+	int log_commands;		/* log each command and reply */
+	char *pid_file;			/* written as root, or NULL */
+	char *admin_socket;		/* `ftpd who`; "" for none */
 };
 
 /* The tls setting as a value. */

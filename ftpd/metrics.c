@@ -78,6 +78,7 @@ static const struct {
 	[M_LIMIT_MAX_SESSIONS] = { &f_limits, "kind=\"max_sessions\"" },
 	[M_LIMIT_PER_IP] = { &f_limits, "kind=\"max_sessions_per_ip\"" },
 	[M_LIMIT_LOGIN_FAILURES] = { &f_limits, "kind=\"max_login_failures\"" },
+	[M_LIMIT_IP_FAILURES] = { &f_limits, "kind=\"max_ip_failures\"" },
 	[M_LIMIT_TARPIT] = { &f_limits, "kind=\"login_tarpit\"" },
 	/* Rendered with the commands family. */
 	[M_COMMAND_UNKNOWN] = { NULL, NULL },
