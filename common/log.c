@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 
+#include "json.h"
 #include "log.h"
 
 static int log_fd = 2;
@@ -180,48 +181,13 @@ putf(struct line *l, const char *fmt, ...)
 		put(l, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/*
- * Appends s as the inside of a JSON string: quotes, backslashes and
- * control characters escaped, and bytes that are not UTF-8 (file names
- * may hold anything) written as \u00XX so every line stays valid JSON.
- */
-static void
-json_escape(struct line *l, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p != '\0') {
-		size_t n = 0, i;
-
-		if (*p >= 0xc2 && *p <= 0xdf)
-			n = 2;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 3;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 4;
-		for (i = 1; i < n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				n = 0;
-		if (n > 1) {
-			put(l, p, n);
-			p += n;
-			continue;
-		}
-		if (*p == '"' || *p == '\\')
-			putf(l, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			putf(l, "\\u%04x", *p);
-		else
-			put(l, p, 1);
-		p++;
-	}
-}
-
 static void
 json_field(struct line *l, const char *name, const char *value)
 {
+	char esc[LINE_MAX_BYTES];
+
 	putf(l, ",\"%s\":\"", name);
-	json_escape(l, value);
+	put(l, esc, json_escape(esc, sizeof(esc), value));
 	put(l, "\"", 1);
 }
 

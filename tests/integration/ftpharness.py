@@ -79,7 +79,10 @@ class Server:
     def start(self, timeout=10):
         argv = self.wrapper + [FTPD, '--foreground', '--listen', self.host, '--port', '0',
                 '--root', self.root, '--users', self.users,
-                '--pasv-ports', '40000-49999'] + run_as_args() + self.extra
+                '--pasv-ports', '40000-49999',
+                # `ftpd who`'s socket stays in the test's folder.
+                '--set', 'admin_socket=' + os.path.join(self.dir, 'admin.sock'),
+                ] + run_as_args() + self.extra
         self.logf = open(self.log, 'ab')
         def limit():
             if self.nofile is not None:
