@@ -185,9 +185,16 @@ static void
 json_field(struct line *l, const char *name, const char *value)
 {
 	char esc[LINE_MAX_BYTES];
+	size_t room;
 
 	putf(l, ",\"%s\":\"", name);
-	put(l, esc, json_escape(esc, sizeof(esc), value));
+	/*
+	 * A long value is cut (between whole escapes) so that its closing
+	 * quote and the object's brace always fit: every line stays JSON.
+	 */
+	room = l->len + 2 < LINE_MAX_BYTES ? LINE_MAX_BYTES - l->len - 2 : 0;
+	put(l, esc, json_escape(esc, room < sizeof(esc) ? room + 1 :
+	    sizeof(esc), value));
 	put(l, "\"", 1);
 }
 
@@ -220,12 +227,8 @@ log_line(int fd, const struct log_who *who, const char *field,
 				json_field(&l, "user", who->user);
 		}
 		json_field(&l, field, msg);
-		/* A cut line must still close its object. */
-		if (l.len > LINE_MAX_BYTES - 3)
-			l.len = LINE_MAX_BYTES - 3;
-		put(&l, "\"}", l.data[l.len - 1] == '"' ? 1 : 2);
-		if (l.data[l.len - 1] != '}')
-			put(&l, "}", 1);
+		/* json_field left room for this, even on a cut line. */
+		put(&l, "}", 1);
 	} else {
 		if (!to_syslog)
 			putf(&l, "%s ftpd[%d]: ", when, (int)getpid());

@@ -7,8 +7,11 @@ import io
 import os
 import re
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 import urllib.error
@@ -17,6 +20,8 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ftpharness as H  # noqa: E402
 
+TOOLS = os.environ.get('TOOLS', os.path.join(os.path.dirname(__file__), '..',
+                                             '..', 'tools'))
 PROMTOOL = shutil.which('promtool') or '/usr/bin/promtool'
 SERIES = re.compile(r'^([a-z_]+)(\{[^}]*\})? (\S+)$')
 
@@ -100,6 +105,8 @@ class Metrics(unittest.TestCase):
         ftp.nlst()
         ftp.voidcmd('NOOP')
         ftp.voidcmd('NOOP')
+        with self.assertRaises(ftplib.error_perm):
+            ftp.sendcmd('FROB')
         ftp.quit()
         after = self.settled()
 
@@ -109,6 +116,11 @@ class Metrics(unittest.TestCase):
         self.assertEqual(delta('ftpd_logins_total{result="ok"}'), 1)
         self.assertEqual(delta('ftpd_logins_total{result="failed"}'), 1)
         self.assertEqual(delta('ftpd_commands_total{verb="NOOP"}'), 2)
+        self.assertEqual(delta('ftpd_commands_total{verb="other"}'), 1)
+        self.assertEqual(delta('ftpd_commands_total{verb="PASS"}'), 2)
+        self.assertEqual(after['ftpd_auth_queue_length'], 0)
+        self.assertEqual(delta(
+            'ftpd_transfers_total{kind="download",result="failed"}'), 0)
         self.assertEqual(delta('ftpd_commands_total{verb="STOR"}'), 1)
         self.assertEqual(delta('ftpd_commands_total{verb="RETR"}'), 2)
         self.assertEqual(delta(
@@ -140,6 +152,98 @@ class Metrics(unittest.TestCase):
             after['ftpd_limit_rejections_total{kind="max_sessions_per_ip"}'] -
             before['ftpd_limit_rejections_total{kind="max_sessions_per_ip"}'],
             1)
+
+
+
+def scrape_values(url):
+    out = {}
+    with urllib.request.urlopen(url, timeout=10) as r:
+        for line in r.read().decode().splitlines():
+            m = SERIES.match(line)
+            if m and not line.startswith('#'):
+                out[m.group(1) + (m.group(2) or '')] = float(m.group(3))
+    return out
+
+
+class TlsHandshakes(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.certs = tempfile.mkdtemp(prefix='ftpd-certs.')
+        subprocess.run([os.path.join(TOOLS, 'make-cert'), cls.certs],
+                       check=True, capture_output=True, timeout=60)
+        cert = os.path.join(cls.certs, 'cert.pem')
+        cls.srv = H.Server(extra=[
+            '--set', 'metrics_listen=127.0.0.1:0', '--tls', 'optional',
+            '--tls-cert', cert, '--tls-key', os.path.join(cls.certs, 'key.pem')])
+        cls.srv.start()
+        with open(cls.srv.log, errors='replace') as f:
+            port = re.search(r'^ftpd: metrics on 127\.0\.0\.1 port (\d+)$',
+                             f.read(), re.M).group(1)
+        cls.url = 'http://127.0.0.1:%s/metrics' % port
+        cls.ctx = ssl.create_default_context(cafile=cert)
+        cls.ctx.check_hostname = False
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+        shutil.rmtree(cls.certs, ignore_errors=True)
+
+    def settled(self):
+        deadline = time.monotonic() + 10
+        while True:
+            v = scrape_values(self.url)
+            if v['ftpd_sessions'] == 0 or time.monotonic() > deadline:
+                return v
+            time.sleep(0.02)
+
+    def ftps(self, cls):
+        f = cls(context=self.ctx)
+        f.connect('127.0.0.1', self.srv.port, timeout=10)
+        f.login('alice', H.PASSWORD)
+        f.prot_p()
+        return f
+
+    def test_handshakes_and_reuse_failures_counted(self):
+        before = self.settled()
+        f = self.ftps(H.ReusingFTP_TLS)
+        f.nlst()
+        f.quit()
+        # Stock ftplib does not resume the session: 522 after a handshake.
+        f = self.ftps(ftplib.FTP_TLS)
+        with self.assertRaises(ftplib.error_perm) as cm:
+            f.nlst()
+        self.assertTrue(str(cm.exception).startswith('522'))
+        f.quit()
+        # A control handshake that fails: plaintext after 234.
+        s = socket.create_connection(('127.0.0.1', self.srv.port), timeout=10)
+        s.recv(1024)
+        s.sendall(b'AUTH TLS\r\n')
+        self.assertTrue(s.recv(1024).startswith(b'234'))
+        s.sendall(b'this is not a ClientHello\r\n' * 4)
+        s.settimeout(10)
+        try:
+            while s.recv(4096):
+                pass
+        except ConnectionResetError:
+            pass
+        s.close()
+        after = self.settled()
+
+        def delta(name):
+            return after.get(name, 0) - before.get(name, 0)
+        self.assertEqual(delta(
+            'ftpd_tls_handshakes_total{channel="control",result="ok"}'), 2)
+        self.assertEqual(delta(
+            'ftpd_tls_handshakes_total{channel="control",result="failed"}'), 1)
+        self.assertEqual(delta(
+            'ftpd_tls_handshakes_total{channel="data",result="ok"}'), 2)
+        self.assertEqual(delta(
+            'ftpd_tls_handshakes_total{channel="data",result="failed"}'), 0)
+        self.assertEqual(delta('ftpd_tls_reuse_failures_total'), 1)
+        self.assertEqual(delta(
+            'ftpd_transfers_total{kind="listing",result="ok"}'), 1)
+        self.assertEqual(delta(
+            'ftpd_transfers_total{kind="listing",result="failed"}'), 1)
 
 
 H.run_suite('test_metrics')
