@@ -62,6 +62,7 @@ struct admin_conn {
 static struct evconnlistener *listener;
 static struct event_base *main_base;
 static struct admin_conn *conns;
+static uid_t owner;		/* who made the socket (root, usually) */
 
 /* What a worker posts: the request and which worker answers it. */
 struct who_post {
@@ -365,7 +366,10 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	c->bev = NULL;
 }
 
-/* Only root and the server's own user may ask (the file mode says so too). */
+/*
+ * Only root and the socket's owner may ask (its mode says so too); not
+ * the run_as user, which serves the clients.
+ */
 static int
 peer_allowed(int fd)
 {
@@ -374,7 +378,7 @@ peer_allowed(int fd)
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
 		return 0;
-	return cred.uid == 0 || cred.uid == geteuid();
+	return cred.uid == 0 || cred.uid == owner;
 }
 
 static void
@@ -469,6 +473,7 @@ admin_listen(struct event_base *base, const char *path, char *err,
 		return -1;
 	}
 	main_base = base;
+	owner = geteuid();
 	listener = evconnlistener_new(base, accept_cb, NULL,
 	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
 	if (listener == NULL) {
