@@ -235,7 +235,7 @@ render_text(struct evbuffer *out, struct who_entry *e, size_t n)
 	char when[32], rate[32];
 	size_t i;
 
-	evbuffer_add_printf(out, "%-8s %-16s %-39s %-20s %12s %11s  %s\n",
+	evbuffer_add_printf(out, "%-8s %-16s %-15s %-20s %12s %11s  %s\n",
 	    "ID", "USER", "ADDRESS", "SINCE", "BYTES", "RATE", "COMMAND");
 	for (i = 0; i < n; i++) {
 		iso_time(e[i].since, when, sizeof(when));
@@ -247,7 +247,7 @@ render_text(struct evbuffer *out, struct who_entry *e, size_t n)
 		for (char *p = e[i].command; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
-		evbuffer_add_printf(out, "s%-7llu %-16s %-39s %-20s %12llu %11s  %s\n",
+		evbuffer_add_printf(out, "s%-7llu %-16s %-15s %-20s %12llu %11s  %s\n",
 		    e[i].id, *e[i].user ? e[i].user : "-", e[i].address, when,
 		    e[i].bytes, rate, e[i].command);
 	}
