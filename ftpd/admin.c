@@ -276,7 +276,8 @@ done_cb(evutil_socket_t fd, short what, void *arg)
 		conn_free(c);
 		return;
 	}
-	qsort(req->v, req->n, sizeof(*req->v), by_id);
+	if (req->n > 1)
+		qsort(req->v, req->n, sizeof(*req->v), by_id);
 	out = bufferevent_get_output(c->bev);
 	if (req->json)
 		render_json(out, req->v, req->n);
