@@ -727,6 +727,14 @@ session_reply_errno(struct session *s, int err, const char *path)
 }
 
 void
+session_refuse(struct session *s, const char *path, const char *why)
+{
+	session_log(s, "%s %s refused: %s", s->verb != NULL ? s->verb : "?",
+	    path, why);
+	session_reply(s, R_550_FILE_UNAVAILABLE, "%s: %s.", path, why);
+}
+
+void
 session_log(struct session *s, const char *fmt, ...)
 {
 	struct log_who who;

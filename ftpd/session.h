@@ -166,6 +166,13 @@ int session_set_cwd(struct session *s, const char *path) WARN_UNUSED;
 void session_reply_errno(struct session *s, int err, const char *path);
 
 /*
+ * Replies 550 "path: why." to a request refused by policy rather than
+ * by the file system (a FIFO as a transfer's target), and logs it as
+ * "VERB path refused: why".
+ */
+void session_refuse(struct session *s, const char *path, const char *why);
+
+/*
  * Writes a session log line: its id, the peer and the user (log.h,
  * log_session).
  */

@@ -120,6 +120,21 @@ class Failures(unittest.TestCase):
                          'MKD newdir refused: read-only account')
         self.assertFalse(os.path.exists(self.srv.path('bob/up.bin')))
 
+    def test_transfer_of_a_folder_and_chmod_by_a_read_only_account(self):
+        self.srv.makedirs('alice/folder')
+        f = login(self.srv)
+        with self.assertRaises(ftplib.error_perm):
+            f.retrbinary('RETR folder', lambda b: None)
+        f.quit()
+        self.assertEqual(self.line_for('alice', 'RETR folder'),
+                         'RETR folder refused: Not a plain file')
+        f = login(self.srv, 'bob')
+        with self.assertRaises(ftplib.error_perm):
+            f.sendcmd('SITE CHMOD 600 x')
+        f.quit()
+        self.assertEqual(self.line_for('bob', 'SITE CHMOD'),
+                         'SITE CHMOD 600 x refused: read-only account')
+
     def test_rename_of_a_missing_file(self):
         f = login(self.srv)
         with self.assertRaises(ftplib.error_perm):
@@ -333,6 +348,13 @@ class Syslog(unittest.TestCase):
             self.assertEqual(f.read().split(b'\0')[0], H.FTPD.encode())
         srv.port = port
         f = login(srv)
+        # `ftpd who` still answers from the detached process.
+        r = subprocess.run([H.FTPD, 'who', '--json', '--admin-socket',
+                            os.path.join(srv.dir, 'a.sock')],
+                           capture_output=True, text=True, timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([e['user'] for e in json.loads(r.stdout)['sessions']],
+                         ['alice'])
         f.quit()
         lines = self.syslog_lines(': disconnect')
         tag = 'ftpd[%d]: ' % self.pid
