@@ -6,10 +6,15 @@
 
 #include "json.h"
 
-/* The length of the valid UTF-8 sequence of two bytes or more at p, or 0. */
+/*
+ * The length of the valid UTF-8 sequence of two bytes or more at p, or 0:
+ * strict (RFC 3629), so no overlong form and no surrogate, which JSON
+ * readers refuse, gets through.
+ */
 static size_t
 utf8_len(const unsigned char *p)
 {
+	unsigned char lo = 0x80, hi = 0xbf;
 	size_t n = 0, i;
 
 	if (*p >= 0xc2 && *p <= 0xdf)
@@ -18,7 +23,17 @@ utf8_len(const unsigned char *p)
 		n = 3;
 	else if (*p >= 0xf0 && *p <= 0xf4)
 		n = 4;
-	for (i = 1; i < n; i++)
+	if (*p == 0xe0)
+		lo = 0xa0;
+	else if (*p == 0xed)
+		hi = 0x9f;
+	else if (*p == 0xf0)
+		lo = 0x90;
+	else if (*p == 0xf4)
+		hi = 0x8f;
+	if (n > 1 && (p[1] < lo || p[1] > hi))
+		return 0;
+	for (i = 2; i < n; i++)
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
 	return n;
