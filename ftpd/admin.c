@@ -415,6 +415,22 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
+/*
+ * Whether a server answers on the socket at sun: a second ftpd must not
+ * take the first one's socket away.
+ */
+static int
+socket_live(const struct sockaddr_un *sun)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), live;
+
+	if (fd < 0)
+		return 0;
+	live = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0;
+	close(fd);
+	return live;
+}
+
 /* Makes the socket file: a stale socket goes, anything else stays. */
 static int
 bind_socket(int fd, const char *path, char *err, size_t errsz)
@@ -444,6 +460,11 @@ bind_socket(int fd, const char *path, char *err, size_t errsz)
 		if (!S_ISSOCK(st.st_mode)) {
 			snprintf(err, errsz, "admin_socket %s: exists and is "
 			    "not a socket", path);
+			return -1;
+		}
+		if (socket_live(&sun)) {
+			snprintf(err, errsz, "admin_socket %s: in use by a "
+			    "running server", path);
 			return -1;
 		}
 		(void)unlink(path);

@@ -189,7 +189,7 @@ class Who(unittest.TestCase):
 
 
 class Stale(unittest.TestCase):
-    def test_stale_socket_replaced_and_other_files_kept(self):
+    def test_stale_socket_replaced_live_one_and_other_files_kept(self):
         srv = H.Server()
         sock = os.path.join(srv.dir, 'admin.sock')
         stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -204,6 +204,22 @@ class Stale(unittest.TestCase):
             self.assertEqual(json.loads(r.stdout), {'sessions': []})
         finally:
             srv.cleanup()
+        # A second server never takes a live socket from the first.
+        first = H.start_ftpd()
+        second = H.Server(extra=['--set', 'admin_socket=' +
+                                 os.path.join(first.dir, 'admin.sock')])
+        try:
+            second.start()
+            with open(second.log) as f:
+                self.assertRegex(f.read(), r'admin_socket .*: in use by a '
+                                 r'running server; `ftpd who` will not work')
+            r = subprocess.run([H.FTPD, 'who', '--json', '--admin-socket',
+                                os.path.join(first.dir, 'admin.sock')],
+                               capture_output=True, text=True, timeout=20)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        finally:
+            second.cleanup()
+            first.cleanup()
         srv = H.Server()
         regular = os.path.join(srv.dir, 'admin.sock')
         with open(regular, 'w') as f:
