@@ -132,7 +132,8 @@ xfer_end(struct session *s, int code, const char *text, int complete)
 	}
 	log_xfer(s, x, complete);
 	count_xfer(x, complete);
-	if (!complete && text != NULL)
+	/* An ABOR ends with 226 and is logged by xfer_abort. */
+	if (!complete && text != NULL && code >= 400)
 		session_log(s, "%s %s failed: %d %s", x->verb,
 		    x->vpath != NULL ? x->vpath : "", code, text);
 	s->xfer = NULL;

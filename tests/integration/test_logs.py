@@ -135,6 +135,20 @@ class Failures(unittest.TestCase):
         self.assertEqual(self.line_for('bob', 'SITE CHMOD'),
                          'SITE CHMOD 600 x refused: read-only account')
 
+    def test_abort_is_logged_as_an_abort_not_a_failure(self):
+        self.srv.write('alice/abort.bin', b'a' * (8 << 20))
+        f = login(self.srv)
+        conn = f.transfercmd('RETR abort.bin')
+        conn.recv(1024)
+        f.abort()
+        conn.close()
+        f.quit()
+        self.assertEqual(self.line_for('alice', 'abort.bin'),
+                         'RETR /abort.bin aborted by client')
+        H.wait_for(lambda: ': disconnect' in read(self.srv.log).split(
+            'abort.bin aborted by client')[1], what='disconnect')
+        self.assertNotIn('abort.bin failed', read(self.srv.log))
+
     def test_rename_of_a_missing_file(self):
         f = login(self.srv)
         with self.assertRaises(ftplib.error_perm):
