@@ -21,6 +21,7 @@
 #include "json.h"
 #include "log.h"
 #include "session.h"
+#include "users.h"
 #include "worker.h"
 #include "xfer.h"
 
@@ -31,10 +32,10 @@
 /* One live session, as copied on its worker's thread. */
 struct who_entry {
 	unsigned long long id;
-	char user[64];		/* empty before login */
+	char user[USER_NAME_MAX + 1];	/* empty before login */
 	char address[64];
 	time_t since;
-	char command[96];
+	char command[96];		/* as session.h's cmd */
 	unsigned long long bytes;	/* in and out, the transfer's included */
 	unsigned long long rate;	/* bytes/s of the transfer, or 0 */
 };
@@ -192,7 +193,8 @@ iso_time(time_t t, char *out, size_t outsz)
 static void
 render_json(struct evbuffer *out, const struct who_entry *e, size_t n)
 {
-	char user[400], cmd[600], when[32];
+	/* An escaped byte takes 6 at most: nothing is cut. */
+	char user[(USER_NAME_MAX + 1) * 6], cmd[96 * 6], when[32];
 	size_t i;
 
 	evbuffer_add_printf(out, "{\"sessions\":[");
