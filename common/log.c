@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 
+#include "json.h"
 #include "log.h"
 
 static int log_fd = 2;
@@ -180,48 +181,20 @@ putf(struct line *l, const char *fmt, ...)
 		put(l, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/*
- * Appends s as the inside of a JSON string: quotes, backslashes and
- * control characters escaped, and bytes that are not UTF-8 (file names
- * may hold anything) written as \u00XX so every line stays valid JSON.
- */
-static void
-json_escape(struct line *l, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p != '\0') {
-		size_t n = 0, i;
-
-		if (*p >= 0xc2 && *p <= 0xdf)
-			n = 2;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 3;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 4;
-		for (i = 1; i < n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				n = 0;
-		if (n > 1) {
-			put(l, p, n);
-			p += n;
-			continue;
-		}
-		if (*p == '"' || *p == '\\')
-			putf(l, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			putf(l, "\\u%04x", *p);
-		else
-			put(l, p, 1);
-		p++;
-	}
-}
-
 static void
 json_field(struct line *l, const char *name, const char *value)
 {
+	char esc[LINE_MAX_BYTES];
+	size_t room;
+
 	putf(l, ",\"%s\":\"", name);
-	json_escape(l, value);
+	/*
+	 * A long value is cut (between whole escapes) so that its closing
+	 * quote and the object's brace always fit: every line stays JSON.
+	 */
+	room = l->len + 2 < LINE_MAX_BYTES ? LINE_MAX_BYTES - l->len - 2 : 0;
+	put(l, esc, json_escape(esc, room < sizeof(esc) ? room + 1 :
+	    sizeof(esc), value));
 	put(l, "\"", 1);
 }
 
@@ -254,12 +227,8 @@ log_line(int fd, const struct log_who *who, const char *field,
 				json_field(&l, "user", who->user);
 		}
 		json_field(&l, field, msg);
-		/* A cut line must still close its object. */
-		if (l.len > LINE_MAX_BYTES - 3)
-			l.len = LINE_MAX_BYTES - 3;
-		put(&l, "\"}", l.data[l.len - 1] == '"' ? 1 : 2);
-		if (l.data[l.len - 1] != '}')
-			put(&l, "}", 1);
+		/* json_field left room for this, even on a cut line. */
+		put(&l, "}", 1);
 	} else {
 		if (!to_syslog)
 			putf(&l, "%s ftpd[%d]: ", when, (int)getpid());

@@ -10,6 +10,7 @@
 
 #include "authpool.h"
 #include "log.h"
+#include "metrics.h"
 #include "users.h"
 #include "worker.h"
 
@@ -80,6 +81,7 @@ hasher_main(void *unused)
 			return NULL;
 		}
 		job = head;
+		metrics_auth_queue_delta(-1);
 		head = job->next;
 		if (head == NULL)
 			tail = NULL;

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "connlimit.h"
 #include "homes.h"
+#include "metrics.h"
 #include "reply.h"
 #include "session.h"
 #include "users.h"
@@ -92,6 +93,7 @@ static void
 login_failed_reply(struct session *s)
 {
 	if (s->failed_logins >= s->cfg->max_login_failures) {
+		metrics_inc(M_LIMIT_LOGIN_FAILURES);
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
 		    "Too many failed logins; closing.");
 		return;
@@ -109,6 +111,7 @@ login_failed(struct session *s, const char *why)
 	unsigned shift, ms;
 
 	session_log(s, "login failed for %s: %s", s->user, why);
+	metrics_inc(M_LOGINS_FAILED);
 	s->failed_logins++;
 	(void)connlimit_login_failed(&s->peer);
 	free(s->user);
@@ -180,9 +183,11 @@ check_async(struct session *s, const char *hash, const char *password,
 	s->pending_writable = writable ? 1 : 0;
 	s->pending_locked = hash[0] != '$' && home != NULL;
 	delay_ms = connlimit_check_delay_ms(&s->peer);
-	if (delay_ms > 0)
+	if (delay_ms > 0) {
+		metrics_inc(M_LIMIT_TARPIT);
 		session_log(s, "tarpit: password check for %s waits %u ms",
 		    s->user, delay_ms);
+	}
 	s->auth_job = authpool_submit(s->worker, hash, password, delay_ms,
 	    password_checked, s);
 	if (s->auth_job == NULL) {

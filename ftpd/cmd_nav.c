@@ -269,6 +269,7 @@ site_chmod(struct session *s, char *arg)
 	int dfd;
 
 	if (!s->writable) {
+		session_log(s, "SITE CHMOD %s refused: read-only account", arg);
 		session_reply(s, R_550_FILE_UNAVAILABLE, "Permission denied.");
 		return;
 	}

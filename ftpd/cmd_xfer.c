@@ -97,7 +97,7 @@ cmd_retr(struct session *s, char *arg)
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		session_reply(s, R_550_FILE_UNAVAILABLE, "%s: Not a plain file.", arg);
+		session_refuse(s, arg, "Not a plain file");
 		return;
 	}
 	if (s->rest > st.st_size) {
@@ -173,7 +173,7 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 	 * replaced by STOR, refused by O_NOFOLLOW otherwise). */
 	if (fstatat(x->dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		session_reply(s, R_550_FILE_UNAVAILABLE, "%s: Not a plain file.", arg);
+		session_refuse(s, arg, "Not a plain file");
 		return -1;
 	}
 	if ((x->vpath = strdup(path)) == NULL || (x->target_name = strdup(name)) == NULL)
@@ -222,8 +222,7 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 		fd = vfs_open(s->root_fd, path, flags, s->cfg->file_mode);
 		if (fd >= 0 && regular_blocking(fd) < 0) {
 			close(fd);
-			session_reply(s, R_550_FILE_UNAVAILABLE,
-			    "%s: Not a plain file.", arg);
+			session_refuse(s, arg, "Not a plain file");
 			return -1;
 		}
 		if (fd >= 0 && mode == STORE_REPLACE && s->rest > 0) {

@@ -2,11 +2,14 @@
  * cmdtab.c: the command table and the dispatcher; see cmdtab.h.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmds.h"
 #include "cmdtab.h"
+#include "config.h"
+#include "metrics.h"
 #include "reply.h"
 #include "session.h"
 #include "tls.h"
@@ -219,6 +222,8 @@ check_rules(struct session *s, const struct command *c, const char *arg)
 		return -1;
 	}
 	if ((c->flags & CMD_WRITES) && !s->writable) {
+		session_log(s, "%s %s refused: read-only account", c->name,
+		    arg != NULL ? arg : "");
 		session_reply(s, R_550_FILE_UNAVAILABLE, "Permission denied.");
 		return -1;
 	}
@@ -249,6 +254,22 @@ is_http_verb(const char *verb)
 	return 0;
 }
 
+/*
+ * Notes the command for `ftpd who` and, with log_commands, the log; a
+ * password never reaches either.
+ */
+static void
+note_command(struct session *s, const char *verb, const char *arg)
+{
+	if (strcmp(verb, "PASS") == 0 && arg != NULL)
+		arg = "****";
+	snprintf(s->cmd, sizeof(s->cmd), "%s%s%s", verb, arg != NULL ? " " : "",
+	    arg != NULL ? arg : "");
+	if (s->cfg->log_commands)
+		session_log(s, "command: %s%s%s", verb, arg != NULL ? " " : "",
+		    arg != NULL ? arg : "");
+}
+
 void
 cmd_dispatch(struct session *s, char *line)
 {
@@ -256,9 +277,14 @@ cmd_dispatch(struct session *s, char *line)
 	char *verb, *arg;
 
 	if (cmd_split(line, &verb, &arg) < 0) {
+		/* Not logged as it came: it could be a mistyped password. */
+		if (s->cfg->log_commands)
+			session_log(s, "command: (not a command line)");
+		metrics_count_command(cmdtab_len);
 		session_reply(s, R_500_SYNTAX_ERROR, "Syntax error, command unrecognized.");
 		return;
 	}
+	note_command(s, verb, arg);
 	if (s->commands++ == 0 && is_http_verb(verb)) {
 		/*
 		 * Cross-protocol attacks (ALPACA) make a browser talk HTTP to
@@ -269,6 +295,8 @@ cmd_dispatch(struct session *s, char *line)
 		return;
 	}
 	c = cmdtab_find(verb);
+	s->verb = c != NULL ? c->name : NULL;
+	metrics_count_command(c != NULL ? (size_t)(c - cmdtab) : cmdtab_len);
 	if (c == NULL) {
 		session_reply(s, R_500_SYNTAX_ERROR, "Unknown command.");
 		return;

@@ -67,6 +67,9 @@ static const struct option_def {
 	{ "tls_require_reuse", K_BOOL, OFF(tls_require_reuse), 0, 1 },
 	{ "metrics_listen", K_STR, OFF(metrics_listen), 0, 0 },
 	{ "log_format", K_STR, OFF(log_format), 0, 0 },
+	{ "log_commands", K_BOOL, OFF(log_commands), 0, 1 },
+	{ "pid_file", K_STR, OFF(pid_file), 0, 0 },
+	{ "admin_socket", K_STR, OFF(admin_socket), 0, 0 },
 #undef OFF
 };
 
@@ -100,6 +103,7 @@ config_defaults(struct config *cfg)
 	cfg->tls = strdup("off");
 	cfg->log_format = strdup("text");
 	cfg->proxy_protocol = strdup("off");
+	cfg->admin_socket = strdup("/run/ftpd/admin.sock");
 	cfg->tls_require_reuse = 1;
 	cfg->implicit_tls_port = -1;
 }

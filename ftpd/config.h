@@ -61,6 +61,9 @@ struct config {
 	char *log_format;		/* "text" or "json" */
 	/* Where each key was set ("file:line", "--flag"), by table order. */
 	char *origin[CONFIG_MAX_KEYS];
+	int log_commands;		/* log each command and reply */
+	char *pid_file;			/* written as root, or NULL */
+	char *admin_socket;		/* `ftpd who`; "" for none */
 };
 
 /* The tls setting as a value. */

@@ -30,6 +30,7 @@
 #include "addr.h"
 #include "config.h"
 #include "dataconn.h"
+#include "metrics.h"
 #include "proxyconn.h"
 #include "session.h"
 #include "tls.h"
@@ -315,6 +316,7 @@ ready(struct dataconn *dc)
 	if (dc->ssl != NULL && dc->s->cfg->tls_require_reuse &&
 	    !SSL_session_reused(dc->ssl)) {
 		session_log(dc->s, "data TLS did not reuse the control session");
+		metrics_inc(M_TLS_REUSE_FAILED);
 		report(dc, DC_ERR_REUSE,
 		    "SSL connection failed: session reuse required.");
 		return;
@@ -330,6 +332,7 @@ handshake_failed(struct dataconn *dc, const char *why)
 
 	session_log(dc->s, "data TLS handshake failed: %s",
 	    why != NULL ? why : tls_error_string(err, sizeof(err)));
+	metrics_inc(M_TLS_DATA_FAILED);
 	if (dc->opened)
 		report(dc, DC_ERR_TLS,
 		    "TLS handshake failed on the data connection.");
@@ -347,6 +350,7 @@ handshake_step(struct dataconn *dc)
 	r = SSL_do_handshake(dc->ssl);
 	if (r == 1) {
 		dc->want = 0;
+		metrics_inc(M_TLS_DATA_OK);
 		/* TLS 1.3 tickets are used once: send the next one. */
 		tls_renew_ticket(session_ctrl_ssl(dc->s));
 		if (dc->ev != NULL)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <event2/thread.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "admin.h"
 #include "buf.h"
 #include "authpool.h"
 #include "config.h"
@@ -27,6 +29,7 @@
 #include "homes.h"
 #include "log.h"
 #include "metrics.h"
+#include "pidfile.h"
 #include "preflight.h"
 #include "privs.h"
 #include "proxyconn.h"
@@ -35,6 +38,7 @@
 #include "uploadtmp.h"
 #include "users.h"
 #include "vfs.h"
+#include "who.h"
 #include "worker.h"
 
 #define MAX_LISTENERS 16
@@ -86,6 +90,7 @@ usage(FILE *f)
 "usage: ftpd [options]\n"
 "       ftpd --check-config [options]\n"
 "       ftpd --hash-password [--hash-method yescrypt|sha512] [< password]\n"
+"       ftpd who [--json] [--admin-socket PATH] [--config FILE]\n"
 "\n"
 "  -c, --config FILE       read settings from FILE (key = value lines)\n"
 "  -f, --foreground        stay in the foreground, log to stderr\n"
@@ -328,6 +333,27 @@ start_metrics(struct event_base *base)
 	if (addr_ntop(&ss, shown, sizeof(shown)) < 0)
 		snprintf(shown, sizeof(shown), "?");
 	fprintf(stderr, "ftpd: metrics on %s port %u\n", shown, addr_port(&ss));
+	return 0;
+}
+
+/*
+ * As root, before the privilege drop: the pid file (written once the pid
+ * is final) and the admin socket of `ftpd who`, which is reported and
+ * skipped when it cannot be made: serving FTP does not need it.
+ */
+static int
+start_ops(struct event_base *base)
+{
+	char err[512];
+
+	if (cfg.pid_file != NULL && pidfile_open(cfg.pid_file) < 0) {
+		fprintf(stderr, "ftpd: pid_file %s: %s\n", cfg.pid_file,
+		    strerror(errno));
+		return -1;
+	}
+	if (cfg.admin_socket != NULL && *cfg.admin_socket != '\0' &&
+	    admin_listen(base, cfg.admin_socket, err, sizeof(err)) < 0)
+		fprintf(stderr, "ftpd: %s; `ftpd who` will not work\n", err);
 	return 0;
 }
 
@@ -649,6 +675,8 @@ main(int argc, char **argv)
 	long ncpu;
 	int i;
 
+	if (argc > 1 && strcmp(argv[1], "who") == 0)
+		return who_main(argc - 1, argv + 1);
 	config_defaults(&cfg);
 	problems = load_config_files(argc, argv);
 	parse_args(argc, argv, &mode, &hash_method);
@@ -680,8 +708,13 @@ main(int argc, char **argv)
 	if (cfg.max_sessions != 0 && connlimit_session_cap() < cfg.max_sessions)
 		log_msg("max_sessions lowered to %lu: the descriptor limit is %lu",
 		    connlimit_session_cap(), max_fds);
+	/* Workers wake the main loop from their threads (admin.h). */
+	if (evthread_use_pthreads() < 0)
+		return 1;
 	if ((base = event_base_new()) == NULL || listen_all(base) < 0 ||
 	    start_metrics(base) < 0)
+		return 1;
+	if (start_ops(base) < 0)
 		return 1;
 	if (cfg.run_as != NULL && privs_drop(cfg.run_as, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
@@ -711,6 +744,8 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (pidfile_write() < 0)
+		log_msg("pid_file %s: %s", cfg.pid_file, strerror(errno));
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (workers_start(&cfg, cfg.workers ? cfg.workers :
 	    (unsigned)(ncpu > 0 ? ncpu : 1)) < 0 ||
@@ -722,6 +757,8 @@ main(int argc, char **argv)
 	metrics_stop();
 	authpool_stop();
 	workers_stop();
+	admin_stop();
+	pidfile_remove();
 	for (i = 0; signals[i] != 0; i++)
 		event_free(sigs[i]);
 	event_base_free(base);

@@ -8,6 +8,7 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <openssl/err.h>
 #include <event2/event.h>
 #include <netinet/tcp.h>
@@ -26,6 +27,7 @@
 #include "homes.h"
 #include "listfmt.h"
 #include "log.h"
+#include "metrics.h"
 #include "reply.h"
 #include "tls.h"
 #include "session.h"
@@ -57,6 +59,29 @@ session_idle_timeout(struct session *s, int on)
 	struct timeval tv = { (time_t)s->cfg->idle_timeout, 0 };
 
 	bufferevent_set_timeouts(s->ctrl, on ? &tv : NULL, NULL);
+}
+
+/* Session ids: unique in the process, so that log lines tell apart the
+ * sessions of one address (a parallel download opens eight). */
+static _Atomic unsigned long long last_session_id;
+
+/* Counts and logs a connection a limit turned away. */
+static void
+limit_refused(enum connlimit_verdict v, const struct sockaddr_storage *peer)
+{
+	static const enum metric kind[] = {
+		[CONNLIMIT_TOO_MANY_SESSIONS] = M_LIMIT_MAX_SESSIONS,
+		[CONNLIMIT_TOO_MANY_FROM_IP] = M_LIMIT_PER_IP,
+	};
+	struct sockaddr_storage a = *peer;
+	char who[64];
+
+	if ((size_t)v < ARRAY_LEN(kind) && v != CONNLIMIT_OK)
+		metrics_inc(kind[v]);
+	addr_unmap(&a);
+	if (addr_ntop(&a, who, sizeof(who)) < 0)
+		snprintf(who, sizeof(who), "?");
+	log_msg("refused connection from %s: %s", who, connlimit_reason(v));
 }
 
 /* Refuses a connection with a 421 written straight to the socket. */
@@ -100,6 +125,7 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	memset(&peer, 0, sizeof(peer));
 	memcpy(&peer, sa, salen < sizeof(peer) ? salen : sizeof(peer));
 	if ((v = connlimit_session_open(&peer)) != CONNLIMIT_OK) {
+		limit_refused(v, &peer);
 		refuse(fd, connlimit_reason(v));
 		return;
 	}
@@ -109,6 +135,8 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 		return;
 	}
 	s->worker = w;
+	s->id = atomic_fetch_add(&last_session_id, 1) + 1;
+	s->since = time(NULL);
 	s->root_fd = -1;
 	s->mlst_facts = FACT_ALL;
 	buf_init(&s->held, HELD_MAX);
@@ -150,6 +178,8 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 		return;
 	}
 	worker_add_session(w, s);
+	metrics_inc(M_SESSIONS_TOTAL);
+	metrics_sessions_delta(1);
 	cfg = s->cfg;
 	if ((s->run_ev = event_new(worker_base(w), -1, 0, run_cb, s)) == NULL ||
 	    (s->dc = dc_new(s)) == NULL) {
@@ -206,6 +236,9 @@ session_reply_text(struct session *s, int code, const char *text)
 		if (reply_format(&out, R_451_LOCAL_ERROR, "Reply too long.") < 0)
 			return;
 	}
+	if (s->cfg->log_commands)
+		session_log(s, "reply: %d %.*s", code, (int)strcspn(text, "\n"),
+		    text);
 	sent = write_through(s, out.data, out.len);
 	if (sent < out.len &&
 	    bufferevent_write(s->ctrl, out.data + sent, out.len - sent) < 0)
@@ -268,6 +301,7 @@ session_free(struct session *s)
 		evbuffer_remove_cb_entry(bufferevent_get_output(
 		    bufferevent_get_underlying(s->ctrl)), s->under_cb);
 	connlimit_session_closed(&s->peer);
+	metrics_sessions_delta(-1);
 	worker_remove_session(s->worker, s);
 	bufferevent_free(s->ctrl);
 	ctrl_reader_free(&s->reader);
@@ -504,12 +538,32 @@ ctrl_write_cb(struct bufferevent *bev, void *arg)
 		schedule_run(s);
 }
 
+/*
+ * Counts the end of the control connection's TLS handshake (implicit or
+ * AUTH TLS): BEV_EVENT_CONNECTED when it succeeds, an error or EOF
+ * before that when it fails.
+ */
+static void
+count_ctrl_handshake(struct session *s, short what)
+{
+	if (!s->tls_active || s->tls_counted)
+		return;
+	if (what & BEV_EVENT_CONNECTED)
+		metrics_inc(M_TLS_CONTROL_OK);
+	else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		metrics_inc(M_TLS_CONTROL_FAILED);
+	else
+		return;
+	s->tls_counted = 1;
+}
+
 static void
 ctrl_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct session *s = arg;
 
 	(void)bev;
+	count_ctrl_handshake(s, what);
 	if ((what & BEV_EVENT_TIMEOUT) && !s->closing) {
 		session_log(s, "idle timeout");
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
@@ -566,6 +620,7 @@ fail:
 void
 session_logged_in(struct session *s)
 {
+	metrics_inc(M_LOGINS_OK);
 	if (s->login_ev != NULL) {
 		event_free(s->login_ev);
 		s->login_ev = NULL;
@@ -665,20 +720,33 @@ session_reply_errno(struct session *s, int err, const char *path)
 	case EROFS: why = "Read-only file system"; break;
 	default: why = strerror(err); break;
 	}
+	session_log(s, "%s %s failed: %s", s->verb != NULL ? s->verb : "?",
+	    path, why);
+	session_reply(s, R_550_FILE_UNAVAILABLE, "%s: %s.", path, why);
+}
+
+void
+session_refuse(struct session *s, const char *path, const char *why)
+{
+	session_log(s, "%s %s refused: %s", s->verb != NULL ? s->verb : "?",
+	    path, why);
 	session_reply(s, R_550_FILE_UNAVAILABLE, "%s: %s.", path, why);
 }
 
 void
 session_log(struct session *s, const char *fmt, ...)
 {
+	struct log_who who;
 	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_msg("%s %s: %s", s->peer_str,
-	    s->login == LOGIN_DONE && s->user != NULL ? s->user : "-", msg);
+	who.session = s->id;
+	who.client = s->peer_str;
+	who.user = s->login == LOGIN_DONE ? s->user : NULL;
+	log_session(&who, "%s", msg);
 }
 
 int

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "buf.h"
 #include "compat.h"
@@ -37,6 +38,10 @@ struct session {
 	struct worker *worker;
 	const struct config *cfg;
 	struct session *next, *prev;	/* the worker's list */
+	unsigned long long id;		/* unique in the process, from 1 */
+	time_t since;			/* when it connected */
+	const char *verb;		/* the command running (cmdtab), or NULL */
+	char cmd[96];			/* the last command, PASS masked (who) */
 
 	struct bufferevent *ctrl;
 	struct sockaddr_storage peer;	/* control peer, unmapped */
@@ -79,6 +84,7 @@ struct session {
 
 	/* FTPS (RFC 4217) */
 	unsigned tls_active : 1;	/* the control connection is encrypted */
+	unsigned tls_counted : 1;	/* its handshake's end was counted */
 	unsigned pbsz_done : 1;
 	unsigned prot_private : 1;	/* PROT P: data connections use TLS */
 	unsigned char tls_sid[16];	/* session-id context, see tls.h */
@@ -154,10 +160,23 @@ int session_path(struct session *s, const char *arg, char *out) WARN_UNUSED;
 /* Sets a new current directory (canonical path). */
 int session_set_cwd(struct session *s, const char *path) WARN_UNUSED;
 
-/* Replies 550 with a reason derived from errno for action on path. */
+/*
+ * Replies 550 with a reason derived from errno for action on path, and
+ * logs the failure with the command's verb ("DELE x failed: ...").
+ */
 void session_reply_errno(struct session *s, int err, const char *path);
 
-/* Writes a log line prefixed with the peer and user. */
+/*
+ * Replies 550 "path: why." to a request refused by policy rather than
+ * by the file system (a FIFO as a transfer's target), and logs it as
+ * "VERB path refused: why".
+ */
+void session_refuse(struct session *s, const char *path, const char *why);
+
+/*
+ * Writes a session log line: its id, the peer and the user (log.h,
+ * log_session).
+ */
 void session_log(struct session *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* Turns the control connection's idle timeout on or off. */

@@ -54,6 +54,24 @@ static struct worker *workers;
 static unsigned nworkers;
 static unsigned next_worker;
 
+unsigned
+workers_count(void)
+{
+	return nworkers;
+}
+
+struct worker *
+workers_get(unsigned i)
+{
+	return i < nworkers ? &workers[i] : NULL;
+}
+
+struct session *
+worker_sessions(struct worker *w)
+{
+	return w->sessions;
+}
+
 struct event_base *
 worker_base(struct worker *w)
 {

@@ -39,7 +39,14 @@ void workers_stop(void);
  */
 int worker_post(struct worker *w, void (*fn)(void *), void *arg) WARN_UNUSED;
 
+/* The running workers, for calls posted to each (main thread). */
+unsigned workers_count(void);
+struct worker *workers_get(unsigned i);
+
 /* Per-worker calls, made on the worker's own thread. */
+
+/* The worker's first session (then s->next), for `ftpd who`. */
+struct session *worker_sessions(struct worker *w);
 
 /*
  * The worker's pipe for splice(2) uploads, made on first use. Every

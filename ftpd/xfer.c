@@ -23,6 +23,7 @@
 #include "dataconn.h"
 #include "listing.h"
 #include "log.h"
+#include "metrics.h"
 #include "reply.h"
 #include "session.h"
 #include "worker.h"
@@ -101,6 +102,21 @@ log_xfer(struct session *s, struct xfer *x, int complete)
 	log_xfer_line(line);
 }
 
+/* Counts a finished transfer's bytes and result (metrics.h). */
+static void
+count_xfer(const struct xfer *x, int complete)
+{
+	static const enum metric result[][2] = {
+		[XFER_SEND_FILE] = { M_DOWNLOADS_FAILED, M_DOWNLOADS_OK },
+		[XFER_RECV_FILE] = { M_UPLOADS_FAILED, M_UPLOADS_OK },
+		[XFER_SEND_LIST] = { M_LISTINGS_FAILED, M_LISTINGS_OK },
+	};
+
+	metrics_add(x->kind == XFER_RECV_FILE ? M_BYTES_IN : M_BYTES_OUT,
+	    x->bytes);
+	metrics_inc(result[x->kind][complete ? 1 : 0]);
+}
+
 /* Ends the transfer with a reply, then lets the session go on. */
 static void
 xfer_end(struct session *s, int code, const char *text, int complete)
@@ -115,6 +131,11 @@ xfer_end(struct session *s, int code, const char *text, int complete)
 		s->files_in += complete;
 	}
 	log_xfer(s, x, complete);
+	count_xfer(x, complete);
+	/* An ABOR ends with 226 and is logged by xfer_abort. */
+	if (!complete && text != NULL && code >= 400)
+		session_log(s, "%s %s failed: %d %s", x->verb,
+		    x->vpath != NULL ? x->vpath : "", code, text);
 	s->xfer = NULL;
 	dc_close(s->dc);
 	xfer_free(x);
@@ -576,6 +597,7 @@ xfer_cancel(struct session *s)
 	if (x == NULL)
 		return;
 	log_xfer(s, x, 0);
+	count_xfer(x, 0);
 	s->xfer = NULL;
 	dc_close(s->dc);
 	xfer_free(x);

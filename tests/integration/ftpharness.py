@@ -7,6 +7,7 @@ run_suite() runs a unittest suite and prints "<name>: N passed, M failed"
 (", K skipped" follows when a test was skipped).
 """
 import crypt
+import ftplib
 import hashlib
 import os
 import pwd
@@ -79,7 +80,10 @@ class Server:
     def start(self, timeout=10):
         argv = self.wrapper + [FTPD, '--foreground', '--listen', self.host, '--port', '0',
                 '--root', self.root, '--users', self.users,
-                '--pasv-ports', '40000-49999'] + run_as_args() + self.extra
+                '--pasv-ports', '40000-49999',
+                # `ftpd who`'s socket stays in the test's folder.
+                '--set', 'admin_socket=' + os.path.join(self.dir, 'admin.sock'),
+                ] + run_as_args() + self.extra
         self.logf = open(self.log, 'ab')
         def limit():
             if self.nofile is not None:
@@ -162,6 +166,29 @@ class Server:
         self.stop()
         if not os.environ.get('KEEP_TEST_DIRS'):
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wait_for(cond, timeout=10.0, what='condition'):
+    """cond()'s first true value, polled until timeout (then it fails)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.02)
+    raise AssertionError('timed out waiting for ' + what)
+
+
+class ReusingFTP_TLS(ftplib.FTP_TLS):
+    """ftplib.FTP_TLS that resumes the control session on data
+    connections, as curl, lftp and ftpc do."""
+
+    def ntransfercmd(self, cmd, rest=None):
+        conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+        if self._prot_p:
+            conn = self.context.wrap_socket(conn, server_hostname=self.host,
+                                            session=self.sock.session)
+        return conn, size
 
 
 def start_ftpd(host='127.0.0.1', extra=()):

@@ -48,14 +48,7 @@ class Case(ServerCase):
         return data.decode('utf-8', 'replace').split('\r\n')[:-1]
 
 
-def wait_for(cond, timeout=10.0, what='condition'):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.02)
-    raise AssertionError('timed out waiting for ' + what)
+wait_for = H.wait_for
 
 
 class AsciiUpload(Case):

@@ -42,16 +42,7 @@ def client_context():
     return CTX
 
 
-class ReusingFTP_TLS(ftplib.FTP_TLS):
-    """ftplib.FTP_TLS that resumes the control session on data
-    connections, as curl, lftp and ftpc do."""
-
-    def ntransfercmd(self, cmd, rest=None):
-        conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
-        if self._prot_p:
-            conn = self.context.wrap_socket(conn, server_hostname=self.host,
-                                            session=self.sock.session)
-        return conn, size
+ReusingFTP_TLS = H.ReusingFTP_TLS
 
 
 def ftps(srv, cls=ftplib.FTP_TLS, prot_p=True):

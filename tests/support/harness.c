@@ -129,11 +129,13 @@ harness_start(struct server *srv, const char *const *extra)
 {
 	const char *bin = getenv("FTPD_BIN");
 	const char *argv[64];
+	char admin[sizeof(srv->dir) + 32];
 	int n = 0, i, fd;
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 
 	if (bin == NULL)
 		bin = "build/ftpd/ftpd";
+	snprintf(admin, sizeof(admin), "admin_socket=%s/admin.sock", srv->dir);
 	argv[n++] = bin;
 	argv[n++] = "--foreground";
 	argv[n++] = "--listen";
@@ -146,6 +148,9 @@ harness_start(struct server *srv, const char *const *extra)
 	argv[n++] = srv->users;
 	argv[n++] = "--pasv-ports";
 	argv[n++] = "40000-49999";
+	/* `ftpd who`'s socket stays in the test's folder. */
+	argv[n++] = "--set";
+	argv[n++] = admin;
 	if (geteuid() == 0) {
 		argv[n++] = "--run-as";
 		argv[n++] = RUN_AS_USER;

@@ -1,0 +1,14 @@
+/*
+ * who: the `ftpd who` command: asks the running server, over its admin
+ * socket (admin.h), for the live sessions and prints them.
+ */
+#ifndef FTPD_WHO_H
+#define FTPD_WHO_H
+
+/*
+ * Runs `ftpd who [--json] [--admin-socket PATH] [--config FILE]`; argv[0]
+ * is "who". Returns the exit status: 0, 1 (no answer), 2 (usage).
+ */
+int who_main(int argc, char **argv);
+
+#endif
