@@ -118,6 +118,7 @@ enqueue(struct auth_job *job)
 	else
 		head = job;
 	tail = job;
+	metrics_auth_queue_delta(1);
 	pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);
 }
