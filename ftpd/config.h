@@ -52,6 +52,9 @@ struct config {
 	int tls_require_reuse;		/* data TLS must resume the control's */
 	char *metrics_listen;		/* "IP:PORT" for /metrics, or NULL */
 	char *log_format;		/* "text" or "json" */
+	/* HASH (cmd_hash.c). */
+	unsigned hash_jobs;		/* hash threads; 0: one per CPU */
+	unsigned long long hash_max_bytes; /* per HASH; 0: no limit */
 };
 
 /* The tls setting as a value. */

@@ -23,6 +23,7 @@ struct event;
 struct worker;
 struct config;
 struct xfer;
+struct hash_state;
 struct ssl_st;
 
 enum login_state {
@@ -83,6 +84,7 @@ struct session {
 	struct event *early_ev;
 	struct sockaddr_storage port_addr;
 	struct xfer *xfer;		/* the transfer in progress */
+	struct hash_state *hash;	/* HASH settings and job (cmd_hash.c) */
 
 	/* FTPS (RFC 4217) */
 	unsigned tls_active : 1;	/* the control connection is encrypted */
