@@ -24,6 +24,17 @@ digest_name(enum digest_algo a)
 	return (unsigned)a < DIGEST_ALGO_COUNT ? names[a] : "?";
 }
 
+size_t
+digest_hex_len(enum digest_algo a)
+{
+	static const size_t len[DIGEST_ALGO_COUNT] = {
+		[DIGEST_SHA256] = 64, [DIGEST_SHA512] = 128,
+		[DIGEST_SHA1] = 40, [DIGEST_MD5] = 32,
+	};
+
+	return (unsigned)a < DIGEST_ALGO_COUNT ? len[a] : 0;
+}
+
 int
 digest_lookup(const char *name, enum digest_algo *out)
 {

@@ -26,6 +26,9 @@ enum digest_algo {
 /* Room for the longest hex digest (SHA-512) and its NUL. */
 #define DIGEST_HEX_MAX (2 * 64 + 1)
 
+/* How many hex digits the algorithm's digest has (64 for SHA-256). */
+size_t digest_hex_len(enum digest_algo a);
+
 /* The IANA name ("SHA-256"). */
 const char *digest_name(enum digest_algo a);
 

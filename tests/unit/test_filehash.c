@@ -68,6 +68,7 @@ test_names(void)
 		CU_ASSERT_STRING_EQUAL(digest_name((enum digest_algo)i), names[i]);
 		CU_ASSERT_EQUAL(digest_lookup(names[i], &a), 0);
 		CU_ASSERT_EQUAL(a, (enum digest_algo)i);
+		CU_ASSERT_EQUAL(strlen(of(a, "x")), digest_hex_len(a));
 	}
 	CU_ASSERT_EQUAL(digest_lookup("sha-512", &a), 0);
 	CU_ASSERT_EQUAL(a, DIGEST_SHA512);
