@@ -348,7 +348,9 @@ class AbortAgainstFtpd(unittest.TestCase):
         self.assertIn('150', ' '.join(ln[:3] for ln in out))
         self.assertRegex(out[-1], summary('o.bin', 300000,
                                           verified=', verified SHA-256'))
-        self.assertTrue(out[-2].startswith('226 '), out)
+        # The transfer's 226, then the HASH reply it is checked with.
+        self.assertTrue(out[-3].startswith('226 '), out)
+        self.assertTrue(out[-2].startswith('213 SHA-256 0-299999 '), out)
         for ln in out[:-1]:
             self.assertRegex(ln, r'^\d{3}[ -]', out)
 
