@@ -391,6 +391,45 @@ complete:
 	return FC_OK;
 }
 
+/* Opens local for sending: a regular file. Returns fd, or -1 (s->err). */
+static int
+open_source(struct proto *s, const char *local, off_t *size)
+{
+	struct stat st;
+	int fd = open(local, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		(void)local_fail(s, "cannot open", local);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fstat(fd, &st) == 0)
+			errno = EISDIR;	/* a folder, a FIFO, a device */
+		(void)local_fail(s, "cannot send", local);
+		close(fd);
+		return -1;
+	}
+	*size = st.st_size;
+	return fd;
+}
+
+/*
+ * reput: the remote size is where sending resumes. What the server has
+ * is taken to be our prefix, so it is hashed (read once). Sets *off.
+ */
+static enum fc_status
+resume_upload(struct proto *s, int fd, const char *local, const char *remote,
+    off_t size, struct verify *v, off_t *off)
+{
+	if (proto_size(s, remote, off) != FC_OK || *off < 0)
+		*off = 0;
+	if (verify_add_prefix(v, fd, *off < size ? *off : size) < 0)
+		return local_fail(s, "cannot read", local);
+	if (*off > 0 && *off < size && lseek(fd, *off, SEEK_SET) < 0)
+		return local_fail(s, "cannot seek in", local);
+	return FC_OK;
+}
+
 enum fc_status
 getput_upload(struct proto *s, const char *local, const char *remote,
     const struct getput_opts *o)
@@ -399,10 +438,9 @@ getput_upload(struct proto *s, const char *local, const char *remote,
 	struct hashed_fd h;
 	struct xfer_io io;
 	struct verify v;
-	struct stat st;
 	enum fc_status rc;
 	const char *cmd = o->append ? "APPE" : "STOR";
-	off_t off = 0;
+	off_t off = 0, size;
 	int fd;
 
 	if (o->append && o->verify == VERIFY_REQUIRED) {
@@ -416,47 +454,25 @@ getput_upload(struct proto *s, const char *local, const char *remote,
 	    shown_name(local, o), o->notes);
 	if (rc != FC_OK)
 		return rc;
-	fd = open(local, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if ((fd = open_source(s, local, &size)) < 0) {
 		verify_end(&v);
-		return local_fail(s, "cannot open", local);
+		return FC_LOCAL;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (!S_ISREG(st.st_mode))
-			errno = EISDIR;
-		rc = local_fail(s, "cannot send", local);
+	if (o->resume &&
+	    (rc = resume_upload(s, fd, local, remote, size, &v, &off)) != FC_OK) {
 		close(fd);
 		verify_end(&v);
 		return rc;
 	}
-	if (o->resume) {
-		if (proto_size(s, remote, &off) != FC_OK || off < 0)
-			off = 0;
-		/* What the server has is taken to be our prefix: hash it. */
-		if (verify_add_prefix(&v, fd, off < st.st_size ? off :
-		    st.st_size) < 0) {
-			rc = local_fail(s, "cannot read", local);
-			close(fd);
-			verify_end(&v);
-			return rc;
-		}
-		if (off >= st.st_size) {
-			close(fd);
-			/* Nothing left to send; the server's copy is checked. */
-			rc = verify_finish(&v, s, remote, 0, -1);
-			if (rc == FC_OK)
-				nothing_moved(local, o, 1, &v);
-			return rc;
-		}
-		if (off > 0 && lseek(fd, off, SEEK_SET) < 0) {
-			rc = local_fail(s, "cannot seek in", local);
-			close(fd);
-			verify_end(&v);
-			return rc;
-		}
-		if (off > 0)
-			cmd = "APPE";
+	if (o->resume && off >= size) {
+		close(fd);
+		/* Nothing left to send; the server's copy is checked. */
+		if ((rc = verify_finish(&v, s, remote, 0, -1)) == FC_OK)
+			nothing_moved(local, o, 1, &v);
+		return rc;
 	}
+	if (off > 0)
+		cmd = "APPE";
 	h.fd = fd;
 	h.v = &v;
 	memset(&io, 0, sizeof(io));
@@ -464,8 +480,8 @@ getput_upload(struct proto *s, const char *local, const char *remote,
 	io.ctx = &h;
 	io.limit = -1;
 	io.prog = &prog;
-	progress_begin(&prog, shown_name(local, o), st.st_size, off,
-	    o->progress, stderr);
+	progress_begin(&prog, shown_name(local, o), size, off, o->progress,
+	    stderr);
 	rc = xfer_run(s, o->ascii, 0, cmd, remote, 1, &io);
 	progress_end(&prog);
 	if (rc == FC_LOCAL)

@@ -205,45 +205,47 @@ verify_segments(struct client *c, const char *remote, const char *part,
 	return FC_OK;
 }
 
+/*
+ * Starts each segment's hash: decided before anything is written, since
+ * --verify may refuse. Returns FC_OK, or the failure in c->s.err.
+ */
 static enum fc_status
-pget_segments(struct client *c, const char *remote, const char *local,
-    off_t size, int n)
+begin_segments(struct client *c, struct segment *sg, int n, const char *local)
 {
-	char part[CLIENT_PATH_MAX + 16], suffix[48];
-	struct segment sg[PGET_MAX];
-	pthread_t th[PGET_MAX];
-	struct progress prog;
 	enum fc_status st;
-	off_t each = size / n;
-	time_t mtime = -1;
-	int fd, i, started;
+	int i;
 
-	if (getput_part_name(local, part, sizeof(part)) < 0)
-		return client_fail(c, FC_USAGE, "pget: name too long");
-	memset(sg, 0, sizeof(sg));
-	/* Decided before anything is written: --verify may refuse. */
 	for (i = 0; i < n; i++) {
 		st = verify_begin(&sg[i].v, &c->s, c->verify, 0,
 		    progress_basename(local), i == 0 ? client_notes(c) : NULL);
 		if (st != FC_OK) {
 			while (i-- > 0)
 				verify_end(&sg[i].v);
-			return client_fail(c, st, "pget %s: %s", remote, c->s.err);
+			return st;
 		}
 	}
-	if ((c->s.feat & PF_MDTM) && proto_mdtm(&c->s, remote, &mtime) != FC_OK)
-		mtime = -1;
-	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || ftruncate(fd, size) < 0) {
-		st = client_fail(c, FC_LOCAL, "pget: %s: %s", part, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		for (i = 0; i < n; i++)
-			verify_end(&sg[i].v);
-		return st;
-	}
-	progress_begin(&prog, progress_basename(local), size, 0,
-	    client_progress_on(c), stderr);
+	return FC_OK;
+}
+
+static void
+end_segments(struct segment *sg, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		verify_end(&sg[i].v);
+}
+
+/* Runs the n segments into fd and waits for them. FC_OK or the failure. */
+static enum fc_status
+run_segments(struct client *c, const char *remote, int fd, struct segment *sg,
+    int n, off_t size, struct progress *prog)
+{
+	pthread_t th[PGET_MAX];
+	off_t each = size / n;
+	enum fc_status st;
+	int i, started;
+
 	for (started = 0; started < n; started++) {
 		sg[started].origin = &c->s;
 		sg[started].remote = remote;
@@ -253,30 +255,58 @@ pget_segments(struct client *c, const char *remote, const char *local,
 		if (pthread_create(&th[started], NULL, segment_run, &sg[started]) != 0)
 			break;
 	}
-	if (started < n) {
-		for (i = started; i < n; i++)
-			sg[i].finished = 1;
-	}
-	st = wait_segments(sg, th, started, &prog, c->s.err, sizeof(c->s.err));
-	progress_end(&prog);
+	for (i = started; i < n; i++)
+		sg[i].finished = 1;
+	st = wait_segments(sg, th, started, prog, c->s.err, sizeof(c->s.err));
 	if (st == FC_OK && started < n) {
 		st = FC_LOCAL;
 		fc_errf(c->s.err, sizeof(c->s.err), "cannot start threads");
 	}
+	return st;
+}
+
+static enum fc_status
+pget_segments(struct client *c, const char *remote, const char *local,
+    off_t size, int n)
+{
+	char part[CLIENT_PATH_MAX + 16], suffix[48];
+	struct segment sg[PGET_MAX];
+	struct progress prog;
+	enum fc_status st;
+	time_t mtime = -1;
+	int fd;
+
+	if (getput_part_name(local, part, sizeof(part)) < 0)
+		return client_fail(c, FC_USAGE, "pget: name too long");
+	memset(sg, 0, sizeof(sg));
+	if ((st = begin_segments(c, sg, n, local)) != FC_OK)
+		return client_fail(c, st, "pget %s: %s", remote, c->s.err);
+	if ((c->s.feat & PF_MDTM) && proto_mdtm(&c->s, remote, &mtime) != FC_OK)
+		mtime = -1;
+	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || ftruncate(fd, size) < 0) {
+		st = client_fail(c, FC_LOCAL, "pget: %s: %s", part, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		end_segments(sg, n);
+		return st;
+	}
+	progress_begin(&prog, progress_basename(local), size, 0,
+	    client_progress_on(c), stderr);
+	st = run_segments(c, remote, fd, sg, n, size, &prog);
+	progress_end(&prog);
 	if (close(fd) < 0 && st == FC_OK) {
 		st = FC_LOCAL;
 		fc_errf(c->s.err, sizeof(c->s.err), "%s", strerror(errno));
 	}
 	if (st != FC_OK) {
-		for (i = 0; i < n; i++)
-			verify_end(&sg[i].v);
+		end_segments(sg, n);
 		(void)unlink(part);
 		return client_fail(c, st, "pget %s: %s", remote, c->s.err);
 	}
-	st = verify_segments(c, remote, part, sg, started, size, suffix,
+	st = verify_segments(c, remote, part, sg, n, size, suffix,
 	    sizeof(suffix));
-	for (i = 0; i < n; i++)
-		verify_end(&sg[i].v);
+	end_segments(sg, n);
 	if (st != FC_OK)
 		/* Whole but wrong: kept for inspection, never renamed. */
 		return client_fail(c, st, "pget %s: %s%s%s", remote, c->s.err,
