@@ -66,6 +66,13 @@ class Hash(Case):
         self.assertEqual(r.cmd('OPTS HASH'), ('200', '200 MD5'))
         r.close()
 
+    def test_rein_resets_the_hash_algorithm(self):
+        r = self.login()
+        r.cmd('OPTS HASH SHA-512')
+        self.assertEqual(r.cmd('REIN')[0], '220')
+        self.assertEqual(r.cmd('OPTS HASH'), ('200', '200 SHA-256'))
+        r.close()
+
     def test_feat_announces_hash_with_the_selected_algorithm_starred(self):
         r = self.login()
         code, text = r.cmd('FEAT')
