@@ -189,6 +189,14 @@ class WithFtpd(FtpdBase):
         self.assertEqual(p.returncode, 5, p.stderr)
         self.assertIn('550', p.stderr)
 
+    def test_status_shows_hash_and_the_verify_mode(self):
+        p = self.script('status\n', '--verify')
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('verify: required', p.stdout)
+        self.assertRegex(p.stdout, r'Server features:[^\n]* HASH\n')
+        p = self.script('status\n')
+        self.assertIn('verify: when offered', p.stdout)
+
     def test_ascii_transfers_are_not_verified_and_v_says_why(self):
         self.srv.write('alice/t.txt', b'one\ntwo\n')
         p = self.script('ascii\nget t.txt\n', '-v')
