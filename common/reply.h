@@ -57,6 +57,7 @@ enum reply_code {
 	R_552_EXCEEDED_STORAGE = 552,
 	R_553_NAME_NOT_ALLOWED = 553,
 	R_554_INVALID_REST = 554,
+	R_556_HASH_TOO_BIG = 556,	/* HASH refused by the server's limit */
 };
 
 /*

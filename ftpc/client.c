@@ -31,6 +31,12 @@ client_init(struct client *c)
 	proto_init(&c->s, c->timeout_ms);
 }
 
+FILE *
+client_notes(const struct client *c)
+{
+	return c->verbose && !c->quiet ? stdout : NULL;
+}
+
 void
 client_free(struct client *c)
 {

@@ -15,6 +15,7 @@
 #include "proto.h"
 #include "status.h"
 #include "url.h"
+#include "verify.h"
 
 #define CLIENT_PATH_MAX 4096
 #define CLIENT_CACHE_DIRS 16
@@ -37,6 +38,7 @@ struct client {
 	int quiet;			/* no informational messages */
 	int interactive;		/* a person types at a terminal */
 	int keep_going;			/* scripts: go on past failures */
+	enum verify_mode verify;	/* --verify, --no-verify; auto */
 	int timeout_ms;
 	long rate_limit;
 	const char *netrc_path;		/* NULL: $NETRC or ~/.netrc */
@@ -88,6 +90,9 @@ enum fc_status client_fail(struct client *c, enum fc_status st,
 
 /* Prints an informational line on stdout unless quiet. */
 void client_note(struct client *c, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Where notes on unverified transfers go: stdout with -v, else NULL. */
+FILE *client_notes(const struct client *c);
 
 /* Whether transfers draw a progress bar now. */
 int client_progress_on(const struct client *c);

@@ -141,9 +141,12 @@ ftpc_cmd_status(struct client *c, int argc, char **argv)
 		    c->s.port, c->s.user, proto_state_name(c->s.state));
 	if (c->rcwd[0] != '\0')
 		printf("Remote directory: %s\n", c->rcwd);
-	printf("Mode: %s; type: %s; verbose: %s; debug: %s; progress: %s\n",
+	printf("Mode: %s; type: %s; verbose: %s; debug: %s; progress: %s; "
+	    "verify: %s\n",
 	    c->passive ? "passive" : "active", c->ascii ? "ascii" : "binary",
-	    yesno(c->verbose), yesno(c->debug), pmode[c->progress]);
+	    yesno(c->verbose), yesno(c->debug), pmode[c->progress],
+	    c->verify == VERIFY_REQUIRED ? "required" :
+	    c->verify == VERIFY_OFF ? "off" : "when offered");
 	if (c->s.state == PS_DISCONNECTED)
 		printf("TLS: %s%s\n", proto_tls_mode_name(c->tls),
 		    c->tls != PT_NONE ? ", when connecting" : "");
@@ -152,11 +155,11 @@ ftpc_cmd_status(struct client *c, int argc, char **argv)
 		printf("TLS: %s\n", tls);
 	}
 	if (c->s.state != PS_DISCONNECTED)
-		printf("Server features:%s%s%s%s%s%s%s\n",
+		printf("Server features:%s%s%s%s%s%s%s%s\n",
 		    f & PF_MLSD ? " MLSD" : "", f & PF_SIZE ? " SIZE" : "",
 		    f & PF_MDTM ? " MDTM" : "", f & PF_REST ? " REST" : "",
 		    f & PF_EPSV ? " EPSV" : "", f & PF_UTF8 ? " UTF8" : "",
-		    f & PF_MFMT ? " MFMT" : "");
+		    f & PF_MFMT ? " MFMT" : "", f & PF_HASH ? " HASH" : "");
 	return FC_OK;
 }
 

@@ -21,6 +21,8 @@ opts_for(struct client *c, struct getput_opts *o)
 	o->ascii = c->ascii;
 	o->progress = client_progress_on(c);
 	o->report = c->quiet ? NULL : stdout;
+	o->verify = c->verify;
+	o->notes = client_notes(c);
 }
 
 static enum fc_status
@@ -113,6 +115,28 @@ enum fc_status
 ftpc_cmd_append(struct client *c, int argc, char **argv)
 {
 	return upload(c, argv[1], argc > 2 ? argv[2] : NULL, 0, 1);
+}
+
+/* hash FILE [ALGO]: the server's hash of a remote file. */
+enum fc_status
+ftpc_cmd_hash(struct client *c, int argc, char **argv)
+{
+	char hex[DIGEST_HEX_MAX];
+	enum digest_algo algo = DIGEST_SHA256;
+	enum fc_status st;
+
+	if (argc > 2 && digest_lookup(argv[2], &algo) < 0)
+		return client_fail(c, FC_USAGE, "hash: unknown algorithm %s "
+		    "(SHA-256, SHA-512, SHA-1, MD5)", argv[2]);
+	if (!(c->s.feat & PF_HASH))
+		return client_fail(c, FC_REMOTE, "hash %s: server offers no HASH",
+		    argv[1]);
+	st = verify_remote_hash(&c->s, argv[1], algo, 0, -1, hex);
+	if (st != FC_OK)
+		return client_fail(c, st, "hash %s: %s", argv[1], c->s.err);
+	printf("%s  %s (%s)\n", hex, argv[1], digest_name(algo));
+	fflush(stdout);
+	return FC_OK;
 }
 
 enum fc_status

@@ -46,6 +46,9 @@ const struct ftpc_cmd ftpc_cmds[] = {
 	{ "get", ftpc_cmd_get, 1, 2, C, "rl", "remote-file [local-file]",
 	  "Downloads a file. It is written to LOCAL.ftpc-part and renamed "
 	  "when complete; local-file - writes to standard output." },
+	{ "hash", ftpc_cmd_hash, 1, 2, C, "r-", "remote-file [algorithm]",
+	  "Prints the server's hash of a remote file (HASH): SHA-256 unless "
+	  "SHA-512, SHA-1 or MD5 is named." },
 	{ "help", ftpc_cmd_help, 0, 1, 0, "c", "[command]",
 	  "Lists the commands, or explains one of them." },
 	{ "history", ftpc_cmd_history, 0, 1, 0, "-", "[N]",
@@ -65,7 +68,7 @@ const struct ftpc_cmd ftpc_cmds[] = {
 	  "Downloads the remote files matching each pattern into the local "
 	  "directory; goes on past a failed file and reports it." },
 	{ "mirror", ftpc_cmd_mirror, 1, -1, M, "rl",
-	  "[-R] [--only-newer] [--delete] [--dry-run] [--parallel N] "
+	  "[-R] [--only-newer] [--delete] [--dry-run] [--verify] [--parallel N] "
 	  "[--exclude GLOB]... [--include GLOB]... SOURCE [TARGET]",
 	  "Copies a directory tree. Without -R, SOURCE is remote and TARGET "
 	  "local; with -R, SOURCE is local and TARGET remote (lftp's order). "
@@ -73,6 +76,8 @@ const struct ftpc_cmd ftpc_cmds[] = {
 	  "--only-newer skips files not newer than the target's copy, "
 	  "--delete removes target files that the source lacks, "
 	  "--dry-run shows what would be done and changes nothing, "
+	  "--verify makes HASH checks mandatory and also sends a file of "
+	  "the same size and time whose hash differs, "
 	  "--parallel N runs N transfers at once on N connections. "
 	  "--exclude GLOB leaves out what matches; with --include GLOB only "
 	  "matching files are copied. A GLOB with a / matches the path below "

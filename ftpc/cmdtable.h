@@ -105,6 +105,7 @@ enum fc_status ftpc_cmd_more(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_mget(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_mput(struct client *c, int argc, char **argv);
 
+enum fc_status ftpc_cmd_hash(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_mirror(struct client *c, int argc, char **argv);
 enum fc_status ftpc_cmd_pget(struct client *c, int argc, char **argv);
 

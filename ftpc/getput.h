@@ -19,6 +19,7 @@
 
 #include "proto.h"
 #include "status.h"
+#include "verify.h"
 
 #define GETPUT_PART_SUFFIX ".ftpc-part"
 
@@ -31,6 +32,8 @@ struct getput_opts {
 	off_t size;		/* remote size if known, else -1 (SIZE is asked) */
 	time_t mtime;		/* remote mtime if known, else -1 (MDTM is asked) */
 	const char *label;	/* name on screen; NULL: the local base name */
+	enum verify_mode verify; /* check with the server's HASH (verify.h) */
+	FILE *notes;		/* -v: why a transfer is not verified */
 };
 
 void getput_defaults(struct getput_opts *o);

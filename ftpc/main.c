@@ -51,6 +51,10 @@ usage(FILE *out)
 "      --cacert FILE        trust the CA certificates in FILE (PEM) instead of\n"
 "                           the system's\n"
 "      --insecure           do not check the server's certificate (warns)\n"
+"      --verify             binary transfers must be checked with the server's\n"
+"                           HASH: fail (exit 6) when they cannot be\n"
+"      --no-verify          never check transfers with HASH (default: check\n"
+"                           when the server offers it)\n"
 "  -h, --help               this text\n"
 "  -V, --version            the version\n"
 "\n"
@@ -62,7 +66,7 @@ usage(FILE *out)
 
 enum {
 	OPT_PROGRESS = 256, OPT_NO_PROGRESS, OPT_LIMIT, OPT_NETRC, OPT_TLS,
-	OPT_TLS_IMPLICIT, OPT_CACERT, OPT_INSECURE,
+	OPT_TLS_IMPLICIT, OPT_CACERT, OPT_INSECURE, OPT_VERIFY, OPT_NO_VERIFY,
 };
 
 static const struct option long_opts[] = {
@@ -84,6 +88,8 @@ static const struct option long_opts[] = {
 	{ "tls-implicit", no_argument, NULL, OPT_TLS_IMPLICIT },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -209,6 +215,8 @@ parse_options(struct client *c, struct args *a, int argc, char **argv)
 		case OPT_TLS_IMPLICIT: c->tls = PT_IMPLICIT; break;
 		case OPT_CACERT: c->cacert = optarg; break;
 		case OPT_INSECURE: c->insecure = 1; break;
+		case OPT_VERIFY: c->verify = VERIFY_REQUIRED; break;
+		case OPT_NO_VERIFY: c->verify = VERIFY_OFF; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ftpc %s\n", PROJECT_VERSION); exit(0);
 		default:

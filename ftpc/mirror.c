@@ -45,6 +45,7 @@ struct mirror {
 	int delete;
 	int parallel;
 	int dry_run;		/* say what would be done, change nothing */
+	enum verify_mode verify; /* --verify here or on the command line */
 	const char *include[MIRROR_GLOBS_MAX], *exclude[MIRROR_GLOBS_MAX];
 	int ninclude, nexclude;
 	struct job *jobs;
@@ -159,6 +160,19 @@ remove_local(const char *path)
 	return rc == 0 ? rmdir(path) : -1;
 }
 
+/*
+ * mirror --verify: a file that looks unchanged (same size and time) is
+ * still sent when its hash differs from the server's, or cannot be
+ * compared.
+ */
+static int
+same_content(const struct mirror *m, const char *remote, const char *local)
+{
+	if (m->verify != VERIFY_REQUIRED || m->c->ascii)
+		return 1;
+	return verify_same_file(&m->c->s, remote, local) == 1;
+}
+
 /* Whether the local copy (st) must be replaced by the remote entry e. */
 static int
 download_needed(const struct mirror *m, const struct lp_entry *e,
@@ -243,7 +257,8 @@ walk_remote(struct mirror *m, const char *rdir, const char *ldir,
 			if (depth < MIRROR_DEPTH_MAX)
 				walk_remote(m, rpath, lpath, erel, depth + 1);
 		} else if (e->type == LP_FILE) {
-			if (stat(lpath, &sb) == 0 && !download_needed(m, e, &sb))
+			if (stat(lpath, &sb) == 0 && !download_needed(m, e, &sb) &&
+			    same_content(m, rpath, lpath))
 				m->skipped++;
 			else if (add_job(m, rpath, lpath, erel, e->size,
 			    e->mtime) < 0)
@@ -359,7 +374,8 @@ walk_local(struct mirror *m, const char *ldir, const char *rdir,
 			if (depth < MIRROR_DEPTH_MAX)
 				walk_local(m, lpath, rpath, erel, depth + 1);
 		} else if (S_ISREG(sb.st_mode)) {
-			if (!upload_needed(m, e, &sb))
+			if (!upload_needed(m, e, &sb) &&
+			    same_content(m, rpath, lpath))
 				m->skipped++;
 			else if (add_job(m, lpath, rpath, erel, sb.st_size,
 			    sb.st_mtime) < 0)
@@ -384,6 +400,8 @@ run_job(struct mirror *m, struct proto *s, struct job *j, int progress)
 	o.ascii = m->c->ascii;
 	o.progress = progress;
 	o.label = j->rel;
+	o.verify = m->verify;
+	o.notes = client_notes(m->c);
 	if (m->upload) {
 		j->st = getput_upload(s, j->src, j->dst, &o);
 		if (j->st == FC_OK && (s->feat & PF_MFMT) &&
@@ -525,6 +543,8 @@ parse_options(struct mirror *m, int argc, char **argv, char *err,
 			m->delete = 1;
 		else if (strcmp(argv[a], "--dry-run") == 0)
 			m->dry_run = 1;
+		else if (strcmp(argv[a], "--verify") == 0)
+			m->verify = VERIFY_REQUIRED;
 		else if ((v = opt_value(argc, argv, &a, "--parallel", "-P")) != NULL) {
 			if (*v == '\0' || parse_parallel(m, v) < 0) {
 				fc_errf(err, errsz, "mirror: --parallel takes "
@@ -593,6 +613,7 @@ ftpc_cmd_mirror(struct client *c, int argc, char **argv)
 
 	memset(&m, 0, sizeof(m));
 	m.c = c;
+	m.verify = c->verify;
 	m.parallel = 1;
 	a = parse_options(&m, argc, argv, err, sizeof(err));
 	if (a < 0)

@@ -7,6 +7,12 @@
  * pwrite, which is renamed when every segment is complete. A failed pget
  * removes its part file: a sparse file full of holes must never look
  * like a resumable prefix to reget.
+ *
+ * Verification (verify.h): each segment hashes the bytes it receives,
+ * and once all are in, each is compared with the server's HASH of its
+ * range (RANG); together they cover the whole file. A server that takes
+ * HASH but not RANG gets the whole file's HASH instead, compared with
+ * the part file read once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +38,7 @@ struct segment {
 	off_t len;		/* -1: to the end of the file */
 	off_t written;		/* read by the main thread: atomic */
 	int finished;		/* atomic */
+	struct verify v;	/* the segment's bytes, fed by its thread */
 	enum fc_status st;
 	char err[512];
 };
@@ -49,6 +56,7 @@ segment_sink(void *ctx, const char *p, size_t n)
 			continue;
 		if (w <= 0)
 			return -1;
+		verify_add(&sg->v, p, (size_t)w);
 		p += w;
 		n -= (size_t)w;
 		at += w;
@@ -115,33 +123,129 @@ wait_segments(struct segment *sg, pthread_t *th, int n, struct progress *p,
 	return st;
 }
 
+/*
+ * The fallback when RANG is refused: the whole file's HASH against the
+ * finished part file, read once. FC_REMOTE: the server refused HASH.
+ */
 static enum fc_status
-pget_segments(struct client *c, const char *remote, const char *local,
-    off_t size, int n)
+verify_whole(struct client *c, const char *remote, const char *part,
+    enum digest_algo algo, char *suffix, size_t suffixsz)
 {
-	char part[CLIENT_PATH_MAX + 16];
-	struct segment sg[PGET_MAX];
-	pthread_t th[PGET_MAX];
-	struct progress prog;
+	char mine[DIGEST_HEX_MAX], theirs[DIGEST_HEX_MAX];
 	enum fc_status st;
-	off_t each = size / n;
-	time_t mtime = -1;
-	int fd, i, started;
 
-	if (getput_part_name(local, part, sizeof(part)) < 0)
-		return client_fail(c, FC_USAGE, "pget: name too long");
-	if ((c->s.feat & PF_MDTM) && proto_mdtm(&c->s, remote, &mtime) != FC_OK)
-		mtime = -1;
-	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || ftruncate(fd, size) < 0) {
-		st = client_fail(c, FC_LOCAL, "pget: %s: %s", part, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return st;
+	st = verify_remote_hash(&c->s, remote, algo, 0, -1, theirs);
+	if (st != FC_OK)
+		return st == FC_CONNECT ? st : FC_REMOTE;
+	if (verify_local_file(part, algo, mine) < 0) {
+		fc_errf(c->s.err, sizeof(c->s.err), "cannot read %s: %s", part,
+		    strerror(errno));
+		return FC_LOCAL;
 	}
-	memset(sg, 0, sizeof(sg));
-	progress_begin(&prog, progress_basename(local), size, 0,
-	    client_progress_on(c), stderr);
+	if (strcmp(mine, theirs) != 0) {
+		fc_errf(c->s.err, sizeof(c->s.err), "%s mismatch: the server "
+		    "has %s, the transfer %s", digest_name(algo), theirs, mine);
+		return FC_XFER;
+	}
+	fc_errf(suffix, suffixsz, ", verified %s", digest_name(algo));
+	return FC_OK;
+}
+
+/*
+ * Checks every segment against the server's HASH of its range. Returns
+ * FC_OK (suffix set when verified), or the failure in c->s.err.
+ */
+static enum fc_status
+verify_segments(struct client *c, const char *remote, const char *part,
+    struct segment *sg, int n, off_t size, char *suffix, size_t suffixsz)
+{
+	char mine[DIGEST_HEX_MAX], theirs[DIGEST_HEX_MAX];
+	enum digest_algo algo = sg[0].v.algo;
+	enum fc_status st = FC_OK;
+	int i, ranged = 1;
+
+	suffix[0] = '\0';
+	if (sg[0].v.d == NULL)
+		return FC_OK;	/* not verifying: verify_begin said why */
+	for (i = 0; i < n && st == FC_OK && ranged; i++) {
+		off_t last = sg[i].len >= 0 ? sg[i].start + sg[i].len - 1 :
+		    size - 1;
+
+		if (verify_final_hex(&sg[i].v, mine) < 0) {
+			fc_errf(c->s.err, sizeof(c->s.err), "cannot hash");
+			st = FC_LOCAL;
+		} else if ((st = verify_remote_hash(&c->s, remote, algo,
+		    sg[i].start, last, theirs)) != FC_OK) {
+			/* RANG or HASH refused: try the whole file. */
+			ranged = st == FC_CONNECT;
+		} else if (strcmp(mine, theirs) != 0) {
+			fc_errf(c->s.err, sizeof(c->s.err), "%s mismatch in bytes "
+			    "%lld-%lld: the server has %s, the transfer %s",
+			    digest_name(algo), (long long)sg[i].start,
+			    (long long)last, theirs, mine);
+			st = FC_XFER;
+		}
+	}
+	if (st == FC_OK) {
+		fc_errf(suffix, suffixsz, ", verified %s (%d part%s)",
+		    digest_name(algo), n, n == 1 ? "" : "s");
+		return FC_OK;
+	}
+	if (ranged)
+		return st;
+	st = verify_whole(c, remote, part, algo, suffix, suffixsz);
+	if (st != FC_REMOTE)
+		return st;
+	/* The server refused HASH itself. */
+	if (c->verify == VERIFY_REQUIRED)
+		return FC_XFER;
+	if (client_notes(c) != NULL)
+		fprintf(client_notes(c), "%s: not verified: HASH refused: %s\n",
+		    remote, c->s.err);
+	return FC_OK;
+}
+
+/*
+ * Starts each segment's hash: decided before anything is written, since
+ * --verify may refuse. Returns FC_OK, or the failure in c->s.err.
+ */
+static enum fc_status
+begin_segments(struct client *c, struct segment *sg, int n, const char *local)
+{
+	enum fc_status st;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		st = verify_begin(&sg[i].v, &c->s, c->verify, 0,
+		    progress_basename(local), i == 0 ? client_notes(c) : NULL);
+		if (st != FC_OK) {
+			while (i-- > 0)
+				verify_end(&sg[i].v);
+			return st;
+		}
+	}
+	return FC_OK;
+}
+
+static void
+end_segments(struct segment *sg, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		verify_end(&sg[i].v);
+}
+
+/* Runs the n segments into fd and waits for them. FC_OK or the failure. */
+static enum fc_status
+run_segments(struct client *c, const char *remote, int fd, struct segment *sg,
+    int n, off_t size, struct progress *prog)
+{
+	pthread_t th[PGET_MAX];
+	off_t each = size / n;
+	enum fc_status st;
+	int i, started;
+
 	for (started = 0; started < n; started++) {
 		sg[started].origin = &c->s;
 		sg[started].remote = remote;
@@ -151,24 +255,63 @@ pget_segments(struct client *c, const char *remote, const char *local,
 		if (pthread_create(&th[started], NULL, segment_run, &sg[started]) != 0)
 			break;
 	}
-	if (started < n) {
-		for (i = started; i < n; i++)
-			sg[i].finished = 1;
-	}
-	st = wait_segments(sg, th, started, &prog, c->s.err, sizeof(c->s.err));
-	progress_end(&prog);
+	for (i = started; i < n; i++)
+		sg[i].finished = 1;
+	st = wait_segments(sg, th, started, prog, c->s.err, sizeof(c->s.err));
 	if (st == FC_OK && started < n) {
 		st = FC_LOCAL;
 		fc_errf(c->s.err, sizeof(c->s.err), "cannot start threads");
 	}
+	return st;
+}
+
+static enum fc_status
+pget_segments(struct client *c, const char *remote, const char *local,
+    off_t size, int n)
+{
+	char part[CLIENT_PATH_MAX + 16], suffix[48];
+	struct segment sg[PGET_MAX];
+	struct progress prog;
+	enum fc_status st;
+	time_t mtime = -1;
+	int fd;
+
+	if (getput_part_name(local, part, sizeof(part)) < 0)
+		return client_fail(c, FC_USAGE, "pget: name too long");
+	memset(sg, 0, sizeof(sg));
+	if ((st = begin_segments(c, sg, n, local)) != FC_OK)
+		return client_fail(c, st, "pget %s: %s", remote, c->s.err);
+	if ((c->s.feat & PF_MDTM) && proto_mdtm(&c->s, remote, &mtime) != FC_OK)
+		mtime = -1;
+	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || ftruncate(fd, size) < 0) {
+		st = client_fail(c, FC_LOCAL, "pget: %s: %s", part, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		end_segments(sg, n);
+		return st;
+	}
+	progress_begin(&prog, progress_basename(local), size, 0,
+	    client_progress_on(c), stderr);
+	st = run_segments(c, remote, fd, sg, n, size, &prog);
+	progress_end(&prog);
 	if (close(fd) < 0 && st == FC_OK) {
 		st = FC_LOCAL;
 		fc_errf(c->s.err, sizeof(c->s.err), "%s", strerror(errno));
 	}
 	if (st != FC_OK) {
+		end_segments(sg, n);
 		(void)unlink(part);
 		return client_fail(c, st, "pget %s: %s", remote, c->s.err);
 	}
+	st = verify_segments(c, remote, part, sg, n, size, suffix,
+	    sizeof(suffix));
+	end_segments(sg, n);
+	if (st != FC_OK)
+		/* Whole but wrong: kept for inspection, never renamed. */
+		return client_fail(c, st, "pget %s: %s%s%s", remote, c->s.err,
+		    st == FC_XFER ? "; the download is kept in " : "",
+		    st == FC_XFER ? part : "");
 	if (rename(part, local) < 0)
 		return client_fail(c, FC_LOCAL, "pget: %s: %s", local,
 		    strerror(errno));
@@ -178,7 +321,7 @@ pget_segments(struct client *c, const char *remote, const char *local,
 		(void)utimensat(AT_FDCWD, local, ts, 0);
 	}
 	if (!c->quiet)
-		progress_report(&prog, stdout, 0);
+		progress_report_with(&prog, stdout, 0, suffix);
 	return FC_OK;
 }
 
@@ -224,6 +367,8 @@ ftpc_cmd_pget(struct client *c, int argc, char **argv)
 		o.progress = client_progress_on(c) && strcmp(local, "-") != 0;
 		o.report = c->quiet || strcmp(local, "-") == 0 ? NULL : stdout;
 		o.size = size;
+		o.verify = c->verify;
+		o.notes = client_notes(c);
 		st = getput_download(&c->s, remote, local, &o);
 		if (st != FC_OK)
 			return client_fail(c, st, "pget %s: %s", remote, c->s.err);

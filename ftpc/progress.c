@@ -212,11 +212,18 @@ progress_end(struct progress *p)
 void
 progress_report(const struct progress *p, FILE *f, int upload)
 {
+	progress_report_with(p, f, upload, NULL);
+}
+
+void
+progress_report_with(const struct progress *p, FILE *f, int upload,
+    const char *suffix)
+{
 	char line[256];
 	double t1 = p->t1 != 0.0 ? p->t1 : progress_now();
 
 	progress_summary(line, sizeof(line), p->name, p->bytes - p->offset,
 	    t1 - p->t0, upload);
-	fprintf(f, "%s\n", line);
+	fprintf(f, "%s%s\n", line, suffix != NULL ? suffix : "");
 	fflush(f);
 }

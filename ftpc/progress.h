@@ -78,4 +78,8 @@ void progress_end(struct progress *p);
 /* Prints the summary line of p (see progress_summary) on f. */
 void progress_report(const struct progress *p, FILE *f, int upload);
 
+/* The same with suffix appended (", verified SHA-256"); NULL for none. */
+void progress_report_with(const struct progress *p, FILE *f, int upload,
+    const char *suffix);
+
 #endif

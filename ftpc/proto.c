@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "digest.h"
 #include "proto.h"
 #include "tlsconn.h"
 
@@ -52,6 +53,7 @@ proto_init(struct proto *s, int timeout_ms)
 	s->code = -1;
 	s->passive = 1;
 	s->type_ascii = -1;
+	s->hash_sel = -1;
 	s->timeout_ms = timeout_ms;
 	s->echo = stdout;
 }
@@ -78,6 +80,8 @@ proto_close(struct proto *s)
 	transport_close(&s->ctrl);
 	drop_input(s);
 	s->feat = 0;
+	s->hash_algos = 0;
+	s->hash_sel = -1;
 	s->prot_p = 0;
 	s->epsv_bad = s->eprt_bad = 0;
 	s->type_ascii = -1;
@@ -226,19 +230,54 @@ proto_login(struct proto *s, const char *user, const char *pass)
 	return FC_OK;
 }
 
+/*
+ * The HASH line's algorithms: " SHA-256*;SHA-512;MD5", the current one
+ * starred. Unknown names are skipped.
+ */
+static void
+feat_hash(struct proto *s, const char *p)
+{
+	char name[32];
+	enum digest_algo a;
+	size_t n;
+
+	p += strspn(p, " ");
+	while (*p != '\0' && *p != '\n') {
+		n = strcspn(p, ";\n");
+		if (n < sizeof(name)) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\r'))
+				name[--n] = '\0';
+			if (n > 0 && name[n - 1] == '*') {
+				name[n - 1] = '\0';
+				if (digest_lookup(name, &a) == 0)
+					s->hash_sel = (int)a;
+			}
+			if (digest_lookup(name, &a) == 0)
+				s->hash_algos |= 1u << a;
+		}
+		p += n;
+		if (*p == ';')
+			p++;
+	}
+}
+
 void
 proto_feat(struct proto *s)
 {
 	static const struct { const char *name; unsigned bit; } names[] = {
 		{ "MLSD", PF_MLSD }, { "MLST", PF_MLSD }, { "SIZE", PF_SIZE },
 		{ "MDTM", PF_MDTM }, { "REST", PF_REST }, { "EPSV", PF_EPSV },
-		{ "UTF8", PF_UTF8 }, { "MFMT", PF_MFMT },
+		{ "UTF8", PF_UTF8 }, { "MFMT", PF_MFMT }, { "HASH", PF_HASH },
 	};
 	const char *line, *nl;
 	size_t i, n;
 	int code = proto_cmd(s, "FEAT");
 
 	s->feat = 0;
+	s->hash_algos = 0;
+	s->hash_sel = -1;
 	if (code != R_211_SYSTEM_STATUS)
 		return;
 	s->feat = PF_FEAT;
@@ -254,6 +293,8 @@ proto_feat(struct proto *s)
 			if (strlen(names[i].name) == n &&
 			    strncasecmp(line, names[i].name, n) == 0)
 				s->feat |= names[i].bit;
+		if (n == 4 && strncasecmp(line, "HASH", 4) == 0)
+			feat_hash(s, line + 4);
 	}
 	if (s->feat & PF_UTF8)
 		(void)proto_cmd(s, "OPTS UTF8 ON");
@@ -662,6 +703,8 @@ proto_clone(struct proto *dst, const struct proto *src)
 	if (st != FC_OK)
 		return st;
 	dst->feat = src->feat;
+	dst->hash_algos = src->hash_algos;
+	dst->hash_sel = -1;	/* a new session: OPTS HASH is asked again */
 	return FC_OK;
 }
 

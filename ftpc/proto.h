@@ -47,6 +47,7 @@ enum proto_feat {
 	PF_UTF8 = 1 << 5,
 	PF_MFMT = 1 << 6,
 	PF_FEAT = 1 << 7,	/* FEAT itself answered 211 */
+	PF_HASH = 1 << 8,	/* HASH (draft-bryan-ftpext-hash) */
 };
 
 /* What the session asks for on connect. */
@@ -74,6 +75,8 @@ struct proto {
 	struct sockaddr_storage peer;	/* the control connection's peer */
 	struct sockaddr_storage local;	/* our end of it */
 	unsigned feat;
+	unsigned hash_algos;		/* 1 << enum digest_algo, from FEAT */
+	int hash_sel;			/* the server's HASH algorithm; -1 unknown */
 	int passive;			/* passive data connections */
 	int epsv_bad;			/* EPSV refused once: use PASV */
 	int eprt_bad;			/* EPRT refused once: use PORT */

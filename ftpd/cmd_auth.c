@@ -246,5 +246,6 @@ cmd_rein(struct session *s, char *arg)
 	forget_login(s);
 	s->type_ascii = 0;
 	s->rest = 0;
+	cmd_hash_end(s);	/* OPTS HASH and RANG start over too */
 	session_reply(s, R_220_READY, "Ready for a new user.");
 }

@@ -59,6 +59,8 @@ cmd_feat(struct session *s, char *arg)
 			rc |= buf_puts(&t, " ");
 			rc |= listfmt_facts_feat(&t, s->mlst_facts);
 		}
+		if (strcmp(cmdtab[i].feat, "HASH") == 0)
+			rc |= cmd_hash_feat(&t, s);
 		rc |= buf_puts(&t, "\n");
 	}
 	/* Features that are not a command of their own. */
@@ -95,6 +97,10 @@ cmd_opts(struct session *s, char *arg)
 		else
 			session_reply_text(s, R_200_OK, buf_cstr(&t));
 		buf_free(&t);
+		return;
+	}
+	if (strncasecmp(arg, "HASH", 4) == 0 && (arg[4] == '\0' || arg[4] == ' ')) {
+		cmd_opts_hash(s, arg[4] == ' ' && arg[5] != '\0' ? arg + 5 : NULL);
 		return;
 	}
 	session_reply(s, R_501_ARG_SYNTAX_ERROR, "Option not understood.");

@@ -6,6 +6,8 @@
 #ifndef FTPD_CMDS_H
 #define FTPD_CMDS_H
 
+#include "compat.h"
+
 struct session;
 
 /* cmd_auth.c */
@@ -62,6 +64,20 @@ void cmd_pasv(struct session *s, char *arg);
 void cmd_epsv(struct session *s, char *arg);
 void cmd_port(struct session *s, char *arg);
 void cmd_eprt(struct session *s, char *arg);
+
+/* cmd_hash.c */
+void cmd_hash(struct session *s, char *arg);
+void cmd_rang(struct session *s, char *arg);
+void cmd_xsha256(struct session *s, char *arg);
+void cmd_xsha1(struct session *s, char *arg);
+void cmd_xmd5(struct session *s, char *arg);
+/* OPTS HASH [algo]: value is NULL to ask for the current choice. */
+void cmd_opts_hash(struct session *s, const char *value);
+struct buf;
+/* Appends " SHA-256*;SHA-512;SHA-1;MD5" (the session's choice starred). */
+int cmd_hash_feat(struct buf *t, const struct session *s) WARN_UNUSED;
+/* Cancels a hash in flight and frees the session's hash state. */
+void cmd_hash_end(struct session *s);
 
 /* cmd_info.c */
 void cmd_noop(struct session *s, char *arg);

@@ -33,6 +33,7 @@ const struct command cmdtab[] = {
 	{ "EPRT", cmd_eprt, L | REQ | CMD_NOT_EPSV_ALL, "EPRT", "<sp> |af|addr|port|" },
 	{ "EPSV", cmd_epsv, L, "EPSV", "[<sp> 1 | 2 | ALL]" },
 	{ "FEAT", cmd_feat, NONE, NULL, "(list features)" },
+	{ "HASH", cmd_hash, L | REQ, "HASH", "<sp> path" },
 	{ "HELP", cmd_help, 0, NULL, "[<sp> command]" },
 	{ "LIST", cmd_list, L, NULL, "[<sp> path]" },
 	{ "MDTM", cmd_mdtm, L | REQ, "MDTM", "<sp> path" },
@@ -43,7 +44,7 @@ const struct command cmdtab[] = {
 	{ "MODE", cmd_mode, REQ, NULL, "<sp> S" },
 	{ "NLST", cmd_nlst, L, NULL, "[<sp> path]" },
 	{ "NOOP", cmd_noop, NONE | X, NULL, "(no operation)" },
-	{ "OPTS", cmd_opts, REQ, NULL, "<sp> UTF8 ON | MLST facts" },
+	{ "OPTS", cmd_opts, REQ, NULL, "<sp> UTF8 ON | MLST facts | HASH [algo]" },
 	{ "PASS", cmd_pass, CMD_AFTER_USER, NULL, "<sp> password" },
 	{ "PASV", cmd_pasv, L | NONE | CMD_NOT_EPSV_ALL, "PASV", "(passive mode)" },
 	{ "PBSZ", cmd_pbsz, REQ | CMD_NEEDS_TLS | CMD_AFTER_AUTH, "PBSZ", "<sp> 0" },
@@ -51,6 +52,7 @@ const struct command cmdtab[] = {
 	{ "PROT", cmd_prot, REQ | CMD_NEEDS_TLS | CMD_AFTER_PBSZ, "PROT", "<sp> C | P" },
 	{ "PWD", cmd_pwd, L | NONE, NULL, "(print directory)" },
 	{ "QUIT", cmd_quit, NONE, NULL, "(log out)" },
+	{ "RANG", cmd_rang, L | REQ, NULL, "<sp> start end (for HASH)" },
 	{ "REIN", cmd_rein, NONE, NULL, "(log out, keep connection)" },
 	{ "REST", cmd_rest, L | REQ, "REST STREAM", "<sp> offset" },
 	{ "RETR", cmd_retr, L | REQ, NULL, "<sp> path" },
@@ -68,9 +70,12 @@ const struct command cmdtab[] = {
 	{ "USER", cmd_user, REQ, NULL, "<sp> name" },
 	{ "XCUP", cmd_cdup, L | NONE, NULL, "(go up)" },
 	{ "XCWD", cmd_cwd, L, NULL, "[<sp> path]" },
+	{ "XMD5", cmd_xmd5, L | REQ, NULL, "<sp> path" },
 	{ "XMKD", cmd_mkd, L | REQ | W, NULL, "<sp> path" },
 	{ "XPWD", cmd_pwd, L | NONE, NULL, "(print directory)" },
 	{ "XRMD", cmd_rmd, L | REQ | W, NULL, "<sp> path" },
+	{ "XSHA1", cmd_xsha1, L | REQ, NULL, "<sp> path" },
+	{ "XSHA256", cmd_xsha256, L | REQ, NULL, "<sp> path" },
 	/* Known but deliberately not offered (RFC 959 optional commands). */
 	{ "ACCT", NULL, CMD_UNIMPLEMENTED, NULL, "(not used)" },
 	{ "SMNT", NULL, CMD_UNIMPLEMENTED, NULL, "(not supported)" },
@@ -110,8 +115,10 @@ cmd_split(char *line, char **verb, char **arg)
 	n = sp != NULL ? (size_t)(sp - p) : strlen(p);
 	if (n == 0 || n > VERB_MAX)
 		return -1;
+	/* Letters, and digits after the first (XSHA256, XMD5). */
 	for (size_t i = 0; i < n; i++) {
-		if (!isalpha((unsigned char)p[i]))
+		if (!(i == 0 ? isalpha((unsigned char)p[i]) :
+		    isalnum((unsigned char)p[i])))
 			return -1;
 		p[i] = (char)toupper((unsigned char)p[i]);
 	}
@@ -132,7 +139,8 @@ cmd_runs_during_transfer(const char *line)
 	const struct command *c;
 	size_t n = 0;
 
-	while (n < VERB_MAX && isalpha((unsigned char)line[n])) {
+	while (n < VERB_MAX && (n == 0 ? isalpha((unsigned char)line[n]) :
+	    isalnum((unsigned char)line[n]))) {
 		verb[n] = (char)toupper((unsigned char)line[n]);
 		n++;
 	}

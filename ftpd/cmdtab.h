@@ -50,8 +50,9 @@ const struct command *cmdtab_find(const char *name);
 /*
  * Splits a command line in place into an upper-cased verb and its argument
  * (everything after the first space, kept verbatim: file names may hold
- * spaces). *arg is NULL when there is none. Returns 0, or -1 for a line
- * with no verb or a verb longer than 4 letters plus room for SITE words.
+ * spaces). *arg is NULL when there is none. A verb is a letter, then
+ * letters or digits (XSHA256). Returns 0, or -1 for a line with no verb,
+ * another character in it, or a verb longer than 8.
  */
 int cmd_split(char *line, char **verb, char **arg);
 

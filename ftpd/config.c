@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "config.h"
 
-enum kind { K_STR, K_UINT, K_BOOL, K_RANGE, K_MODE, K_PORT_OR_OFF };
+enum kind { K_STR, K_UINT, K_BOOL, K_RANGE, K_MODE, K_PORT_OR_OFF, K_BYTES };
 
 /* One row per key: its name, kind, where it lives, and the allowed range. */
 static const struct option_def {
@@ -70,6 +70,8 @@ static const struct option_def {
 	{ "log_commands", K_BOOL, OFF(log_commands), 0, 1 },
 	{ "pid_file", K_STR, OFF(pid_file), 0, 0 },
 	{ "admin_socket", K_STR, OFF(admin_socket), 0, 0 },
+	{ "hash_jobs", K_UINT, OFF(hash_jobs), 0, 256 },
+	{ "hash_max_bytes", K_BYTES, OFF(hash_max_bytes), 0, 0 },
 #undef OFF
 };
 
@@ -224,6 +226,15 @@ config_set_from(struct config *cfg, const char *key, const char *value,
 		if (parse_uint(value, o->max, &a, 10) < 0)
 			goto bad;
 		*(int *)(p + o->offset) = (int)a;
+		return 0;
+	case K_BYTES:
+		/* A byte count may pass 4 GiB: its own 64-bit field. */
+		if (!isdigit((unsigned char)*value))
+			goto bad;
+		errno = 0;
+		*(unsigned long long *)(p + o->offset) = strtoull(value, &s, 10);
+		if (errno != 0 || *s != '\0')
+			goto bad;
 		return 0;
 	case K_RANGE:
 		if ((dash = strchr(value, '-')) == NULL ||

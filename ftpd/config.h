@@ -64,6 +64,9 @@ struct config {
 	int log_commands;		/* log each command and reply */
 	char *pid_file;			/* written as root, or NULL */
 	char *admin_socket;		/* `ftpd who`; "" for none */
+	/* HASH (cmd_hash.c). */
+	unsigned hash_jobs;		/* hash threads; 0: one per CPU */
+	unsigned long long hash_max_bytes; /* per HASH; 0: no limit */
 };
 
 /* The tls setting as a value. */

@@ -23,6 +23,7 @@
 #include "admin.h"
 #include "buf.h"
 #include "authpool.h"
+#include "hashpool.h"
 #include "config.h"
 #include "connlimit.h"
 #include "hashpw.h"
@@ -750,12 +751,15 @@ main(int argc, char **argv)
 	if (workers_start(&cfg, cfg.workers ? cfg.workers :
 	    (unsigned)(ncpu > 0 ? ncpu : 1)) < 0 ||
 	    authpool_start(cfg.auth_threads ? cfg.auth_threads :
+	    (unsigned)(ncpu > 0 ? ncpu : 1)) < 0 ||
+	    hashpool_start(cfg.hash_jobs ? cfg.hash_jobs :
 	    (unsigned)(ncpu > 0 ? ncpu : 1)) < 0)
 		return 1;
 	service_ready();
 	event_base_dispatch(base);
 	metrics_stop();
 	authpool_stop();
+	hashpool_stop();
 	workers_stop();
 	admin_stop();
 	pidfile_remove();

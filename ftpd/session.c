@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "cmds.h"
 #include "cmdtab.h"
 #include "config.h"
 #include "authpool.h"
@@ -290,6 +291,7 @@ session_free(struct session *s)
 	    s->bytes_in, s->bytes_out);
 	if (s->auth_job != NULL)
 		authpool_cancel(s->auth_job);
+	cmd_hash_end(s);
 	free(s->pending_home);
 	if (s->login_ev != NULL)
 		event_free(s->login_ev);

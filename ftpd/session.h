@@ -25,6 +25,7 @@ struct worker;
 struct config;
 struct xfer;
 struct dataconn;
+struct hash_state;
 struct ssl_st;
 struct evbuffer_cb_entry;
 
@@ -81,6 +82,7 @@ struct session {
 
 	struct dataconn *dc;		/* the data connection (dataconn.h) */
 	struct xfer *xfer;		/* the transfer in progress */
+	struct hash_state *hash;	/* HASH settings and job (cmd_hash.c) */
 
 	/* FTPS (RFC 4217) */
 	unsigned tls_active : 1;	/* the control connection is encrypted */

@@ -28,10 +28,12 @@ from ftpc_cases import FTPC, blob, sha_file  # noqa: E402
 ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]')
 
 
-def summary(name, size, verb='received'):
-    """The one line every transfer ends with (docs/ftpc.md)."""
+def summary(name, size, verb='received', verified=''):
+    """The one line every transfer ends with (docs/ftpc.md); verified is
+    its ending when the server offers HASH (", verified SHA-256")."""
     return re.compile(r'%s: %d bytes %s in \d+\.\d s \(\d+\.\d\d '
-                      r'(B|KiB|MiB|GiB|TiB)/s\)$' % (re.escape(name), size, verb))
+                      r'(B|KiB|MiB|GiB|TiB)/s\)%s$' % (
+                          re.escape(name), size, verb, re.escape(verified)))
 
 
 class Terminal:
@@ -336,7 +338,8 @@ class AbortAgainstFtpd(unittest.TestCase):
         self.server.write('alice/o.bin', blob(300000, 93))
         out = self.term.output_of('get o.bin')
         self.assertEqual(len(out), 1, out)
-        self.assertRegex(out[0], summary('o.bin', 300000))
+        self.assertRegex(out[0], summary('o.bin', 300000,
+                                          verified=', verified SHA-256'))
         out = self.term.output_of('delete nosuch')
         self.assertEqual(out, ['ftpc: delete nosuch: 550 nosuch: No such '
                                'file or directory.'])
@@ -345,8 +348,11 @@ class AbortAgainstFtpd(unittest.TestCase):
         self.term.output_of('verbose on')
         out = self.term.output_of('get o.bin')
         self.assertIn('150', ' '.join(ln[:3] for ln in out))
-        self.assertRegex(out[-1], summary('o.bin', 300000))
-        self.assertTrue(out[-2].startswith('226 '), out)
+        self.assertRegex(out[-1], summary('o.bin', 300000,
+                                          verified=', verified SHA-256'))
+        # The transfer's 226, then the HASH reply it is checked with.
+        self.assertTrue(out[-3].startswith('226 '), out)
+        self.assertTrue(out[-2].startswith('213 SHA-256 0-299999 '), out)
         for ln in out[:-1]:
             self.assertRegex(ln, r'^\d{3}[ -]', out)
 

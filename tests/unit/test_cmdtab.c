@@ -91,8 +91,13 @@ test_split_rejects_bad_verbs(void)
 	check_split("abcdefgh x", 0, "ABCDEFGH", "x");
 	check_split("ABCDEFGHI", -1, NULL, NULL);
 	check_split("ABCDEFGHIJKLMNOPQRSTUVWXYZ arg", -1, NULL, NULL);
-	/* Anything but letters in the verb. */
-	check_split("RE1R x", -1, NULL, NULL);
+	/*
+	 * Anything but letters in the verb, and digits after its first
+	 * letter (XSHA256, XMD5: hash commands clients use).
+	 */
+	check_split("xsha256 f", 0, "XSHA256", "f");
+	check_split("XMD5", 0, "XMD5", NULL);
+	check_split("1RETR x", -1, NULL, NULL);
 	check_split("NO-OP", -1, NULL, NULL);
 	check_split("NOOP\t", -1, NULL, NULL);
 	check_split("RETR\tfile", -1, NULL, NULL);
@@ -172,10 +177,16 @@ test_table_consistent(void)
 		const struct command *c = &cmdtab[i];
 		size_t n = strlen(c->name);
 
-		/* Names: 3 or 4 upper-case letters, each once. */
-		CU_ASSERT_TRUE(n >= 3 && n <= 4);
+		/*
+		 * Names: 3 or 4 upper-case letters, each once; the X hash
+		 * commands of older clients (XSHA256, XSHA1, XMD5) add digits.
+		 */
+		CU_ASSERT_TRUE(n >= 3 && n <= 7);
+		CU_ASSERT_TRUE(n <= 4 || strncmp(c->name, "XSHA", 4) == 0);
 		for (k = 0; k < n; k++)
-			CU_ASSERT_TRUE(isupper((unsigned char)c->name[k]));
+			CU_ASSERT_TRUE(isupper((unsigned char)c->name[k]) ||
+			    (k > 0 && c->name[0] == 'X' &&
+			    isdigit((unsigned char)c->name[k])));
 		for (j = i + 1; j < cmdtab_len; j++)
 			CU_ASSERT_STRING_NOT_EQUAL(c->name, cmdtab[j].name);
 		CU_ASSERT_PTR_EQUAL(cmdtab_find(c->name), c);

@@ -567,6 +567,28 @@ test_validate(void)
 	CU_ASSERT_EQUAL(config_validate(&cfg, err, sizeof(err)), 0);
 }
 
+/* hash_max_bytes is a 64-bit byte count: files pass 4 GiB. */
+static void
+test_hash_settings(void)
+{
+	static const char *const bad_bytes[] = {
+		"", "-1", "1k", " 5", "5 ", "0x10", "18446744073709551616", NULL,
+	};
+	static const char *const bad_jobs[] = { "-1", "257", "x", NULL };
+
+	fresh();
+	CU_ASSERT_EQUAL(cfg.hash_jobs, 0);
+	CU_ASSERT_EQUAL(cfg.hash_max_bytes, 0);
+	expect_ok("hash_jobs", "3");
+	CU_ASSERT_EQUAL(cfg.hash_jobs, 3);
+	expect_ok("hash_max_bytes", "10737418240");
+	CU_ASSERT_EQUAL(cfg.hash_max_bytes, 10737418240ULL);
+	expect_ok("hash_max_bytes", "0");
+	CU_ASSERT_EQUAL(cfg.hash_max_bytes, 0);
+	expect_bad_each("hash_max_bytes", bad_bytes);
+	expect_bad_each("hash_jobs", bad_jobs);
+}
+
 void
 suite_register(void)
 {
@@ -579,7 +601,8 @@ suite_register(void)
 	    TEST(test_pasv_ports),
 	    TEST(test_modes),
 	    TEST(test_unknown_key),
-	    TEST(test_error_fits_small_buffer));
+	    TEST(test_error_fits_small_buffer),
+	    TEST(test_hash_settings));
 	ADD_SUITE("config_load", setup, teardown,
 	    TEST(test_load_good),
 	    TEST(test_load_crlf),
