@@ -257,7 +257,6 @@ session_free(struct session *s)
 	    s->bytes_in, s->bytes_out);
 	if (s->auth_job != NULL)
 		authpool_cancel(s->auth_job);
-	free(s->pending_home);
 	if (s->login_ev != NULL)
 		event_free(s->login_ev);
 	if (s->pause_ev != NULL)
