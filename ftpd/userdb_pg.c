@@ -52,18 +52,27 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* libpq's messages end in a newline; logs want one line. */
+/* libpq's messages span lines ("...\n\tIs the server running"): logs want one. */
 static void
 one_line(const char *msg, char *out, size_t outsz)
 {
-	size_t n;
+	size_t n = 0;
+	int space = 1;		/* drops leading blanks too */
 
-	snprintf(out, outsz, "%s", msg != NULL && *msg ? msg : "unknown error");
-	while ((n = strlen(out)) > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
-		out[n - 1] = '\0';
-	for (n = 0; out[n] != '\0'; n++)
-		if (out[n] == '\n')
-			out[n] = ' ';
+	if (msg == NULL || *msg == '\0')
+		msg = "unknown error";
+	for (; *msg != '\0' && n + 1 < outsz; msg++) {
+		int blank = *msg == ' ' || *msg == '\n' || *msg == '\t' ||
+		    *msg == '\r';
+
+		if (blank && space)
+			continue;
+		out[n++] = blank ? ' ' : *msg;
+		space = blank;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
 }
 
 /*
