@@ -58,6 +58,17 @@ def _pg_user():
     raise RuntimeError('no unprivileged user for PostgreSQL')
 
 
+def ftpd_hash(ftpd, password, method=None):
+    """A crypt(3) hash made by `ftpd --hash-password` (yescrypt unless
+    method is 'sha512'), for rows of the users table."""
+    argv = [ftpd, '--hash-password']
+    if method:
+        argv += ['--hash-method', method]
+    r = subprocess.run(argv, input=password + '\n', capture_output=True,
+                       text=True, timeout=30, check=True)
+    return r.stdout.strip()
+
+
 def _sql(v):
     """A literal for psql: NULL, a number, or a quoted string."""
     if v is None:

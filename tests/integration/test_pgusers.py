@@ -32,9 +32,7 @@ MISSING = cluster.available()
 
 def hash_password(pw):
     """A yescrypt hash as ftpd makes them (the decoy's method and cost)."""
-    r = subprocess.run([H.FTPD, '--hash-password'], input=pw + '\n',
-                       capture_output=True, text=True, timeout=30, check=True)
-    return r.stdout.strip()
+    return cluster.ftpd_hash(H.FTPD, pw)
 
 
 def wait_log(srv, text, timeout=10):
