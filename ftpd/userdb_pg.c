@@ -30,6 +30,7 @@
 #define BACKOFF_FIRST_MS 500
 #define BACKOFF_MAX_MS 30000
 #define TABLE "ftpd_users"
+#define NO_SUCH_USER_HASH "*"	/* matches nothing; see users.h */
 
 static const char QUERY[] =
     "SELECT hash, home, permissions, locked, rate_down, rate_up, "
@@ -240,6 +241,13 @@ pg_open(const char *spec, char *err, size_t errsz)
 		return -1;
 	}
 	PQconninfoFree(opts);
+	/*
+	 * No table here to take the decoy's method from: unknown users are
+	 * checked against the default (yescrypt, as --hash-password makes),
+	 * made now rather than inside the first unknown user's login, which
+	 * would then take two hashes' time.
+	 */
+	(void)users_check_password(NO_SUCH_USER_HASH, "");
 	free(conninfo);
 	if ((conninfo = strdup(spec)) == NULL) {
 		snprintf(err, errsz, "users: out of memory");

@@ -13,6 +13,7 @@ import ftplib
 import io
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -116,6 +117,11 @@ class TableUsers(unittest.TestCase):
         ftp = self.login('newcomer')
         self.assertEqual(ftp.pwd(), '/')
         ftp.quit()
+        # SIGHUP has nothing to reload, and changes nothing.
+        self.srv.proc.send_signal(signal.SIGHUP)
+        wait_log(self.srv, 'SIGHUP: the users database is read at each '
+                 'login: nothing to reload')
+        self.login('newcomer').quit()
 
     def test_bad_rows_are_refused_with_a_log_line(self):
         # The schema's constraints refuse such rows; ftpd must not rely
