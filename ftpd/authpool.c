@@ -11,6 +11,7 @@
 #include "authpool.h"
 #include "log.h"
 #include "metrics.h"
+#include "userdb.h"
 #include "users.h"
 #include "worker.h"
 
@@ -19,11 +20,11 @@
 struct auth_job {
 	struct auth_job *next;
 	struct worker *w;
-	char *hash;
+	char *user;
 	char *password;
-	void (*done)(void *, int);
+	void (*done)(void *, struct auth_result *);
 	void *arg;
-	int ok;
+	struct auth_result result;
 	int cancelled;		/* touched only on the worker's thread */
 	struct event *delay_ev;	/* tarpit: not queued until it fires */
 };
@@ -44,7 +45,8 @@ job_free(struct auth_job *job)
 		users_wipe(job->password, strlen(job->password));
 		free(job->password);
 	}
-	free(job->hash);
+	free(job->user);
+	users_info_free(&job->result.info);
 	free(job);
 }
 
@@ -55,7 +57,7 @@ job_finished(void *arg)
 	struct auth_job *job = arg;
 
 	if (!job->cancelled)
-		job->done(job->arg, job->ok);
+		job->done(job->arg, &job->result);
 	job_free(job);
 }
 
@@ -86,12 +88,43 @@ hasher_main(void *unused)
 		if (head == NULL)
 			tail = NULL;
 		pthread_mutex_unlock(&lock);
-		job->ok = users_check_password(job->hash, job->password);
+		authpool_check(job->user, job->password, &job->result);
 		users_wipe(job->password, strlen(job->password));
 		/* Out of memory: the session stays suspended until it ends. */
 		if (worker_post(job->w, job_finished, job) < 0)
 			log_msg("password check result lost: out of memory");
 	}
+}
+
+/* Matched by no crypt(3) hash: a user who does not exist. */
+#define NO_SUCH_USER_HASH "*"
+
+void
+authpool_check(const char *user, const char *password, struct auth_result *r)
+{
+	enum userdb_status st;
+	const char *hash = NO_SUCH_USER_HASH;
+
+	r->why[0] = '\0';
+	st = userdb_lookup(user, &r->info, r->why, sizeof(r->why));
+	if (st == USERDB_UNAVAILABLE) {
+		r->outcome = AUTH_UNAVAILABLE;
+		return;
+	}
+	if (st == USERDB_FOUND)
+		hash = r->info.hash;
+	if (users_check_password(hash, password))
+		r->outcome = AUTH_OK;
+	else if (st == USERDB_NO_SUCH_USER)
+		r->outcome = AUTH_NO_SUCH_USER;
+	else if (st == USERDB_REFUSED)
+		r->outcome = AUTH_REFUSED;
+	else if (hash[0] != '$')
+		r->outcome = AUTH_LOCKED;
+	else
+		r->outcome = AUTH_WRONG_PASSWORD;
+	if (r->outcome != AUTH_OK)
+		users_info_free(&r->info);
 }
 
 int
@@ -137,8 +170,8 @@ delay_over(evutil_socket_t fd, short what, void *arg)
 }
 
 struct auth_job *
-authpool_submit(struct worker *w, const char *hash, const char *password,
-    unsigned delay_ms, void (*done)(void *, int), void *arg)
+authpool_submit(struct worker *w, const char *user, const char *password,
+    unsigned delay_ms, void (*done)(void *, struct auth_result *), void *arg)
 {
 	struct timeval tv = { (time_t)(delay_ms / 1000),
 	    (suseconds_t)(delay_ms % 1000) * 1000 };
@@ -149,9 +182,9 @@ authpool_submit(struct worker *w, const char *hash, const char *password,
 	job->w = w;
 	job->done = done;
 	job->arg = arg;
-	job->hash = strdup(hash);
+	job->user = strdup(user);
 	job->password = strdup(password);
-	if (job->hash == NULL || job->password == NULL) {
+	if (job->user == NULL || job->password == NULL) {
 		job_free(job);
 		return NULL;
 	}

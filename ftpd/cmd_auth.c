@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "reply.h"
 #include "session.h"
+#include "userdb.h"
 #include "users.h"
 #include "worker.h"
 
@@ -126,73 +127,84 @@ login_failed(struct session *s, const char *why)
 	session_pause(s, ms, login_failed_reply);
 }
 
-/*
- * Checked for a user who does not exist: like a locked account, it is
- * hashed against the decoy (see users_check_password), so unknown, locked
- * and real users cost the same.
- */
-#define NO_SUCH_USER_HASH "*"
-
-/* The password check is done (on this worker's thread again). */
+/* Logs in the user the job found (on this worker's thread). */
 static void
-password_checked(void *arg, int ok)
+login_ok(struct session *s, struct auth_result *r)
+{
+	char why[VPATH_MAX + 64];
+
+	if (enter_home(s, r->info.home) < 0) {
+		snprintf(why, sizeof(why), "home %s: %s", r->info.home,
+		    strerror(errno));
+		login_failed(s, why);
+		return;
+	}
+	s->writable = r->info.writable;
+	s->login = LOGIN_DONE;
+	session_logged_in(s);
+	session_log(s, "login");
+	session_reply(s, R_230_LOGGED_IN, "Login successful.");
+}
+
+/* The lookup and password check are done (on this worker's thread). */
+static void
+password_checked(void *arg, struct auth_result *r)
 {
 	struct session *s = arg;
-	char *home = s->pending_home;
+	char why[sizeof(r->why) + 64];
 
 	s->auth_job = NULL;
-	s->pending_home = NULL;
 	s->paused = 0;
-	if (s->pending_locked) {
-		s->pending_locked = 0;
-		login_failed(s, "account locked");
-	} else if (!ok || home == NULL) {
-		login_failed(s, home == NULL ? "no such user" : "wrong password");
-	} else if (enter_home(s, home) < 0) {
-		char why[VPATH_MAX + 64];
-
-		snprintf(why, sizeof(why), "home %s: %s", home, strerror(errno));
+	switch (r->outcome) {
+	case AUTH_OK:
+		login_ok(s, r);
+		break;
+	case AUTH_UNAVAILABLE:
+		/* Not the user's fault: no failure counted, no tarpit. */
+		session_log(s, "login refused for %s: %s", s->user, r->why);
+		session_close_after(s, R_421_SERVICE_UNAVAILABLE,
+		    "Service not available: the users database cannot be "
+		    "reached; try again later.");
+		return;
+	case AUTH_REFUSED:
+		snprintf(why, sizeof(why), "bad entry in the %s: %s",
+		    userdb_name(), r->why);
 		login_failed(s, why);
-	} else {
-		s->writable = s->pending_writable;
-		s->login = LOGIN_DONE;
-		session_logged_in(s);
-		session_log(s, "login");
-		session_reply(s, R_230_LOGGED_IN, "Login successful.");
+		break;
+	case AUTH_NO_SUCH_USER:
+		login_failed(s, "no such user");
+		break;
+	case AUTH_LOCKED:
+		login_failed(s, "account locked");
+		break;
+	case AUTH_WRONG_PASSWORD:
+		login_failed(s, "wrong password");
+		break;
 	}
-	free(home);
 	if (!s->paused)
 		session_continue(s);
 }
 
 /*
- * Checks the password on the hashing threads, so that a slow hash never
- * stalls the other sessions of this worker; commands wait meanwhile. An
- * address in the tarpit (connlimit.h) waits its turn first.
+ * Looks the user up and checks the password on the hashing threads, so
+ * that neither a database round trip nor a slow hash stalls the other
+ * sessions of this worker; commands wait meanwhile. An address in the
+ * tarpit (connlimit.h) waits its turn first.
  */
 static void
-check_async(struct session *s, const char *hash, const char *password,
-    const char *home, int writable)
+check_async(struct session *s, const char *password)
 {
 	unsigned delay_ms;
 
-	if (home != NULL && (s->pending_home = strdup(home)) == NULL) {
-		session_close_after(s, R_421_SERVICE_UNAVAILABLE, "Out of memory.");
-		return;
-	}
-	s->pending_writable = writable ? 1 : 0;
-	s->pending_locked = hash[0] != '$' && home != NULL;
 	delay_ms = connlimit_check_delay_ms(&s->peer);
 	if (delay_ms > 0) {
 		metrics_inc(M_LIMIT_TARPIT);
 		session_log(s, "tarpit: password check for %s waits %u ms",
 		    s->user, delay_ms);
 	}
-	s->auth_job = authpool_submit(s->worker, hash, password, delay_ms,
+	s->auth_job = authpool_submit(s->worker, s->user, password, delay_ms,
 	    password_checked, s);
 	if (s->auth_job == NULL) {
-		free(s->pending_home);
-		s->pending_home = NULL;
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE, "Out of memory.");
 		return;
 	}
@@ -202,8 +214,6 @@ check_async(struct session *s, const char *hash, const char *password,
 void
 cmd_pass(struct session *s, char *arg)
 {
-	struct user_info info;
-
 	if (arg == NULL)
 		arg = (char *)"";
 	if (is_anonymous_name(s->user) && s->cfg->anonymous) {
@@ -220,15 +230,8 @@ cmd_pass(struct session *s, char *arg)
 		session_reply(s, R_230_LOGGED_IN, "Login successful.");
 		return;
 	}
-	if (users_lookup(s->user, &info) < 0) {
-		/* Spend the same effort as for a real user: no user probing. */
-		check_async(s, NO_SUCH_USER_HASH, arg, NULL, 0);
-		users_wipe(arg, strlen(arg));
-		return;
-	}
-	check_async(s, info.hash, arg, info.home, info.writable);
+	check_async(s, arg);
 	users_wipe(arg, strlen(arg));
-	users_info_free(&info);
 }
 
 void

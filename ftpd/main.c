@@ -37,6 +37,7 @@
 #include "service.h"
 #include "tls.h"
 #include "uploadtmp.h"
+#include "userdb.h"
 #include "users.h"
 #include "vfs.h"
 #include "who.h"
@@ -98,7 +99,8 @@ usage(FILE *f)
 "  -l, --listen ADDRS      addresses to listen on, comma-separated\n"
 "  -p, --port N            control port (0: any free port; default 21)\n"
 "  -r, --root DIR          server root; user homes are inside it\n"
-"  -u, --users FILE        users file: name:crypt-hash:home:rw|ro\n"
+"  -u, --users FILE|URI    users file (name:crypt-hash:home:rw|ro), or a\n"
+"                          postgresql:// URI: users in PostgreSQL\n"
 "      --pasv-ports MIN-MAX  passive data port range\n"
 "      --pasv-address IP   IPv4 address to advertise in PASV replies (NAT)\n"
 "      --anonymous         allow anonymous (read-only) logins\n"
@@ -401,11 +403,14 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		/* The root as its path names it now (it may be replaced). */
 		root = homes_open("/");
 		/* After dropping root the run_as user must be able to read it. */
-		if (users_load(cfg.users_file, err, sizeof(err)) < 0)
+		if (!userdb_listable())
+			log_msg("SIGHUP: the %s is read at each login: "
+			    "nothing to reload", userdb_name());
+		else if (userdb_reload(err, sizeof(err)) < 0)
 			log_msg("SIGHUP: keeping the old users: %s", err);
 		else if (preflight_anonymous(&cfg, root >= 0 ? root :
 		    homes_root_fd(), say_warning, NULL) > 0 &&
-		    users_revert() == 0)
+		    userdb_revert() == 0)
 			log_msg("SIGHUP: keeping the old users: the new file "
 			    "gives anonymous users a user's home");
 		else
@@ -603,10 +608,14 @@ load_state(int check_only)
 		return 1;	/* nothing below can be checked without it */
 	}
 	root_fd = homes_root_fd();
-	if (cfg.users_file != NULL && users_load(cfg.users_file, err, sizeof(err)) < 0) {
+	if (cfg.users_file != NULL && userdb_open(cfg.users_file, err,
+	    sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
 		if (!check_only)
 			return 1;
+		problems++;
+	} else if (check_only && userdb_check(err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
 		problems++;
 	}
 	if (tls_init(&cfg, err, sizeof(err)) < 0) {
@@ -629,6 +638,9 @@ load_state(int check_only)
 	if (open_log("xferlog_file", cfg.xferlog_file, log_open_xferlog,
 	    check_only, &problems) < 0 && !check_only)
 		return problems;
+	/* A database that is down now may be up by the first login. */
+	if (!check_only && userdb_check(err, sizeof(err)) < 0)
+		log_msg("warning: %s (logins get 421 until it answers)", err);
 	/* A missing home only fails its own logins: warn when serving. */
 	n = preflight_homes(root_fd, check_only ? say_problem :
 	    say_warning, NULL);
@@ -766,7 +778,7 @@ main(int argc, char **argv)
 	for (i = 0; signals[i] != 0; i++)
 		event_free(sigs[i]);
 	event_base_free(base);
-	users_unload();
+	userdb_close();
 	tls_free();
 	homes_shutdown();
 	log_msg("stopped");

@@ -8,7 +8,7 @@
 
 #include "config.h"
 #include "preflight.h"
-#include "users.h"
+#include "userdb.h"
 #include "vfs.h"
 #include "vpath.h"
 
@@ -97,7 +97,7 @@ preflight_anonymous(const struct config *cfg, int root_fd,
 	}
 	if (cfg->anonymous_sees_homes)
 		return 0;
-	if (!users_listable() && strcmp(canon, "/") == 0) {
+	if (!userdb_listable() && strcmp(canon, "/") == 0) {
 		snprintf(msg, sizeof(msg), "%sanonymous_home /: the root holds "
 		    "every user's home, and the users backend cannot list them "
 		    "to check; choose a folder such as /pub, or set "
@@ -106,7 +106,7 @@ preflight_anonymous(const struct config *cfg, int root_fd,
 		return 1;
 	}
 	w.anon = canon;
-	(void)users_foreach(check_user_in_anon, &w);
+	(void)userdb_foreach(check_user_in_anon, &w);
 	return w.problems;
 }
 
@@ -139,6 +139,6 @@ preflight_homes(int root_fd, preflight_report_fn *report, void *arg)
 {
 	struct homes_walk w = { root_fd, report, arg, 0 };
 
-	(void)users_foreach(check_home, &w);
+	(void)userdb_foreach(check_home, &w);
 	return w.problems;
 }

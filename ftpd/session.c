@@ -292,7 +292,6 @@ session_free(struct session *s)
 	if (s->auth_job != NULL)
 		authpool_cancel(s->auth_job);
 	cmd_hash_end(s);
-	free(s->pending_home);
 	if (s->login_ev != NULL)
 		event_free(s->login_ev);
 	if (s->pause_ev != NULL)

@@ -61,10 +61,7 @@ struct session {
 	struct event *login_ev;		/* login timeout, until logged in */
 	struct event *pause_ev;		/* failed-login delay */
 	void (*pause_done)(struct session *);
-	struct auth_job *auth_job;	/* password check in flight */
-	char *pending_home;		/* home of the user being checked */
-	unsigned pending_writable : 1;
-	unsigned pending_locked : 1;	/* the user's account is locked */
+	struct auth_job *auth_job;	/* lookup and password check in flight */
 
 	enum login_state login;
 	char *user;			/* name given to USER */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "compat.h"
+#include "userlimits.h"
 
 #define USER_NAME_MAX 64
 
@@ -20,6 +21,7 @@ struct user_info {
 	char *hash;
 	char *home;
 	int writable;
+	struct user_limits limits;	/* the user's own; all 0: none */
 };
 
 /*

@@ -58,6 +58,28 @@ def _pg_user():
     raise RuntimeError('no unprivileged user for PostgreSQL')
 
 
+def ftpd_hash(ftpd, password, method=None):
+    """A crypt(3) hash made by `ftpd --hash-password` (yescrypt unless
+    method is 'sha512'), for rows of the users table."""
+    argv = [ftpd, '--hash-password']
+    if method:
+        argv += ['--hash-method', method]
+    r = subprocess.run(argv, input=password + '\n', capture_output=True,
+                       text=True, timeout=30, check=True)
+    return r.stdout.strip()
+
+
+def _sql(v):
+    """A literal for psql: NULL, a number, or a quoted string."""
+    if v is None:
+        return 'NULL'
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    if isinstance(v, int):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
 class Postgres:
     """A cluster in dir, listening on host:port, with a superuser 'ftpd'
     (trust authentication on that address only)."""
@@ -97,6 +119,11 @@ class Postgres:
                        '--locale=C'])
         if r.returncode != 0:
             raise RuntimeError('initdb: ' + r.stdout + r.stderr)
+        return self.start_again()
+
+    def start_again(self):
+        """Starts the postmaster on the existing data folder, same port
+        (after stop(): a database that comes back)."""
         # The postmaster in the foreground, so that we hold its pid.
         self.logf = open(self.log, 'ab')
         self.proc = subprocess.Popen(
@@ -115,6 +142,22 @@ class Postgres:
                 break
             time.sleep(0.1)
         raise RuntimeError('postgres did not start:\n' + open(self.log).read())
+
+    def url(self, dbname='postgres'):
+        """The libpq URI ftpd's `users` setting takes."""
+        return 'postgresql://ftpd@%s:%d/%s' % (self.host, self.port, dbname)
+
+    def load_users_schema(self, docs_dir):
+        """Creates the users table from docs/users.sql."""
+        with open(os.path.join(docs_dir, 'users.sql')) as f:
+            self.psql(f.read())
+
+    def add_user(self, name, hash, home, perms='rw', **cols):
+        """Inserts a row into ftpd_users (extra columns as keywords)."""
+        names = ['name', 'hash', 'home', 'permissions'] + list(cols)
+        vals = [name, hash, home, perms] + list(cols.values())
+        self.psql('INSERT INTO ftpd_users (%s) VALUES (%s);' % (
+            ', '.join(names), ', '.join(_sql(v) for v in vals)))
 
     def conninfo(self, dbname='postgres'):
         return 'host=%s port=%d user=ftpd dbname=%s' % (self.host, self.port,

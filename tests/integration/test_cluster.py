@@ -3,7 +3,8 @@ loopback addresses so that every hop can be told apart:
 
   clients 127.0.0.5 (and .6) -> HAProxy 127.0.0.2 (control port and both
   passive ranges) -> from 127.0.0.3 with send-proxy-v2 -> node A
-  127.0.0.10 / node B 127.0.0.11, sharing one root folder.
+  127.0.0.10 / node B 127.0.0.11, sharing one root folder and one users
+  table in PostgreSQL (127.0.0.4).
 
 Checks: logins and transfers through the balancer (upload on one node,
 download on the other, by hash), listings from both, the nodes' logs and
@@ -11,7 +12,8 @@ per-address limits see the client (127.0.0.5), never the balancer; a
 connection straight to a node from elsewhere, or from the balancer
 without a header, gets no greeting; health checks (LOCAL headers) leave
 no session behind; one node stopped mid-run: the other's sessions go on
-and new logins land on the survivor."""
+and new logins land on the survivor; a user added to the database logs
+in on both nodes without restarting anything."""
 import ftplib
 import hashlib
 import io
@@ -35,6 +37,8 @@ OTHER_CLIENT = '127.0.0.6'
 NODES = ('127.0.0.10', '127.0.0.11')
 PASV = ((41000, 41009), (41010, 41019))
 MISSING = cluster.available()
+DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
+                    'docs')
 
 
 def haproxy_config(ctrl_port, node_ports):
@@ -72,17 +76,25 @@ def login(port, source=CLIENT, user='alice'):
 class Cluster(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix='ftpd-cluster.')
+        # The users: one table both nodes read (docs/users.sql).
+        self.db = cluster.Postgres(self.tmp).start()
+        self.db.load_users_schema(DOCS)
+        self.hash = cluster.ftpd_hash(H.FTPD, H.PASSWORD, 'sha512')
+        self.db.add_user('alice', self.hash,
+                         '/alice', 'rw')
+        self.haproxy = None
         common = ['--set', 'proxy_protocol=v2',
                   '--set', 'proxy_from=%s/32' % BALANCER_SOURCE,
                   '--pasv-address', BALANCER,
                   '--set', 'max_sessions_per_ip=3']
         self.nodes = []
         a = H.Server(host=NODES[0], extra=common + [
-            '--pasv-ports', '%d-%d' % PASV[0], '--set', 'banner=node 0 ready.'])
+            '--pasv-ports', '%d-%d' % PASV[0], '--set', 'banner=node 0 ready.',
+            '--users', self.db.url()])
         self.nodes.append(a)
         b = H.Server(host=NODES[1], extra=common + [
             '--pasv-ports', '%d-%d' % PASV[1], '--set', 'banner=node 1 ready.',
-            '--root', a.root, '--users', a.users])
+            '--root', a.root, '--users', self.db.url()])
         self.nodes.append(b)
         for n in self.nodes:
             n.start()
@@ -93,9 +105,11 @@ class Cluster(unittest.TestCase):
         self.wait_both_up()
 
     def tearDown(self):
-        self.haproxy.stop()
+        if self.haproxy is not None:
+            self.haproxy.stop()
         for n in self.nodes:
             n.cleanup()
+        self.db.stop()
         if not os.environ.get('KEEP_TEST_DIRS'):
             shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -257,6 +271,26 @@ class Cluster(unittest.TestCase):
             ftp = login(self.ctrl)
             self.assertEqual(self.serving_node(ftp), 1)
             ftp.quit()
+
+    def test_user_added_to_the_database_logs_in_on_both_nodes(self):
+        with self.assertRaises(ftplib.error_perm):
+            login(self.ctrl, user='carol')
+        self.db.add_user('carol', self.hash,
+                         '/bob', 'ro')
+        # Round robin: successive logins alternate between the nodes.
+        seen = set()
+        for _ in range(6):
+            ftp = login(self.ctrl, user='carol')
+            seen.add(self.serving_node(ftp))
+            self.assertEqual(ftp.pwd(), '/')
+            ftp.quit()
+            if len(seen) == 2:
+                break
+        self.assertEqual(seen, {0, 1}, 'carol logged in on both nodes')
+        for n in self.nodes:
+            with open(n.log) as f:
+                log = f.read()
+            self.assertIn('%s carol: login' % CLIENT, log)
 
 
 H.run_suite('test_cluster')

@@ -1,0 +1,332 @@
+/*
+ * userdb_pg.c: users in a PostgreSQL table (docs/users.sql), through
+ * libpq, the project's own client library (what Debian ships as libpq5).
+ *
+ * Each lookup reads the row, so a user added, changed or locked in the
+ * table takes effect at the next login, on every node, without SIGHUP.
+ *
+ * Connections: a small pool, one per hashing thread at most, made lazily
+ * by the thread that needs one and kept idle between lookups. A broken
+ * connection (the server restarted) is dropped and made again once within
+ * the same lookup. When the server cannot be reached, the backend is
+ * "down": lookups answer USERDB_UNAVAILABLE at once, without trying,
+ * until a retry time that backs off from 0.5 s, doubling, to 30 s; one
+ * lookup then tries again. Every attempt has a connect timeout and a TCP
+ * user timeout, so a vanished host blocks a hashing thread for seconds,
+ * never an event loop.
+ */
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "userdb.h"
+#include "userrow.h"
+
+#define POOL_MAX 256		/* auth_threads' maximum */
+#define BACKOFF_FIRST_MS 500
+#define BACKOFF_MAX_MS 30000
+#define TABLE "ftpd_users"
+#define NO_SUCH_USER_HASH "*"	/* matches nothing; see users.h */
+
+static const char QUERY[] =
+    "SELECT hash, home, permissions, locked, rate_down, rate_up, "
+    "quota_bytes, quota_files FROM " TABLE " WHERE name = $1";
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static char *conninfo;
+static PGconn *idle[POOL_MAX];
+static size_t nidle;
+static int down;		/* the last attempt to connect failed */
+static unsigned backoff_ms = BACKOFF_FIRST_MS;
+static struct timespec retry_at;
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* libpq's messages span lines ("...\n\tIs the server running"): logs want one. */
+static void
+one_line(const char *msg, char *out, size_t outsz)
+{
+	size_t n = 0;
+	int space = 1;		/* drops leading blanks too */
+
+	if (msg == NULL || *msg == '\0')
+		msg = "unknown error";
+	for (; *msg != '\0' && n + 1 < outsz; msg++) {
+		int blank = *msg == ' ' || *msg == '\n' || *msg == '\t' ||
+		    *msg == '\r';
+
+		if (blank && space)
+			continue;
+		out[n++] = blank ? ' ' : *msg;
+		space = blank;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+}
+
+/*
+ * A new connection (blocking, bounded by the timeouts). Our defaults come
+ * first, so that the URI's own parameters override them.
+ */
+static PGconn *
+connect_now(const char *info)
+{
+	static const char *const keys[] = { "connect_timeout",
+	    "tcp_user_timeout", "keepalives_idle", "application_name",
+	    "dbname", NULL };
+	const char *vals[] = { "5", "10000", "30", "ftpd", info, NULL };
+
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+/* A connection for one lookup, or NULL with why (down, or failed now). */
+static PGconn *
+get_conn(int fresh, char *why, size_t whysz)
+{
+	char msg[256];
+	long long now = now_ms(), wait;
+	unsigned next;
+	PGconn *c;
+
+	pthread_mutex_lock(&lock);
+	if (!fresh && nidle > 0) {
+		c = idle[--nidle];
+		pthread_mutex_unlock(&lock);
+		return c;
+	}
+	wait = (long long)retry_at.tv_sec * 1000 + retry_at.tv_nsec / 1000000 -
+	    now;
+	if (down && wait > 0) {
+		pthread_mutex_unlock(&lock);
+		snprintf(why, whysz, "users database down; next try in %lld ms",
+		    wait);
+		return NULL;
+	}
+	if (down) {
+		/* This thread tries; others wait out the next backoff. */
+		retry_at.tv_sec = (now + backoff_ms) / 1000;
+		retry_at.tv_nsec = (long)((now + backoff_ms) % 1000) * 1000000;
+	}
+	pthread_mutex_unlock(&lock);
+	c = connect_now(conninfo);
+	if (c != NULL && PQstatus(c) == CONNECTION_OK) {
+		pthread_mutex_lock(&lock);
+		if (down)
+			log_msg("users database: connected again");
+		down = 0;
+		backoff_ms = BACKOFF_FIRST_MS;
+		pthread_mutex_unlock(&lock);
+		return c;
+	}
+	one_line(c != NULL ? PQerrorMessage(c) : "out of memory", msg,
+	    sizeof(msg));
+	PQfinish(c);
+	pthread_mutex_lock(&lock);
+	next = backoff_ms;
+	now = now_ms() + next;
+	retry_at.tv_sec = now / 1000;
+	retry_at.tv_nsec = (long)(now % 1000) * 1000000;
+	down = 1;
+	backoff_ms = backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+	    backoff_ms * 2;
+	pthread_mutex_unlock(&lock);
+	log_msg("users database: cannot connect: %s; next try in %u ms", msg,
+	    next);
+	snprintf(why, whysz, "users database unreachable: %s", msg);
+	return NULL;
+}
+
+static void
+put_conn(PGconn *c)
+{
+	pthread_mutex_lock(&lock);
+	if (nidle < POOL_MAX) {
+		idle[nidle++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&lock);
+	PQfinish(c);
+}
+
+/*
+ * Runs the query for user on a pooled connection, making a new one once
+ * when the pooled one turns out broken. Returns the result (the caller
+ * clears it and puts *cp back), or NULL with why.
+ */
+static PGresult *
+query(const char *user, PGconn **cp, char *why, size_t whysz)
+{
+	const char *params[1] = { user };
+	char msg[256];
+	PGresult *r;
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((*cp = get_conn(attempt > 0, why, whysz)) == NULL)
+			return NULL;
+		r = PQexecParams(*cp, QUERY, 1, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK)
+			return r;
+		one_line(PQresultErrorMessage(r), msg, sizeof(msg));
+		PQclear(r);
+		if (PQstatus(*cp) != CONNECTION_BAD) {
+			/* Reachable but wrong (no table, a column missing). */
+			log_msg("users database: lookup failed: %s", msg);
+			snprintf(why, whysz, "users database: %s", msg);
+			return NULL;
+		}
+		log_msg("users database: connection lost: %s", msg);
+		PQfinish(*cp);
+		*cp = NULL;
+	}
+	snprintf(why, whysz, "users database: connection lost");
+	return NULL;
+}
+
+static enum userdb_status
+pg_lookup(const char *user, struct user_info *info, char *why, size_t whysz)
+{
+	const char *val[USERROW_NCOLS];
+	enum userdb_status st = USERDB_FOUND;
+	PGconn *c = NULL;
+	PGresult *r;
+	int i;
+
+	if ((r = query(user, &c, why, whysz)) == NULL) {
+		if (c != NULL)
+			put_conn(c);
+		return USERDB_UNAVAILABLE;
+	}
+	if (PQntuples(r) == 0)
+		st = USERDB_NO_SUCH_USER;
+	else {
+		for (i = 0; i < USERROW_NCOLS; i++)
+			val[i] = PQgetisnull(r, 0, i) ? NULL :
+			    PQgetvalue(r, 0, i);
+		if (userrow_parse(val, info, why, whysz) < 0)
+			st = USERDB_REFUSED;
+	}
+	/* The row held the hash: wipe libpq's copy before letting it go. */
+	if (PQntuples(r) > 0 && !PQgetisnull(r, 0, USERROW_HASH))
+		users_wipe(PQgetvalue(r, 0, USERROW_HASH),
+		    (size_t)PQgetlength(r, 0, USERROW_HASH));
+	PQclear(r);
+	put_conn(c);
+	return st;
+}
+
+static int
+pg_open(const char *spec, char *err, size_t errsz)
+{
+	PQconninfoOption *opts;
+	char *msg = NULL;
+
+	/* Syntax only: the server is contacted at the first lookup. */
+	if ((opts = PQconninfoParse(spec, &msg)) == NULL) {
+		snprintf(err, errsz, "users: bad PostgreSQL URI: %s",
+		    msg != NULL ? msg : "out of memory");
+		PQfreemem(msg);
+		return -1;
+	}
+	PQconninfoFree(opts);
+	/*
+	 * No table here to take the decoy's method from: unknown users are
+	 * checked against the default (yescrypt, as --hash-password makes),
+	 * made now rather than inside the first unknown user's login, which
+	 * would then take two hashes' time.
+	 */
+	(void)users_check_password(NO_SUCH_USER_HASH, "");
+	free(conninfo);
+	if ((conninfo = strdup(spec)) == NULL) {
+		snprintf(err, errsz, "users: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Connects and runs the query with no row, so that every column is named. */
+static int
+pg_check(char *err, size_t errsz)
+{
+	char msg[256];
+	PGconn *c = connect_now(conninfo);
+	PGresult *r;
+	int rc = 0;
+
+	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+		one_line(c != NULL ? PQerrorMessage(c) : "out of memory", msg,
+		    sizeof(msg));
+		snprintf(err, errsz, "users database: cannot connect: %s", msg);
+		PQfinish(c);
+		return -1;
+	}
+	r = PQexec(c, "SELECT name, hash, home, permissions, locked, rate_down, "
+	    "rate_up, quota_bytes, quota_files FROM " TABLE " LIMIT 0");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		one_line(PQresultErrorMessage(r), msg, sizeof(msg));
+		snprintf(err, errsz, "users database: table " TABLE " does not "
+		    "match docs/users.sql: %s", msg);
+		rc = -1;
+	}
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
+static int
+pg_reload(char *err, size_t errsz)
+{
+	(void)err;
+	(void)errsz;
+	return 0;	/* every lookup reads the table */
+}
+
+static int
+pg_revert(void)
+{
+	return -1;	/* reload changed nothing */
+}
+
+static int
+pg_listable(void)
+{
+	return 0;	/* not at startup: users come and go in the table */
+}
+
+static int
+pg_foreach(userdb_foreach_fn *fn, void *arg)
+{
+	(void)fn;
+	(void)arg;
+	return 0;
+}
+
+static void
+pg_close(void)
+{
+	pthread_mutex_lock(&lock);
+	while (nidle > 0)
+		PQfinish(idle[--nidle]);
+	free(conninfo);
+	conninfo = NULL;
+	down = 0;
+	backoff_ms = BACKOFF_FIRST_MS;
+	pthread_mutex_unlock(&lock);
+}
+
+const struct userdb_ops userdb_pg_ops = {
+	"users database", pg_open, pg_lookup, pg_reload, pg_revert, pg_check,
+	pg_listable, pg_foreach, pg_close,
+};
