@@ -187,11 +187,7 @@ cmd_stat(struct session *s, char *arg)
 		stat_server(s);
 		return;
 	}
-	if (s->login != LOGIN_DONE) {
-		session_reply(s, R_530_NOT_LOGGED_IN, "Please login with USER and PASS.");
-		return;
-	}
-	stat_path(s, arg);
+	stat_path(s, arg);	/* the dispatcher asked for a login */
 }
 
 void

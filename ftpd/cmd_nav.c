@@ -268,11 +268,6 @@ site_chmod(struct session *s, char *arg)
 	unsigned long mode;
 	int dfd;
 
-	if (!s->writable) {
-		session_log(s, "SITE CHMOD %s refused: read-only account", arg);
-		session_reply(s, R_550_FILE_UNAVAILABLE, "Permission denied.");
-		return;
-	}
 	mode = strtoul(arg, &end, 8);
 	if (end == arg || *end != ' ' || end[1] == '\0' || mode > 07777) {
 		session_reply(s, R_501_ARG_SYNTAX_ERROR,
@@ -301,15 +296,16 @@ static const struct site_command {
 	const char *name;
 	void (*handler)(struct session *, char *);
 	int needs_arg;
+	int writes;		/* refused for read-only accounts */
 } site_commands[] = {
-	{ "CHMOD", site_chmod, 1 },
-	{ "HELP", site_help, 0 },
+	{ "CHMOD", site_chmod, 1, 1 },
+	{ "HELP", site_help, 0, 0 },
 };
 
 void
 cmd_site(struct session *s, char *arg)
 {
-	char *sp = strchr(arg, ' ');
+	char *sp = strchr(arg, ' '), name[32];
 	size_t n = sp != NULL ? (size_t)(sp - arg) : strlen(arg), i;
 
 	for (i = 0; i < ARRAY_LEN(site_commands); i++) {
@@ -322,6 +318,11 @@ cmd_site(struct session *s, char *arg)
 			    "SITE %s needs an argument.", c->name);
 			return;
 		}
+		/* The same rule, and words, as the dispatcher's. */
+		snprintf(name, sizeof(name), "SITE %s", c->name);
+		if (c->writes && cmd_refuse_read_only(s, name,
+		    sp != NULL ? sp + 1 : NULL) < 0)
+			return;
 		c->handler(s, sp != NULL ? sp + 1 : NULL);
 		return;
 	}

@@ -61,7 +61,7 @@ const struct command cmdtab[] = {
 	{ "RNTO", cmd_rnto, L | REQ | W | CMD_AFTER_RNFR, NULL, "<sp> path" },
 	{ "SITE", cmd_site, L | REQ, NULL, "<sp> HELP | CHMOD mode path" },
 	{ "SIZE", cmd_size, L | REQ, "SIZE", "<sp> path" },
-	{ "STAT", cmd_stat, X, NULL, "[<sp> path]" },
+	{ "STAT", cmd_stat, X | CMD_LOGIN_WITH_ARG, NULL, "[<sp> path]" },
 	{ "STOR", cmd_stor, L | REQ | W, NULL, "<sp> path" },
 	{ "STOU", cmd_stou, L | W, NULL, "[<sp> name]" },
 	{ "STRU", cmd_stru, REQ, NULL, "<sp> F" },
@@ -194,6 +194,17 @@ static const struct sequence_rule {
 	{ CMD_NOT_EPSV_ALL, no_epsv_all, "%s not allowed after EPSV ALL." },
 };
 
+int
+cmd_refuse_read_only(struct session *s, const char *name, const char *arg)
+{
+	if (s->writable)
+		return 0;
+	session_log(s, "%s %s refused: read-only account", name,
+	    arg != NULL ? arg : "");
+	session_reply(s, R_550_FILE_UNAVAILABLE, "Permission denied.");
+	return -1;
+}
+
 /* Applies the table's rules; returns 0 when the handler may run. */
 static int
 check_rules(struct session *s, const struct command *c, const char *arg)
@@ -204,7 +215,9 @@ check_rules(struct session *s, const struct command *c, const char *arg)
 		    "%s not implemented.", c->name);
 		return -1;
 	}
-	if ((c->flags & CMD_NEEDS_LOGIN) && s->login != LOGIN_DONE) {
+	if (((c->flags & CMD_NEEDS_LOGIN) ||
+	    ((c->flags & CMD_LOGIN_WITH_ARG) && arg != NULL)) &&
+	    s->login != LOGIN_DONE) {
 		session_reply(s, R_530_NOT_LOGGED_IN, "Please login with USER and PASS.");
 		return -1;
 	}
@@ -229,12 +242,8 @@ check_rules(struct session *s, const struct command *c, const char *arg)
 		    c->name);
 		return -1;
 	}
-	if ((c->flags & CMD_WRITES) && !s->writable) {
-		session_log(s, "%s %s refused: read-only account", c->name,
-		    arg != NULL ? arg : "");
-		session_reply(s, R_550_FILE_UNAVAILABLE, "Permission denied.");
+	if ((c->flags & CMD_WRITES) && cmd_refuse_read_only(s, c->name, arg) < 0)
 		return -1;
-	}
 	for (size_t i = 0; i < ARRAY_LEN(sequence_rules); i++) {
 		const struct sequence_rule *r = &sequence_rules[i];
 

@@ -31,6 +31,7 @@ enum cmd_flags {
 	CMD_AFTER_AUTH = 1 << 10,	/* 503 until AUTH TLS */
 	CMD_AFTER_PBSZ = 1 << 11,	/* 503 until AUTH TLS and PBSZ */
 	CMD_NOT_EPSV_ALL = 1 << 12,	/* 503 after EPSV ALL (RFC 2428) */
+	CMD_LOGIN_WITH_ARG = 1 << 13,	/* 530 before login, with an argument */
 };
 
 struct command {
@@ -58,6 +59,13 @@ int cmd_split(char *line, char **verb, char **arg);
 
 /* Whether the line's verb may run while a transfer is in flight. */
 int cmd_runs_during_transfer(const char *line);
+
+/*
+ * The read-only rule (CMD_WRITES) for commands that choose a subcommand
+ * (SITE CHMOD): logs and replies 550 for a read-only account and returns
+ * -1, else 0. name and arg are for the log line.
+ */
+int cmd_refuse_read_only(struct session *s, const char *name, const char *arg) WARN_UNUSED;
 
 /* Runs one command line for s, applying the table's rules. */
 void cmd_dispatch(struct session *s, char *line);

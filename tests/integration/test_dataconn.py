@@ -257,8 +257,8 @@ class Control:
         self.sock = client_tls().wrap_socket(self.sock)
         self.f = self.sock.makefile('rb')
 
-    def login(self):
-        self.cmd('USER alice', '331')
+    def login(self, user='alice'):
+        self.cmd('USER ' + user, '331')
         self.cmd('PASS ' + H.PASSWORD, '230')
 
     def pasv_transfer(self, command):
@@ -484,6 +484,29 @@ class SequenceRules(unittest.TestCase):
                 self.assertEqual(c.cmd(verb, '503'),
                                  '503 %s not allowed after EPSV ALL.' % verb.split()[0])
             c.close()
+        except BaseException:
+            srv.dump_log()
+            raise
+        finally:
+            srv.cleanup()
+
+    def test_dispatcher_answers_530_for_stat_path_and_550_for_site_chmod(self):
+        srv = H.start_ftpd()
+        try:
+            srv.write('bob/f.txt', b'x')
+            c = Control(srv.port)
+            # STAT alone works before login; STAT with a path needs one.
+            self.assertTrue(c.cmd('STAT', '211').startswith('211 End'))
+            self.assertEqual(c.cmd('STAT /', '530'),
+                             '530 Please login with USER and PASS.')
+            c.login('bob')      # read-only
+            self.assertEqual(c.cmd('SITE CHMOD 600 f.txt', '550'),
+                             '550 Permission denied.')
+            self.assertTrue(c.cmd('SITE HELP', '214').startswith('214 Help OK'))
+            c.close()
+            with open(srv.log, errors='replace') as f:
+                self.assertIn('SITE CHMOD 600 f.txt refused: read-only '
+                              'account', f.read())
         except BaseException:
             srv.dump_log()
             raise
