@@ -15,6 +15,7 @@
 #include "homes.h"
 #include "reply.h"
 #include "session.h"
+#include "usage.h"
 #include "users.h"
 #include "worker.h"
 
@@ -32,6 +33,8 @@ forget_login(struct session *s)
 	s->login = LOGIN_NEED_USER;
 	s->anonymous = 0;
 	s->writable = 0;
+	s->usage = NULL;
+	memset(&s->limits, 0, sizeof(s->limits));
 	if (s->root_fd >= 0) {
 		homes_release(s->root_fd);
 		s->root_fd = -1;
@@ -150,6 +153,8 @@ password_checked(void *arg, int ok)
 
 		snprintf(why, sizeof(why), "home %s: %s", home, strerror(errno));
 		login_failed(s, why);
+	} else if ((s->usage = usage_user(s->user, &s->limits, s->cfg)) == NULL) {
+		login_failed(s, "out of memory");
 	} else {
 		s->writable = s->pending_writable;
 		s->login = LOGIN_DONE;
@@ -221,6 +226,7 @@ cmd_pass(struct session *s, char *arg)
 		users_wipe(arg, strlen(arg));
 		return;
 	}
+	s->limits = info.limits;
 	check_async(s, info.hash, arg, info.home, info.writable);
 	users_wipe(arg, strlen(arg));
 	users_info_free(&info);

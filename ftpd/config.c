@@ -13,8 +13,9 @@
 #include "addr.h"
 #include "buf.h"
 #include "config.h"
+#include "userlimits.h"
 
-enum kind { K_STR, K_UINT, K_BOOL, K_RANGE, K_MODE, K_PORT_OR_OFF };
+enum kind { K_STR, K_UINT, K_BOOL, K_RANGE, K_MODE, K_PORT_OR_OFF, K_SIZE };
 
 /* One row per key: its name, kind, where it lives, and the allowed range. */
 static const struct option_def {
@@ -67,6 +68,12 @@ static const struct option_def {
 	{ "tls_require_reuse", K_BOOL, OFF(tls_require_reuse), 0, 1 },
 	{ "metrics_listen", K_STR, OFF(metrics_listen), 0, 0 },
 	{ "log_format", K_STR, OFF(log_format), 0, 0 },
+	{ "rate_down", K_SIZE, OFF(rate_down), 0, 0 },
+	{ "rate_up", K_SIZE, OFF(rate_up), 0, 0 },
+	{ "server_rate_down", K_SIZE, OFF(server_rate_down), 0, 0 },
+	{ "server_rate_up", K_SIZE, OFF(server_rate_up), 0, 0 },
+	{ "quota_bytes", K_SIZE, OFF(quota_bytes), 0, 0 },
+	{ "quota_files", K_SIZE, OFF(quota_files), 0, 0 },
 #undef OFF
 };
 
@@ -220,6 +227,12 @@ config_set_from(struct config *cfg, const char *key, const char *value,
 		if (parse_uint(value, o->max, &a, 10) < 0)
 			goto bad;
 		*(int *)(p + o->offset) = (int)a;
+		return 0;
+	case K_SIZE:
+		/* Bytes (per second for rates), K/M/G/T: powers of 1024. */
+		if (userlimits_parse_size(value,
+		    (unsigned long long *)(void *)(p + o->offset)) < 0)
+			goto bad;
 		return 0;
 	case K_RANGE:
 		if ((dash = strchr(value, '-')) == NULL ||

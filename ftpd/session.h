@@ -16,6 +16,8 @@
 #include "buf.h"
 #include "compat.h"
 #include "ctrlio.h"
+#include "ratelimit.h"
+#include "userlimits.h"
 #include "vpath.h"
 
 struct bufferevent;
@@ -26,6 +28,7 @@ struct xfer;
 struct dataconn;
 struct ssl_st;
 struct evbuffer_cb_entry;
+struct user_usage;
 
 enum login_state {
 	LOGIN_NEED_USER,
@@ -85,6 +88,12 @@ struct session {
 
 	unsigned long long bytes_in, bytes_out;
 	unsigned files_in, files_out;
+
+	/* Bandwidth and quotas (usage.h): the user's own limits (from the
+	 * users backend), the user's shared state, the session's buckets. */
+	struct user_limits limits;
+	struct user_usage *usage;	/* NULL: anonymous, not logged in */
+	struct rl_bucket rl_down, rl_up;
 };
 
 /*

@@ -1,8 +1,9 @@
 /*
  * users: the users file and password checks.
  *
- * One line per user, "name:crypt-hash:home:perms", home relative to the
- * server root, perms "rw" or "ro"; '#' starts a comment. The loaded table
+ * One line per user, "name:crypt-hash:home:perms[:limits]", home relative
+ * to the server root, perms "rw" or "ro", limits the user's own rates and
+ * quotas as userlimits.h parses them (optional); '#' starts a comment. The loaded table
  * is shared by every worker thread and replaced whole on SIGHUP, so a
  * lookup copies what it needs under a lock.
  */
@@ -12,6 +13,7 @@
 #include <stddef.h>
 
 #include "compat.h"
+#include "userlimits.h"
 
 #define USER_NAME_MAX 64
 
@@ -20,6 +22,7 @@ struct user_info {
 	char *hash;
 	char *home;
 	int writable;
+	struct user_limits limits;	/* the user's own; zero: none */
 };
 
 /*
