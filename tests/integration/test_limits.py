@@ -8,8 +8,11 @@ DELE giving space back), the usage counted at startup and by
 import ftplib
 import io
 import os
-import re
+import shutil
+import signal
+import ssl
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -46,10 +49,15 @@ def server(extra=(), users=None):
     return srv.start()
 
 
-def connect(srv, user='alice'):
-    f = ftplib.FTP()
+def connect(srv, user='alice', tls=False):
+    if tls:
+        f = ftplib.FTP_TLS(context=ssl._create_unverified_context())
+    else:
+        f = ftplib.FTP()
     f.connect('127.0.0.1', srv.port, timeout=30)
     f.login(user, H.PASSWORD)
+    if tls:
+        f.prot_p()
     f.voidcmd('TYPE I')
     return f
 
@@ -59,9 +67,9 @@ def log_has(srv, text):
         return text in f.read()
 
 
-def download(srv, user, name, events, lock):
+def download(srv, user, name, events, lock, tls=False):
     """RETR name, appending (time, bytes) per chunk to events."""
-    f = connect(srv, user)
+    f = connect(srv, user, tls)
     conn = f.transfercmd('RETR ' + name)
     got = 0
     while True:
@@ -71,10 +79,44 @@ def download(srv, user, name, events, lock):
         got += len(b)
         with lock:
             events.append((time.monotonic(), len(b)))
+    if tls:
+        conn.unwrap()
     conn.close()
     f.voidresp()
     f.quit()
     return got
+
+
+def timed_upload(srv, data, tls=False):
+    """STOR up.bin as alice, sampling what reached the disk as the server
+    wrote it (the socket buffers hide the rate from the client's side).
+    Returns the (time, bytes) events."""
+    home = srv.path('alice')
+    events = []
+    done = threading.Event()
+
+    def up():
+        try:
+            f = connect(srv, tls=tls)
+            f.storbinary('STOR up.bin', io.BytesIO(data), blocksize=1 << 16)
+            f.quit()
+        finally:
+            done.set()
+    t = threading.Thread(target=up)
+    t.start()
+    last = 0
+    while not done.is_set():
+        size = sum(e.stat().st_size for e in os.scandir(home) if e.is_file())
+        if size != last:
+            events.append((time.monotonic(), size - last))
+            last = size
+        time.sleep(0.01)
+    t.join()
+    size = os.path.getsize(os.path.join(home, 'up.bin'))
+    if size != last:
+        events.append((time.monotonic(), size - last))
+    assert H.sha256_file(os.path.join(home, 'up.bin')) == H.sha256(data)
+    return events
 
 
 def concurrent_downloads(srv, jobs):
@@ -144,34 +186,7 @@ class RateLimits(Limits):
 
     def test_upload_held_to_rate_up(self):
         self.srv = server(['--set', 'rate_up=2M'])
-        data = payload(8 * MB, seed=3)
-        home = self.srv.path('alice')
-        events = []
-        done = threading.Event()
-
-        def up():
-            f = connect(self.srv)
-            f.storbinary('STOR up.bin', io.BytesIO(data), blocksize=1 << 16)
-            f.quit()
-            done.set()
-        t = threading.Thread(target=up)
-        t.start()
-        last = 0
-        # What reached the disk, as the server wrote it (the socket
-        # buffers would hide the rate from the client's side).
-        while not done.is_set():
-            size = sum(e.stat().st_size for e in os.scandir(home)
-                       if e.is_file())
-            if size != last:
-                events.append((time.monotonic(), size - last))
-                last = size
-            time.sleep(0.01)
-        t.join()
-        size = os.path.getsize(os.path.join(home, 'up.bin'))
-        if size != last:
-            events.append((time.monotonic(), size - last))
-        self.assertEqual(H.sha256_file(os.path.join(home, 'up.bin')),
-                         H.sha256(data))
+        events = timed_upload(self.srv, payload(8 * MB, seed=3))
         self.check_rate(events, RATE, 'STOR at rate_up=2M')
 
     def test_user_limit_shared_by_two_sessions(self):
@@ -203,6 +218,42 @@ class RateLimits(Limits):
         rate = len(data) / (time.monotonic() - start)
         print('  no limit: %.0f MiB/s' % (rate / MB))
         self.assertGreater(rate, 20 * MB)
+
+
+class TlsRateLimits(Limits):
+    """Through TLS the bytes go through buffers (no sendfile or splice)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.certs = tempfile.mkdtemp(prefix='ftpd-certs.')
+        tools = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             '..', '..', 'tools')
+        subprocess.run([os.path.join(tools, 'make-cert'), cls.certs],
+                       check=True, capture_output=True, timeout=60)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.certs, ignore_errors=True)
+
+    def tls_server(self, limit):
+        return server(['--tls', 'optional', '--tls-cert',
+                       os.path.join(self.certs, 'cert.pem'), '--tls-key',
+                       os.path.join(self.certs, 'key.pem'), '--set',
+                       'tls_require_reuse=no', '--set', limit])
+
+    def test_tls_download_held_to_rate_down(self):
+        self.srv = self.tls_server('rate_down=2M')
+        data = payload(8 * MB, seed=17)
+        self.srv.write('alice/big.bin', data)
+        events, lock = [], threading.Lock()
+        self.assertEqual(download(self.srv, 'alice', 'big.bin', events, lock,
+                                  tls=True), len(data))
+        self.check_rate(events, RATE, 'RETR over TLS at rate_down=2M')
+
+    def test_tls_upload_held_to_rate_up(self):
+        self.srv = self.tls_server('rate_up=2M')
+        events = timed_upload(self.srv, payload(8 * MB, seed=19), tls=True)
+        self.check_rate(events, RATE, 'STOR over TLS at rate_up=2M')
 
 
 def store(f, cmd, data):
@@ -311,6 +362,16 @@ class Quotas(Limits):
                                  '92160 bytes, 1 files'), what='the count')
         f = connect(srv)
         reply = store(f, 'STOR new.bin', payload(20 * KB))
+        self.assertTrue(reply.startswith('552'), reply)
+        f.quit()
+
+    def test_sighup_recounts_files_changed_behind_the_server(self):
+        f = self.start()
+        self.srv.write('alice/dropped.bin', payload(95 * KB))
+        self.srv.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: log_has(self.srv, 'quota: usage of alice counted: '
+                                 '97280 bytes, 1 files'), what='the recount')
+        reply = store(f, 'STOR new.bin', payload(10 * KB))
         self.assertTrue(reply.startswith('552'), reply)
         f.quit()
 
