@@ -390,7 +390,7 @@ recv_file_splice(struct xfer *x, int *local_err)
 		if (want == 0)
 			return WAIT_TOKENS;
 		n = splice(dc_fd(x->s->dc), NULL, x->pipe_fd[1], NULL,
-		    xferlimits_recv_size(x, want),
+		    xfer_recv_size(x, want),
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -401,7 +401,7 @@ recv_file_splice(struct xfer *x, int *local_err)
 			return 0;
 		xfer_used(x, (size_t)n);
 		x->in_pipe = (size_t)n;
-		fit = xferlimits_charge(x, (size_t)n);
+		fit = xfer_charge(x, (size_t)n);
 		if (drain_pipe(x, fit) < 0 || fit < (size_t)n) {
 			/* Bytes may be stuck in the shared pipe: replace it. */
 			worker_splice_pipe_reset(x->s->worker);
@@ -434,7 +434,7 @@ recv_file(struct xfer *x, int *local_err)
 
 		if (want == 0)
 			return WAIT_TOKENS;
-		n = dc_recv(x->s->dc, x->iobuf, xferlimits_recv_size(x, want));
+		n = dc_recv(x->s->dc, x->iobuf, xfer_recv_size(x, want));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -449,7 +449,7 @@ recv_file(struct xfer *x, int *local_err)
 			    x->iobuf + IOBUF_SIZE / 2);
 			p = x->iobuf + IOBUF_SIZE / 2;
 		}
-		fit = xferlimits_charge(x, len);
+		fit = xfer_charge(x, len);
 		if (write_all(x->file_fd, p, fit) < 0) {
 			*local_err = 1;
 			return -1;

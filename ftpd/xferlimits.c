@@ -34,23 +34,19 @@ xferlimits_allow(struct xfer *x, size_t want)
 }
 
 size_t
-xferlimits_recv_size(struct xfer *x, size_t want)
+xferlimits_quota_recv_size(struct xfer *x, size_t want)
 {
 	unsigned long long room;
 
-	if (x->usage == NULL)
-		return want;
 	room = usage_room(x->usage, x->quota_credit, want);
 	return room < want ? (size_t)room + 1 : want;
 }
 
 size_t
-xferlimits_charge(struct xfer *x, size_t n)
+xferlimits_quota_charge(struct xfer *x, size_t n)
 {
 	unsigned long long fit;
 
-	if (x->usage == NULL)
-		return n;
 	fit = usage_charge_bytes(x->usage, n, x->quota_credit);
 	x->charged += fit;
 	return (size_t)fit;

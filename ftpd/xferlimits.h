@@ -41,17 +41,29 @@ xfer_used(struct xfer *x, size_t n)
 		rl_gate_used(&x->gate, n);
 }
 
+/* With a quota: the two below. */
+size_t xferlimits_quota_recv_size(struct xfer *x, size_t want);
+size_t xferlimits_quota_charge(struct xfer *x, size_t n);
+
 /*
  * How many bytes an upload should ask the socket for (at most want): one
  * more than the quota leaves, so that passing it shows.
  */
-size_t xferlimits_recv_size(struct xfer *x, size_t want);
+static inline size_t
+xfer_recv_size(struct xfer *x, size_t want)
+{
+	return x->usage != NULL ? xferlimits_quota_recv_size(x, want) : want;
+}
 
 /*
  * Charges n written bytes to the quota; returns how many fit (all of
  * them without a quota). Fewer than n: the upload passes the quota.
  */
-size_t xferlimits_charge(struct xfer *x, size_t n);
+static inline size_t
+xfer_charge(struct xfer *x, size_t n)
+{
+	return x->usage != NULL ? xferlimits_quota_charge(x, n) : n;
+}
 
 /* Settles an upload's usage as it ends (complete or not). */
 void xferlimits_settle(struct xfer *x, int complete);
