@@ -16,11 +16,16 @@ rl_now_ns(void)
 	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
-/* One second's worth, as a token count (rates beyond LLONG_MAX are none). */
+/*
+ * One second's worth, as a token count; capped far below LLONG_MAX so
+ * that a debt of as much again never overflows (such rates are no limit
+ * in practice).
+ */
 static long long
 capacity(unsigned long long rate)
 {
-	return rate > (unsigned long long)INT64_MAX ? INT64_MAX : (long long)rate;
+	return rate > (unsigned long long)INT64_MAX / 4 ? INT64_MAX / 4 :
+	    (long long)rate;
 }
 
 void

@@ -66,6 +66,24 @@ test_set_rate_caps_tokens(void)
 	CU_ASSERT_EQUAL(rl_refill(&b, 0), 1000);
 }
 
+/* A rate near 2^64 (16777215T parses) must not overflow (UBSan checks). */
+static void
+test_huge_rate_does_not_overflow(void)
+{
+	struct rl_bucket b;
+	uint64_t w;
+	struct rl_gate g;
+
+	rl_init(&b, ~0ULL, 0);
+	rl_take(&b, ~0ULL);
+	rl_take(&b, ~0ULL);
+	CU_ASSERT_TRUE(rl_refill(&b, 0) < 0);
+	CU_ASSERT_TRUE(rl_refill(&b, 3 * S) > 0);
+	rl_gate_init(&g);
+	rl_gate_add(&g, &b);
+	CU_ASSERT_EQUAL(rl_gate_allow(&g, 1 << 20, 3 * S, &w), 1 << 20);
+}
+
 static void
 test_gate_without_buckets_is_inactive(void)
 {
@@ -164,6 +182,8 @@ suite_register(void)
 	CU_add_test(s, "bucket_fractions_add_up", test_bucket_fractions_add_up);
 	CU_add_test(s, "bucket_debt_is_paid_back", test_bucket_debt_is_paid_back);
 	CU_add_test(s, "set_rate_caps_tokens", test_set_rate_caps_tokens);
+	CU_add_test(s, "huge_rate_does_not_overflow",
+	    test_huge_rate_does_not_overflow);
 	CU_add_test(s, "gate_without_buckets_is_inactive",
 	    test_gate_without_buckets_is_inactive);
 	CU_add_test(s, "gate_least_bucket_wins_and_waits",
