@@ -13,6 +13,7 @@
 #include "config.h"
 #include "connlimit.h"
 #include "homes.h"
+#include "recount.h"
 #include "reply.h"
 #include "session.h"
 #include "usage.h"
@@ -156,6 +157,10 @@ password_checked(void *arg, int ok)
 	} else if ((s->usage = usage_user(s->user, &s->limits, s->cfg)) == NULL) {
 		login_failed(s, "out of memory");
 	} else {
+		/* Not counted yet (a user the backend could not list). */
+		if (usage_has_quota(s->usage) && usage_claim_count(s->usage) &&
+		    recount_user(s->cfg, s->user) < 0)
+			usage_count_failed(s->usage);
 		s->writable = s->pending_writable;
 		s->login = LOGIN_DONE;
 		session_logged_in(s);

@@ -22,8 +22,11 @@
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t thread;
-static int running, again, stopping;
+static int running, want_all, stopping;
 static const struct config *run_cfg;
+/* Single users to count (recount_user), under run_lock. */
+static char (*queued)[USER_NAME_MAX + 1];
+static size_t nqueued;
 
 static int
 walk(int fd0, unsigned depth, long long *bytes, long long *files)
@@ -122,10 +125,11 @@ count_user(const struct config *cfg, const char *name)
 		return;		/* gone with a reload */
 	u = usage_user(name, &info.limits, cfg);
 	if (u != NULL && usage_has_quota(u)) {
-		if (count_home(info.home, &bytes, &files) < 0)
+		if (count_home(info.home, &bytes, &files) < 0) {
 			log_msg("quota: cannot count the home %s of %s: %s",
 			    info.home, name, strerror(errno));
-		else if (!__atomic_load_n(&stopping, __ATOMIC_RELAXED)) {
+			usage_count_failed(u);
+		} else if (!__atomic_load_n(&stopping, __ATOMIC_RELAXED)) {
 			usage_set_counted(u, bytes, files);
 			log_msg("quota: usage of %s counted: %lld bytes, "
 			    "%lld files", name, bytes, files);
@@ -140,47 +144,81 @@ recount_thread(void *arg)
 	const struct config *cfg = arg;
 
 	for (;;) {
-		struct todo t = { NULL, 0 };
+		struct todo t = { NULL, 0 }, one;
+		int all;
 		size_t i;
 
-		if (users_foreach(collect, &t) < 0)
+		pthread_mutex_lock(&run_lock);
+		all = want_all;
+		want_all = 0;
+		one.names = queued;
+		one.n = nqueued;
+		queued = NULL;
+		nqueued = 0;
+		if ((!all && one.n == 0) || stopping) {
+			running = 0;
+			pthread_mutex_unlock(&run_lock);
+			free(one.names);
+			return NULL;
+		}
+		pthread_mutex_unlock(&run_lock);
+		if (all && users_foreach(collect, &t) < 0)
 			log_msg("quota: out of memory listing the users");
 		for (i = 0; i < t.n &&
 		    !__atomic_load_n(&stopping, __ATOMIC_RELAXED); i++)
 			count_user(cfg, t.names[i]);
+		for (i = 0; i < one.n &&
+		    !__atomic_load_n(&stopping, __ATOMIC_RELAXED); i++)
+			count_user(cfg, one.names[i]);
 		free(t.names);
-		pthread_mutex_lock(&run_lock);
-		if (!again || stopping) {
-			running = 0;
-			pthread_mutex_unlock(&run_lock);
-			return NULL;
-		}
-		again = 0;
-		pthread_mutex_unlock(&run_lock);
+		free(one.names);
 	}
+}
+
+/* Starts the thread unless it runs; run_lock is held. 0 or -1. */
+static int
+start_locked(const struct config *cfg)
+{
+	if (running)
+		return 0;	/* it looks at the work before it ends */
+	if (run_cfg != NULL)	/* a finished earlier run */
+		(void)pthread_join(thread, NULL);
+	run_cfg = cfg;
+	if (pthread_create(&thread, NULL, recount_thread, (void *)cfg) != 0) {
+		log_msg("quota: cannot start the usage count");
+		run_cfg = NULL;
+		return -1;
+	}
+	running = 1;
+	return 0;
 }
 
 int
 recount_start(const struct config *cfg)
 {
-	int rc = 0;
+	int rc;
 
 	pthread_mutex_lock(&run_lock);
-	if (running) {
-		again = 1;
-	} else {
-		if (run_cfg != NULL)	/* a finished earlier run */
-			(void)pthread_join(thread, NULL);
-		run_cfg = cfg;
-		again = 0;
-		if (pthread_create(&thread, NULL, recount_thread,
-		    (void *)cfg) != 0) {
-			log_msg("quota: cannot start the usage count");
-			run_cfg = NULL;
-			rc = -1;
-		} else {
-			running = 1;
-		}
+	want_all = 1;
+	rc = start_locked(cfg);
+	pthread_mutex_unlock(&run_lock);
+	return rc;
+}
+
+int
+recount_user(const struct config *cfg, const char *name)
+{
+	char (*v)[USER_NAME_MAX + 1];
+	int rc = -1;
+
+	if (strlen(name) > USER_NAME_MAX)
+		return -1;
+	pthread_mutex_lock(&run_lock);
+	if (!stopping && nqueued < RECOUNT_QUEUE_MAX &&
+	    (v = reallocarray(queued, nqueued + 1, sizeof(*v))) != NULL) {
+		queued = v;
+		memcpy(queued[nqueued++], name, strlen(name) + 1);
+		rc = start_locked(cfg);
 	}
 	pthread_mutex_unlock(&run_lock);
 	return rc;
@@ -192,12 +230,18 @@ recount_stop(void)
 	pthread_mutex_lock(&run_lock);
 	__atomic_store_n(&stopping, 1, __ATOMIC_RELAXED);
 	if (run_cfg == NULL) {
+		free(queued);
+		queued = NULL;
+		nqueued = 0;
 		pthread_mutex_unlock(&run_lock);
 		return;
 	}
 	run_cfg = NULL;
 	pthread_mutex_unlock(&run_lock);
 	(void)pthread_join(thread, NULL);
+	free(queued);
+	queued = NULL;
+	nqueued = 0;
 }
 
 /* Prints name's usage and quotas. The exit code. */

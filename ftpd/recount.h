@@ -9,6 +9,9 @@
  * N bytes, M files" in the log). Uploads that end while a home is being
  * walked may be counted or not: the next recount settles them.
  *
+ * A user the backend could not list (a database's) is counted at its first
+ * login instead (recount_user).
+ *
  * `ftpd user recount NAME [--config FILE]` counts one user's home from
  * the command line and prints the usage; a running server picks up the
  * truth at its next start or SIGHUP (it does not read this output).
@@ -35,6 +38,14 @@ int recount_dir(int dirfd, long long *bytes, long long *files) WARN_UNUSED;
  * the thread (recount_stop). 0, or -1 when no thread can start (logged).
  */
 int recount_start(const struct config *cfg);
+
+/*
+ * Queues one user's count (a user the backend could not list at startup,
+ * such as a database's, logging in before being counted). At most
+ * RECOUNT_QUEUE_MAX wait; more are dropped (counted at a later login).
+ */
+#define RECOUNT_QUEUE_MAX 1024
+int recount_user(const struct config *cfg, const char *name);
 
 /* Stops the background count and waits for its thread (at exit). */
 void recount_stop(void);

@@ -16,6 +16,7 @@ struct user_usage {
 	unsigned long long quota_bytes, quota_files;
 	long long bytes, files;
 	int counted;
+	int count_claimed;	/* a count of it is queued (recount.h) */
 };
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -146,6 +147,26 @@ usage_set_counted(struct user_usage *u, long long bytes, long long files)
 	u->bytes = bytes;
 	u->files = files;
 	u->counted = 1;
+	pthread_mutex_unlock(&u->lock);
+}
+
+int
+usage_claim_count(struct user_usage *u)
+{
+	int rc;
+
+	pthread_mutex_lock(&u->lock);
+	rc = !u->counted && !u->count_claimed;
+	u->count_claimed = 1;
+	pthread_mutex_unlock(&u->lock);
+	return rc;
+}
+
+void
+usage_count_failed(struct user_usage *u)
+{
+	pthread_mutex_lock(&u->lock);
+	u->count_claimed = 0;
 	pthread_mutex_unlock(&u->lock);
 }
 

@@ -60,6 +60,14 @@ void usage_get(struct user_usage *u, long long *bytes, long long *files,
 void usage_set_counted(struct user_usage *u, long long bytes, long long files);
 
 /*
+ * Whether the caller should have u counted now: 1 (once, until the count
+ * is done or given up with usage_count_failed) when u was never counted,
+ * else 0.
+ */
+int usage_claim_count(struct user_usage *u);
+void usage_count_failed(struct user_usage *u);
+
+/*
  * Charges n bytes of an upload. credit is what the upload gives back
  * when it ends (the old file it replaces). Returns how many of the n fit
  * under the quota (all of them without a quota or before the first count)

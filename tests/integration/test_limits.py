@@ -388,6 +388,26 @@ class Quotas(Limits):
         self.assertTrue(reply.startswith('552'), reply)
         f.quit()
 
+    def test_user_not_counted_at_startup_is_counted_at_login(self):
+        # The home is missing at startup (as a user a database backend
+        # cannot list would be): the login counts it.
+        srv = H.Server()
+        self.srv = srv
+        os.rmdir(srv.path('alice'))
+        h = H.crypt.crypt(H.PASSWORD, '$6$pyharness$')
+        with open(srv.users, 'w') as fh:
+            fh.write('alice:%s:/alice:rw:quota_bytes=100K\n' % h)
+        srv.start()
+        wait_for(lambda: log_has(srv, 'quota: cannot count the home /alice'),
+                 what='the failed startup count')
+        srv.write('alice/old.bin', payload(95 * KB))
+        f = connect(srv)
+        wait_for(lambda: log_has(srv, 'quota: usage of alice counted: '
+                                 '97280 bytes, 1 files'), what='the count')
+        reply = store(f, 'STOR new.bin', payload(10 * KB))
+        self.assertTrue(reply.startswith('552'), reply)
+        f.quit()
+
     def test_user_recount_prints_usage(self):
         srv = H.Server()
         self.srv = srv
