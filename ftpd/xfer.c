@@ -641,6 +641,8 @@ xfer_cancel(struct session *s)
 
 	if (x == NULL)
 		return;
+	if (x->kind == XFER_RECV_FILE)
+		xferlimits_settle(x, 0);	/* a dropped temp file gives back */
 	log_xfer(s, x, 0);
 	s->xfer = NULL;
 	dc_close(s->dc);

@@ -10,7 +10,9 @@ import io
 import os
 import shutil
 import signal
+import socket
 import ssl
+import struct
 import subprocess
 import tempfile
 import sys
@@ -340,6 +342,25 @@ class Quotas(Limits):
         kept = self.srv.read('alice/part.bin')
         self.assertEqual(len(kept), 100 * KB)
         self.assertEqual(H.sha256(kept), H.sha256(head + data[:60 * KB]))
+        f.quit()
+
+    def test_upload_reset_midway_gives_its_bytes_back(self):
+        f = self.start()
+        conn = f.transfercmd('STOR a.bin')
+        conn.sendall(payload(60 * KB))
+        wait_for(lambda: any(os.path.getsize(os.path.join(
+            self.srv.path('alice'), n)) == 60 * KB for n in self.temp_files()),
+            what='the temporary file to hold what was sent')
+        # A reset, not an end: the upload fails and its temp file goes.
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                        struct.pack('ii', 1, 0))
+        conn.close()
+        with self.assertRaises(ftplib.error_temp):
+            f.voidresp()
+        self.assertEqual(self.temp_files(), [])
+        self.assertFalse(os.path.exists(self.srv.path('alice/a.bin')))
+        self.assertTrue(store(f, 'STOR b.bin',
+                              payload(90 * KB)).startswith('226'))
         f.quit()
 
     def test_quota_files_refuses_one_more_file(self):
