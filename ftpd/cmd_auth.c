@@ -14,8 +14,10 @@
 #include "connlimit.h"
 #include "homes.h"
 #include "metrics.h"
+#include "recount.h"
 #include "reply.h"
 #include "session.h"
+#include "usage.h"
 #include "userdb.h"
 #include "users.h"
 #include "worker.h"
@@ -34,6 +36,8 @@ forget_login(struct session *s)
 	s->login = LOGIN_NEED_USER;
 	s->anonymous = 0;
 	s->writable = 0;
+	s->usage = NULL;
+	memset(&s->limits, 0, sizeof(s->limits));
 	if (s->root_fd >= 0) {
 		homes_release(s->root_fd);
 		s->root_fd = -1;
@@ -139,6 +143,15 @@ login_ok(struct session *s, struct auth_result *r)
 		login_failed(s, why);
 		return;
 	}
+	s->limits = r->info.limits;
+	if ((s->usage = usage_user(s->user, &s->limits, s->cfg)) == NULL) {
+		login_failed(s, "out of memory");
+		return;
+	}
+	/* Not counted yet (a user the backend could not list). */
+	if (usage_has_quota(s->usage) && usage_claim_count(s->usage) &&
+	    recount_user(s->cfg, s->user) < 0)
+		usage_count_failed(s->usage);
 	s->writable = r->info.writable;
 	s->login = LOGIN_DONE;
 	session_logged_in(s);

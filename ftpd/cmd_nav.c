@@ -19,6 +19,7 @@
 #include "config.h"
 #include "reply.h"
 #include "session.h"
+#include "usage.h"
 #include "vfs.h"
 
 /* Quotes a path for 257 replies: embedded '"' doubled (RFC 959). */
@@ -113,18 +114,40 @@ cmd_mkd(struct session *s, char *arg)
 	close(dfd);
 }
 
+/*
+ * For a user with a quota: whether name in dfd is a regular file, which
+ * counts in the usage, and its size. Folders do not count (RMD removes
+ * only empty ones), nor do symlinks.
+ */
+static int
+quota_counted(struct session *s, int dfd, const char *name, off_t *size)
+{
+	struct stat st;
+
+	if (s->usage == NULL || !usage_has_quota(s->usage) ||
+	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	*size = st.st_size;
+	return 1;
+}
+
 static void
 remove_entry(struct session *s, const char *arg, int flags, const char *ok)
 {
 	char path[VPATH_MAX];
 	const char *name;
-	int dfd = open_parent(s, arg, path, &name);
+	off_t size = 0;
+	int dfd = open_parent(s, arg, path, &name), counted;
 
 	if (dfd < 0)
 		return;
+	counted = quota_counted(s, dfd, name, &size);
 	if (unlinkat(dfd, name, flags) < 0) {
 		session_reply_errno(s, errno, arg);
 	} else {
+		if (counted)
+			usage_adjust(s->usage, -(long long)size, -1);
 		session_log(s, "%s %s", flags ? "RMD" : "DELE", path);
 		session_reply(s, R_250_FILE_ACTION_OK, "%s", ok);
 	}
@@ -172,7 +195,8 @@ cmd_rnto(struct session *s, char *arg)
 {
 	char path[VPATH_MAX];
 	const char *from_name, *to_name;
-	int from_dfd, to_dfd;
+	int from_dfd, to_dfd, replaced;
+	off_t size = 0;
 
 	from_dfd = vfs_open_parent(s->root_fd, s->rnfr, &from_name);
 	if (from_dfd < 0) {
@@ -184,9 +208,13 @@ cmd_rnto(struct session *s, char *arg)
 		close(from_dfd);
 		return;
 	}
+	/* A file the rename replaces leaves the usage. */
+	replaced = quota_counted(s, to_dfd, to_name, &size);
 	if (renameat(from_dfd, from_name, to_dfd, to_name) < 0) {
 		session_reply_errno(s, errno, arg);
 	} else {
+		if (replaced)
+			usage_adjust(s->usage, -(long long)size, -1);
 		session_log(s, "RNFR %s RNTO %s", s->rnfr, path);
 		session_reply(s, R_250_FILE_ACTION_OK, "Rename successful.");
 	}

@@ -19,6 +19,7 @@
 #include "listing.h"
 #include "reply.h"
 #include "session.h"
+#include "usage.h"
 #include "uploadtmp.h"
 #include "vfs.h"
 #include "xfer.h"
@@ -149,6 +150,39 @@ regular_blocking(int fd)
 
 enum store_mode { STORE_REPLACE, STORE_APPEND, STORE_UNIQUE };
 
+/*
+ * For a user with a quota: notes what the upload replaces (its credit, see
+ * xferlimits.h) and takes a file's place when it makes a new one. Returns
+ * 0, or -1 after replying 552 (quota_files reached).
+ */
+static int
+quota_prepare(struct session *s, struct xfer *x, const char *name,
+    enum store_mode mode)
+{
+	struct stat st;
+	int exists;
+
+	if (s->usage == NULL || !usage_has_quota(s->usage))
+		return 0;
+	exists = mode != STORE_UNIQUE &&
+	    fstatat(x->dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode);
+	x->old_size = exists ? st.st_size : 0;
+	if (mode == STORE_REPLACE && x->old_size > s->rest)
+		x->quota_credit = (unsigned long long)(x->old_size - s->rest);
+	if (!exists) {
+		if (usage_take_file(s->usage) < 0) {
+			session_log(s, "%s: refused, quota_files reached", name);
+			session_reply(s, R_552_EXCEEDED_STORAGE,
+			    "Quota exceeded: too many files.");
+			return -1;
+		}
+		x->new_file = 1;
+	}
+	x->usage = s->usage;
+	return 0;
+}
+
 /* Opens where an upload goes; fills x. Returns 0, or -1 after replying. */
 static int
 open_upload(struct session *s, struct xfer *x, const char *arg,
@@ -178,6 +212,8 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 	}
 	if ((x->vpath = strdup(path)) == NULL || (x->target_name = strdup(name)) == NULL)
 		goto nomem;
+	if (quota_prepare(s, x, name, mode) < 0)
+		return -1;
 	if (mode == STORE_UNIQUE) {
 		/* STOU: the name plus a suffix when it is taken. */
 		for (i = 0; i < 100; i++) {
@@ -211,6 +247,7 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 		 */
 		fd = uploadtmp_create(x->dir_fd, name, s->cfg->file_mode,
 		    &x->temp_name);
+		x->via_temp = 1;
 	} else {
 		flags = O_WRONLY | O_CREAT | O_NOFOLLOW;
 		if (mode == STORE_APPEND) {
@@ -257,6 +294,8 @@ store(struct session *s, const char *arg, enum store_mode mode, const char *verb
 		return;
 	}
 	if (open_upload(s, x, arg, mode) < 0) {
+		if (x->usage != NULL && x->new_file)
+			usage_adjust(x->usage, 0, -1);	/* no file was made */
 		xfer_discard(x);
 		s->rest = 0;
 		return;

@@ -13,8 +13,9 @@
 #include "addr.h"
 #include "buf.h"
 #include "config.h"
+#include "userlimits.h"
 
-enum kind { K_STR, K_UINT, K_BOOL, K_RANGE, K_MODE, K_PORT_OR_OFF, K_BYTES };
+enum kind { K_STR, K_UINT, K_BOOL, K_RANGE, K_MODE, K_PORT_OR_OFF, K_SIZE };
 
 /* One row per key: its name, kind, where it lives, and the allowed range. */
 static const struct option_def {
@@ -71,7 +72,13 @@ static const struct option_def {
 	{ "pid_file", K_STR, OFF(pid_file), 0, 0 },
 	{ "admin_socket", K_STR, OFF(admin_socket), 0, 0 },
 	{ "hash_jobs", K_UINT, OFF(hash_jobs), 0, 256 },
-	{ "hash_max_bytes", K_BYTES, OFF(hash_max_bytes), 0, 0 },
+	{ "hash_max_bytes", K_SIZE, OFF(hash_max_bytes), 0, 0 },
+	{ "rate_down", K_SIZE, OFF(rate_down), 0, 0 },
+	{ "rate_up", K_SIZE, OFF(rate_up), 0, 0 },
+	{ "server_rate_down", K_SIZE, OFF(server_rate_down), 0, 0 },
+	{ "server_rate_up", K_SIZE, OFF(server_rate_up), 0, 0 },
+	{ "quota_bytes", K_SIZE, OFF(quota_bytes), 0, 0 },
+	{ "quota_files", K_SIZE, OFF(quota_files), 0, 0 },
 #undef OFF
 };
 
@@ -227,13 +234,10 @@ config_set_from(struct config *cfg, const char *key, const char *value,
 			goto bad;
 		*(int *)(p + o->offset) = (int)a;
 		return 0;
-	case K_BYTES:
-		/* A byte count may pass 4 GiB: its own 64-bit field. */
-		if (!isdigit((unsigned char)*value))
-			goto bad;
-		errno = 0;
-		*(unsigned long long *)(p + o->offset) = strtoull(value, &s, 10);
-		if (errno != 0 || *s != '\0')
+	case K_SIZE:
+		/* Bytes (per second for rates), K/M/G/T: powers of 1024. */
+		if (userlimits_parse_size(value,
+		    (unsigned long long *)(void *)(p + o->offset)) < 0)
 			goto bad;
 		return 0;
 	case K_RANGE:

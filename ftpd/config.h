@@ -59,6 +59,10 @@ struct config {
 	int tls_require_reuse;		/* data TLS must resume the control's */
 	char *metrics_listen;		/* "IP:PORT" for /metrics, or NULL */
 	char *log_format;		/* "text" or "json" */
+	/* Bandwidth (bytes per second, 0: none) and quotas (0: none). */
+	unsigned long long rate_down, rate_up;	/* per session */
+	unsigned long long server_rate_down, server_rate_up;	/* all sessions */
+	unsigned long long quota_bytes, quota_files;	/* per user, default */
 	/* Where each key was set ("file:line", "--flag"), by table order. */
 	char *origin[CONFIG_MAX_KEYS];
 	int log_commands;		/* log each command and reply */

@@ -76,6 +76,8 @@ struct dataconn {
 	unsigned opened : 1;	/* dc_open was called: PORT/PASV used up */
 	unsigned tls : 1;	/* the transfer wants TLS */
 	unsigned reporting : 1;	/* the timer carries an answer, not a timeout */
+	unsigned pausing : 1;	/* the timer ends a dc_pause */
+	short pause_what;	/* what io gets when the pause ends */
 	enum dc_status status;	/* the answer being reported */
 	char why[160];
 	dc_done_fn done;
@@ -293,6 +295,7 @@ dc_close(struct dataconn *dc)
 	close_fd(dc);
 	evtimer_del(dc->timer);
 	dc->reporting = 0;
+	dc->pausing = 0;
 	dc->opened = 0;
 	dc->done = NULL;
 	dc->io = NULL;
@@ -551,6 +554,12 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (dc->reporting) {
 		deliver(dc);
+		return;
+	}
+	if (dc->pausing) {
+		dc->pausing = 0;
+		dc->want = 0;
+		dc->io(dc->io_arg, dc->pause_what);
 		return;
 	}
 	session_log(dc->s, "data connection not made within %u s",
@@ -818,6 +827,22 @@ dc_kick(struct dataconn *dc, short what, dc_io_fn io, void *arg)
 		return -1;
 	event_active(dc->ev, what, 0);
 	return 0;
+}
+
+int
+dc_pause(struct dataconn *dc, const struct timeval *tv, short what,
+    dc_io_fn io, void *arg)
+{
+	/* A READY connection's timer is free: the stall timeout rides on
+	 * the event, which is off while paused. */
+	if (dc->ev != NULL)
+		event_del(dc->ev);
+	dc->io = io;
+	dc->io_arg = arg;
+	dc->pause_what = what;
+	dc->pausing = 1;
+	evtimer_del(dc->timer);
+	return evtimer_add(dc->timer, tv);
 }
 
 void

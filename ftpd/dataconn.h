@@ -112,6 +112,15 @@ int dc_wait(struct dataconn *dc, short what, dc_io_fn io, void *arg) WARN_UNUSED
 /* Calls io from the event loop's queue at once, without asking epoll. */
 int dc_kick(struct dataconn *dc, short what, dc_io_fn io, void *arg) WARN_UNUSED;
 
+/*
+ * Stops waiting on the READY connection for tv (a rate limit ran out of
+ * tokens), then calls io(arg, what) from the timer. dc_wait or dc_kick
+ * after it wait on the connection again; dc_close cancels the pause.
+ */
+struct timeval;
+int dc_pause(struct dataconn *dc, const struct timeval *tv, short what,
+    dc_io_fn io, void *arg) WARN_UNUSED;
+
 /* Sends TLS close_notify, without waiting for the peer's. */
 void dc_shutdown(struct dataconn *dc);
 

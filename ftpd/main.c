@@ -35,8 +35,10 @@
 #include "privs.h"
 #include "proxyconn.h"
 #include "service.h"
+#include "recount.h"
 #include "tls.h"
 #include "uploadtmp.h"
+#include "usage.h"
 #include "userdb.h"
 #include "users.h"
 #include "vfs.h"
@@ -93,6 +95,7 @@ usage(FILE *f)
 "       ftpd --check-config [options]\n"
 "       ftpd --hash-password [--hash-method yescrypt|sha512] [< password]\n"
 "       ftpd who [--json] [--admin-socket PATH] [--config FILE]\n"
+"       ftpd user recount NAME [--config FILE]  (count a user's quota usage)\n"
 "\n"
 "  -c, --config FILE       read settings from FILE (key = value lines)\n"
 "  -f, --foreground        stay in the foreground, log to stderr\n"
@@ -415,6 +418,8 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 			    "gives anonymous users a user's home");
 		else
 			log_msg("SIGHUP: users reloaded from %s", cfg.users_file);
+		/* New quotas, and files changed behind our back. */
+		(void)recount_start(&cfg);
 		(void)preflight_homes(root >= 0 ? root : homes_root_fd(),
 		    say_warning, NULL);
 		if (root >= 0)
@@ -692,6 +697,9 @@ main(int argc, char **argv)
 		return who_main(argc - 1, argv + 1);
 	config_defaults(&cfg);
 	problems = load_config_files(argc, argv);
+	if (argc > 2 && strcmp(argv[1], "user") == 0 &&
+	    strcmp(argv[2], "recount") == 0)
+		return problems > 0 ? 2 : recount_main(argc - 2, argv + 2, &cfg);
 	parse_args(argc, argv, &mode, &hash_method);
 	if (mode == RUN_HASH)
 		return hashpw_run(hash_method);
@@ -767,6 +775,8 @@ main(int argc, char **argv)
 	    hashpool_start(cfg.hash_jobs ? cfg.hash_jobs :
 	    (unsigned)(ncpu > 0 ? ncpu : 1)) < 0)
 		return 1;
+	usage_server_rates(cfg.server_rate_down, cfg.server_rate_up);
+	(void)recount_start(&cfg);
 	service_ready();
 	event_base_dispatch(base);
 	metrics_stop();
@@ -775,6 +785,8 @@ main(int argc, char **argv)
 	workers_stop();
 	admin_stop();
 	pidfile_remove();
+	recount_stop();
+	usage_shutdown();
 	for (i = 0; signals[i] != 0; i++)
 		event_free(sigs[i]);
 	event_base_free(base);

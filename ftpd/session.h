@@ -17,6 +17,8 @@
 #include "buf.h"
 #include "compat.h"
 #include "ctrlio.h"
+#include "ratelimit.h"
+#include "userlimits.h"
 #include "vpath.h"
 
 struct bufferevent;
@@ -28,6 +30,7 @@ struct dataconn;
 struct hash_state;
 struct ssl_st;
 struct evbuffer_cb_entry;
+struct user_usage;
 
 enum login_state {
 	LOGIN_NEED_USER,
@@ -90,6 +93,12 @@ struct session {
 
 	unsigned long long bytes_in, bytes_out;
 	unsigned files_in, files_out;
+
+	/* Bandwidth and quotas (usage.h): the user's own limits (from the
+	 * users backend), the user's shared state, the session's buckets. */
+	struct user_limits limits;
+	struct user_usage *usage;	/* NULL: anonymous, not logged in */
+	struct rl_bucket rl_down, rl_up;
 };
 
 /*

@@ -18,6 +18,7 @@ struct user_entry {
 	char *hash;
 	char *home;
 	int writable;
+	struct user_limits limits;
 	unsigned line;		/* in the users file, for messages */
 };
 
@@ -74,9 +75,11 @@ valid_name(const char *s)
 static int
 parse_line(char *line, struct user_entry *e, const char **why)
 {
-	char *f[4];
+	static _Thread_local char limits_why[160];
+	char *f[5];
 	int i;
 
+	f[4] = NULL;
 	for (i = 0; i < 4; i++) {
 		f[i] = line;
 		line = strchr(line, ':');
@@ -88,8 +91,12 @@ parse_line(char *line, struct user_entry *e, const char **why)
 			*line++ = '\0';
 	}
 	if (line != NULL) {
-		*why = "too many fields";
-		return -1;
+		/* The optional fifth field: the user's limits. */
+		f[4] = line;
+		if (strchr(line, ':') != NULL) {
+			*why = "too many fields";
+			return -1;
+		}
 	}
 	if (!valid_name(f[0])) {
 		*why = "bad user name";
@@ -109,6 +116,12 @@ parse_line(char *line, struct user_entry *e, const char **why)
 	}
 	if (strcmp(f[3], "rw") != 0 && strcmp(f[3], "ro") != 0) {
 		*why = "perms must be rw or ro";
+		return -1;
+	}
+	if (f[4] != NULL && userlimits_parse(f[4], &e->limits, limits_why,
+	    sizeof(limits_why)) < 0) {
+		/* users_load runs on one thread at a time (startup, SIGHUP). */
+		*why = limits_why;
 		return -1;
 	}
 	e->name = strdup(f[0]);
@@ -357,6 +370,7 @@ users_lookup(const char *name, struct user_info *info)
 		info->hash = strdup(e->hash);
 		info->home = strdup(e->home);
 		info->writable = e->writable;
+		info->limits = e->limits;
 		rc = (info->hash && info->home) ? 0 : -1;
 		break;
 	}

@@ -1,8 +1,9 @@
 /*
  * users: the users file and password checks.
  *
- * One line per user, "name:crypt-hash:home:perms", home relative to the
- * server root, perms "rw" or "ro"; '#' starts a comment. The loaded table
+ * One line per user, "name:crypt-hash:home:perms[:limits]", home relative
+ * to the server root, perms "rw" or "ro", limits the user's own rates and
+ * quotas as userlimits.h parses them (optional); '#' starts a comment. The loaded table
  * is shared by every worker thread and replaced whole on SIGHUP, so a
  * lookup copies what it needs under a lock.
  */

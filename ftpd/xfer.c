@@ -2,9 +2,10 @@
  * xfer.c: moving a transfer's bytes over the data connection; see xfer.h.
  *
  * Return convention of the movers (send_*, recv_*, flush_out): 1 when
- * they must wait for the socket (budget used up or EAGAIN), 0 at the end
- * of the data, -1 on failure with errno and *local_err telling our side's
- * failures (disk) from the peer's.
+ * they must wait for the socket (budget used up or EAGAIN), WAIT_TOKENS
+ * when a rate limit ran dry (x->wait_ns says how long), 0 at the end of
+ * the data, -1 on failure with errno and *local_err telling our side's
+ * failures (disk, quota) from the peer's.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +30,7 @@
 #include "session.h"
 #include "worker.h"
 #include "xfer.h"
+#include "xferlimits.h"
 
 #define IOBUF_SIZE (256 * 1024)
 #define LIST_SLICE (64 * 1024)
@@ -35,6 +38,7 @@
 #define SEND_BUDGET (4 * 1024 * 1024)
 #define SENDFILE_CHUNK (1024 * 1024)
 #define PIPE_SIZE (1024 * 1024)
+#define WAIT_TOKENS 2
 
 struct xfer *
 xfer_new(enum xfer_kind kind, const char *verb)
@@ -48,6 +52,7 @@ xfer_new(enum xfer_kind kind, const char *verb)
 	x->file_fd = -1;
 	x->dir_fd = -1;
 	x->pipe_fd[0] = x->pipe_fd[1] = -1;
+	x->final_size = -1;
 	ascii_init(&x->as);
 	buf_init(&x->out, 4 * IOBUF_SIZE);
 	return x;
@@ -129,6 +134,7 @@ xfer_end(struct session *s, int code, const char *text, int complete)
 	} else if (x->kind == XFER_RECV_FILE) {
 		s->bytes_in += x->bytes;
 		s->files_in += complete;
+		xferlimits_settle(x, complete);
 	}
 	log_xfer(s, x, complete);
 	count_xfer(x, complete);
@@ -159,6 +165,12 @@ finish_upload(struct xfer *x)
 
 		if (pos < 0 || ftruncate(x->file_fd, pos) < 0)
 			return -1;
+	}
+	if (x->usage != NULL) {
+		struct stat st;
+
+		if (fstat(x->file_fd, &st) == 0)
+			x->final_size = st.st_size;
 	}
 	/* Renamed while open: its flock (uploadtmp.h) must cover the rename. */
 	if (x->temp_name != NULL) {
@@ -214,7 +226,10 @@ fail_local(struct session *s, int err)
 {
 	char text[256];
 
-	snprintf(text, sizeof(text), "Local error: %s.", strerror(err));
+	if (err == EDQUOT)
+		snprintf(text, sizeof(text), "Quota exceeded; upload stopped.");
+	else
+		snprintf(text, sizeof(text), "Local error: %s.", strerror(err));
 	xfer_end(s, err == ENOSPC || err == EDQUOT ? R_552_EXCEEDED_STORAGE :
 	    R_451_LOCAL_ERROR, text, 0);
 }
@@ -244,9 +259,12 @@ send_file_binary(struct xfer *x)
 	size_t sent = 0;
 
 	while (sent < SEND_BUDGET) {
-		ssize_t n = sendfile(dc_fd(x->s->dc), x->file_fd, &x->offset,
-		    SENDFILE_CHUNK);
+		size_t want = xfer_allow(x, SENDFILE_CHUNK);
+		ssize_t n;
 
+		if (want == 0)
+			return WAIT_TOKENS;
+		n = sendfile(dc_fd(x->s->dc), x->file_fd, &x->offset, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -254,6 +272,7 @@ send_file_binary(struct xfer *x)
 		}
 		if (n == 0)
 			return 0;	/* end of file */
+		xfer_used(x, (size_t)n);
 		x->bytes += (unsigned long long)n;
 		sent += (size_t)n;
 	}
@@ -272,13 +291,16 @@ send_file_buffered(struct xfer *x, int *local_err)
 
 	while (sent < SEND_BUDGET) {
 		char *conv = x->iobuf + IOBUF_SIZE / 2;
+		size_t want;
 		ssize_t n;
 		size_t m;
 
 		if ((rc = flush_out(x)) <= 0)
 			return rc < 0 ? -1 : 1;
 		/* A quarter of iobuf: its CRLF form fits in the upper half. */
-		n = read(x->file_fd, x->iobuf, IOBUF_SIZE / 4);
+		if ((want = xfer_allow(x, IOBUF_SIZE / 4)) == 0)
+			return WAIT_TOKENS;
+		n = read(x->file_fd, x->iobuf, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -287,6 +309,7 @@ send_file_buffered(struct xfer *x, int *local_err)
 		}
 		if (n == 0)
 			return 0;
+		xfer_used(x, (size_t)n);
 		if (x->ascii)
 			m = ascii_to_net(&x->as, x->iobuf, (size_t)n, conv);
 		else {
@@ -345,21 +368,31 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Moves everything in the pipe into the file (a blocking regular file). */
+/* Moves len bytes of the pipe into the file (a blocking regular file). */
 static int
-drain_pipe(struct xfer *x)
+drain_pipe(struct xfer *x, size_t len)
 {
-	while (x->in_pipe > 0) {
+	while (len > 0) {
 		ssize_t n = splice(x->pipe_fd[0], NULL, x->file_fd, NULL,
-		    x->in_pipe, SPLICE_F_MOVE);
+		    len, SPLICE_F_MOVE);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return -1;
 		x->in_pipe -= (size_t)n;
+		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* The upload passed its quota: errno for the 552. */
+static int
+over_quota(int *local_err)
+{
+	*local_err = 1;
+	errno = EDQUOT;
+	return -1;
 }
 
 /*
@@ -372,9 +405,14 @@ recv_file_splice(struct xfer *x, int *local_err)
 	size_t got = 0;
 
 	while (got < SEND_BUDGET) {
-		ssize_t n = splice(dc_fd(x->s->dc), NULL, x->pipe_fd[1], NULL,
-		    PIPE_SIZE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		size_t want = xfer_allow(x, PIPE_SIZE), fit;
+		ssize_t n;
 
+		if (want == 0)
+			return WAIT_TOKENS;
+		n = splice(dc_fd(x->s->dc), NULL, x->pipe_fd[1], NULL,
+		    xfer_recv_size(x, want),
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -382,10 +420,16 @@ recv_file_splice(struct xfer *x, int *local_err)
 		}
 		if (n == 0)
 			return 0;
+		xfer_used(x, (size_t)n);
 		x->in_pipe = (size_t)n;
-		if (drain_pipe(x) < 0) {
+		fit = xfer_charge(x, (size_t)n);
+		if (drain_pipe(x, fit) < 0 || fit < (size_t)n) {
 			/* Bytes may be stuck in the shared pipe: replace it. */
 			worker_splice_pipe_reset(x->s->worker);
+			x->in_pipe = 0;
+			x->bytes += fit;
+			if (fit < (size_t)n)
+				return over_quota(local_err);
 			*local_err = 1;
 			return -1;
 		}
@@ -403,11 +447,15 @@ recv_file(struct xfer *x, int *local_err)
 
 	while (got < SEND_BUDGET) {
 		/* TYPE A can write one byte more than it reads (ascii.h). */
-		ssize_t n = dc_recv(x->s->dc, x->iobuf, x->ascii ?
-		    ASCII_FROM_NET_IN_MAX(IOBUF_SIZE / 2) : IOBUF_SIZE / 2);
+		size_t want = xfer_allow(x, x->ascii ?
+		    ASCII_FROM_NET_IN_MAX(IOBUF_SIZE / 2) : IOBUF_SIZE / 2), fit;
 		const char *p = x->iobuf;
+		ssize_t n;
 		size_t len;
 
+		if (want == 0)
+			return WAIT_TOKENS;
+		n = dc_recv(x->s->dc, x->iobuf, xfer_recv_size(x, want));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -415,15 +463,21 @@ recv_file(struct xfer *x, int *local_err)
 		}
 		if (n == 0)
 			return 0;
+		xfer_used(x, (size_t)n);
 		len = (size_t)n;
 		if (x->ascii) {
 			len = ascii_from_net(&x->as, x->iobuf, len,
 			    x->iobuf + IOBUF_SIZE / 2);
 			p = x->iobuf + IOBUF_SIZE / 2;
 		}
-		if (write_all(x->file_fd, p, len) < 0) {
+		fit = xfer_charge(x, len);
+		if (write_all(x->file_fd, p, fit) < 0) {
 			*local_err = 1;
 			return -1;
+		}
+		if (fit < len) {
+			x->bytes += fit;
+			return over_quota(local_err);
 		}
 		x->bytes += (unsigned long long)n;
 		got += (size_t)n;
@@ -474,6 +528,17 @@ xfer_io(void *arg, short what)
 	default:
 		rc = -1;
 		break;
+	}
+	if (rc == WAIT_TOKENS) {
+		struct timeval tv;
+
+		tv.tv_sec = (time_t)(x->wait_ns / 1000000000ULL);
+		tv.tv_usec = (suseconds_t)(x->wait_ns % 1000000000ULL / 1000);
+		if (tv.tv_sec == 0 && tv.tv_usec < 1000)
+			tv.tv_usec = 1000;
+		if (dc_pause(s->dc, &tv, natural_direction(x), xfer_io, s) < 0)
+			fail_local(s, ENOMEM);
+		return;
 	}
 	if (rc > 0) {
 		short want = dc_want(s->dc);
@@ -526,6 +591,7 @@ data_ready(void *arg, enum dc_status status, const char *why)
 		fail_local(s, ENOMEM);
 		return;
 	}
+	xferlimits_setup(s, x);
 	/*
 	 * A fresh data connection is almost always ready: move bytes now
 	 * (this runs from the event loop), and arm the event only when the
@@ -596,6 +662,8 @@ xfer_cancel(struct session *s)
 
 	if (x == NULL)
 		return;
+	if (x->kind == XFER_RECV_FILE)
+		xferlimits_settle(x, 0);	/* a dropped temp file gives back */
 	log_xfer(s, x, 0);
 	count_xfer(x, 0);
 	s->xfer = NULL;

@@ -20,9 +20,11 @@
 #include "ascii.h"
 #include "buf.h"
 #include "compat.h"
+#include "ratelimit.h"
 
 struct session;
 struct listing;
+struct user_usage;
 
 enum xfer_kind {
 	XFER_SEND_FILE,		/* RETR */
@@ -52,6 +54,20 @@ struct xfer {
 	int pipe_fd[2];		/* the worker's splice pipe, borrowed */
 	size_t in_pipe;		/* bytes spliced into the pipe, not yet out */
 	unsigned long long bytes;
+	/* Bandwidth: the buckets that apply (limited: any), and how long
+	 * the empty one needs to refill. */
+	struct rl_gate gate;
+	int limited;
+	uint64_t wait_ns;
+	/* Quota (usage set: the user has one): what the upload replaces,
+	 * what it charged so far, whether it took a new file's place. */
+	struct user_usage *usage;
+	unsigned long long quota_credit;
+	unsigned long long charged;
+	off_t old_size;
+	off_t final_size;	/* -1 until known */
+	int via_temp;
+	int new_file;
 	struct timespec started;
 	struct session *s;
 };

@@ -245,6 +245,31 @@ test_pasv_ports(void)
 	CU_ASSERT_EQUAL(cfg.pasv_max, 49999);
 }
 
+/* Rates and quotas: bytes with K/M/G/T, powers of 1024; 0 is none. */
+static void
+test_sizes(void)
+{
+	fresh();
+	CU_ASSERT_EQUAL(cfg.rate_down + cfg.rate_up + cfg.server_rate_down +
+	    cfg.server_rate_up + cfg.quota_bytes + cfg.quota_files, 0);
+	expect_ok("rate_down", "2M");
+	CU_ASSERT_EQUAL(cfg.rate_down, 2ULL << 20);
+	expect_ok("rate_up", "512k");
+	CU_ASSERT_EQUAL(cfg.rate_up, 512ULL << 10);
+	expect_ok("server_rate_down", "1G");
+	CU_ASSERT_EQUAL(cfg.server_rate_down, 1ULL << 30);
+	expect_ok("server_rate_up", "1000");
+	CU_ASSERT_EQUAL(cfg.server_rate_up, 1000);
+	expect_ok("quota_bytes", "5T");
+	CU_ASSERT_EQUAL(cfg.quota_bytes, 5ULL << 40);
+	expect_ok("quota_files", "10K");
+	CU_ASSERT_EQUAL(cfg.quota_files, 10240);
+	expect_bad_each("rate_down", (const char *[]){
+	    "", "-1", "2MB", "fast", "1.5M", "99999999999999999999", NULL,
+	});
+	CU_ASSERT_EQUAL(cfg.rate_down, 2ULL << 20);
+}
+
 static void
 test_modes(void)
 {
@@ -600,6 +625,7 @@ suite_register(void)
 	    TEST(test_booleans),
 	    TEST(test_pasv_ports),
 	    TEST(test_modes),
+	    TEST(test_sizes),
 	    TEST(test_unknown_key),
 	    TEST(test_error_fits_small_buffer),
 	    TEST(test_hash_settings));

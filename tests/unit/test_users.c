@@ -165,7 +165,11 @@ test_load_bad_lines(void)
 	} cases[] = {
 		{ "alice", "expected name:hash:home:perms" },
 		{ "alice:$6$x$y", "expected name:hash:home:perms" },
-		{ "alice:$6$x$y:/a:rw:extra", "too many fields" },
+		{ "alice:$6$x$y:/a:rw:rate_up=1M:x", "too many fields" },
+		{ "alice:$6$x$y:/a:rw:extra", "'extra' is not key=size" },
+		{ "alice:$6$x$y:/a:rw:rate_up=fast", "rate_up: 'fast' is not a size" },
+		{ "alice:$6$x$y:/a:rw:speed=1M", "unknown limit 'speed'" },
+		{ "alice:$6$x$y:/a:rw:quota_bytes=1G,quota_bytes=2G", "given twice" },
 		{ ":$6$x$y:/a:rw", "bad user name" },
 		{ "al ice:$6$x$y:/a:rw", "bad user name" },
 		{ "al/ice:$6$x$y:/a:rw", "bad user name" },
@@ -194,6 +198,33 @@ test_load_bad_lines(void)
 		expect_error(path, 3, cases[i].why);
 		unlink(path);
 	}
+}
+
+/* The optional fifth field fills info.limits; four fields leave none. */
+static void
+test_limits_field(void)
+{
+	struct user_info info;
+	const char *path = temp_users("alice:$6$x$y:/a:rw:rate_down=10M,"
+	    "quota_bytes=5G\nbob:$6$x$y:/b:ro\ncarol:$6$x$y:/c:rw:\n");
+
+	CU_ASSERT_EQUAL_FATAL(users_load(path, err, sizeof(err)), 0);
+	unlink(path);
+	CU_ASSERT_TRUE_FATAL(lookup("alice", &info));
+	CU_ASSERT_EQUAL(info.limits.rate_down, 10ULL << 20);
+	CU_ASSERT_EQUAL(info.limits.rate_up, 0);
+	CU_ASSERT_EQUAL(info.limits.quota_bytes, 5ULL << 30);
+	CU_ASSERT_EQUAL(info.limits.quota_files, 0);
+	CU_ASSERT_EQUAL(info.writable, 1);
+	users_info_free(&info);
+	CU_ASSERT_TRUE_FATAL(lookup("bob", &info));
+	CU_ASSERT_EQUAL(info.limits.rate_down + info.limits.rate_up +
+	    info.limits.quota_bytes + info.limits.quota_files, 0);
+	users_info_free(&info);
+	/* An empty fifth field is no limits. */
+	CU_ASSERT_TRUE_FATAL(lookup("carol", &info));
+	CU_ASSERT_EQUAL(info.limits.quota_bytes, 0);
+	users_info_free(&info);
 }
 
 static void
@@ -450,6 +481,7 @@ suite_register(void)
 	    TEST(test_load_bad_fixtures),
 	    TEST(test_load_bad_lines),
 	    TEST(test_long_name_refused),
+	    TEST(test_limits_field),
 	    TEST(test_home_names_with_dots_accepted),
 	    TEST(test_decoy_follows_the_users_file),
 	    TEST(test_failed_load_keeps_table),

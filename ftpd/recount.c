@@ -1,0 +1,327 @@
+/*
+ * recount.c: counting quota usage from the homes; see recount.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "homes.h"
+#include "log.h"
+#include "recount.h"
+#include "uploadtmp.h"
+#include "usage.h"
+#include "userlimits.h"
+#include "users.h"
+
+static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t thread;
+static int running, want_all, stopping;
+static const struct config *run_cfg;
+/* Single users to count (recount_user), under run_lock. */
+static char (*queued)[USER_NAME_MAX + 1];
+static size_t nqueued;
+
+static int
+walk(int fd0, unsigned depth, long long *bytes, long long *files)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if ((d = fdopendir(fd0)) == NULL) {
+		close(fd0);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		int fd;
+
+		if (__atomic_load_n(&stopping, __ATOMIC_RELAXED))
+			break;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0
+		    || uploadtmp_is_name(de->d_name))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;	/* gone meanwhile */
+		if (S_ISREG(st.st_mode)) {
+			*bytes += (long long)st.st_size;
+			(*files)++;
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode) || depth >= RECOUNT_DEPTH)
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0)
+			(void)walk(fd, depth + 1, bytes, files);
+	}
+	closedir(d);
+	return 0;
+}
+
+int
+recount_dir(int dirfd, long long *bytes, long long *files)
+{
+	*bytes = 0;
+	*files = 0;
+	return walk(dirfd, 0, bytes, files);
+}
+
+/* Counts home (relative to the root). 0, or -1 with errno. */
+static int
+count_home(const char *home, long long *bytes, long long *files)
+{
+	int pfd = homes_open(home), fd;
+
+	if (pfd < 0)
+		return -1;
+	fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	homes_release(pfd);
+	if (fd < 0)
+		return -1;
+	return recount_dir(fd, bytes, files);
+}
+
+/* The users to count: name and home, copied out of the table's lock. */
+struct todo {
+	char (*names)[USER_NAME_MAX + 1];
+	size_t n;
+};
+
+static int
+collect(void *arg, const char *path, unsigned line, const char *name,
+    const char *home)
+{
+	struct todo *t = arg;
+	char (*v)[USER_NAME_MAX + 1];
+
+	(void)path;
+	(void)line;
+	(void)home;
+	if (strlen(name) > USER_NAME_MAX)
+		return 0;
+	if ((v = reallocarray(t->names, t->n + 1, sizeof(*v))) == NULL)
+		return -1;
+	t->names = v;
+	memcpy(t->names[t->n++], name, strlen(name) + 1);
+	return 0;
+}
+
+/* Counts one user, when the user has a quota. */
+static void
+count_user(const struct config *cfg, const char *name)
+{
+	struct user_info info;
+	struct user_usage *u;
+	long long bytes, files;
+
+	if (users_lookup(name, &info) < 0)
+		return;		/* gone with a reload */
+	u = usage_user(name, &info.limits, cfg);
+	if (u != NULL && usage_has_quota(u)) {
+		if (count_home(info.home, &bytes, &files) < 0) {
+			log_msg("quota: cannot count the home %s of %s: %s",
+			    info.home, name, strerror(errno));
+			usage_count_failed(u);
+		} else if (!__atomic_load_n(&stopping, __ATOMIC_RELAXED)) {
+			usage_set_counted(u, bytes, files);
+			log_msg("quota: usage of %s counted: %lld bytes, "
+			    "%lld files", name, bytes, files);
+		}
+	}
+	users_info_free(&info);
+}
+
+static void *
+recount_thread(void *arg)
+{
+	const struct config *cfg = arg;
+
+	for (;;) {
+		struct todo t = { NULL, 0 }, one;
+		int all;
+		size_t i;
+
+		pthread_mutex_lock(&run_lock);
+		all = want_all;
+		want_all = 0;
+		one.names = queued;
+		one.n = nqueued;
+		queued = NULL;
+		nqueued = 0;
+		if ((!all && one.n == 0) || stopping) {
+			running = 0;
+			pthread_mutex_unlock(&run_lock);
+			free(one.names);
+			return NULL;
+		}
+		pthread_mutex_unlock(&run_lock);
+		if (all && users_foreach(collect, &t) < 0)
+			log_msg("quota: out of memory listing the users");
+		for (i = 0; i < t.n &&
+		    !__atomic_load_n(&stopping, __ATOMIC_RELAXED); i++)
+			count_user(cfg, t.names[i]);
+		for (i = 0; i < one.n &&
+		    !__atomic_load_n(&stopping, __ATOMIC_RELAXED); i++)
+			count_user(cfg, one.names[i]);
+		free(t.names);
+		free(one.names);
+	}
+}
+
+/* Starts the thread unless it runs; run_lock is held. 0 or -1. */
+static int
+start_locked(const struct config *cfg)
+{
+	if (running)
+		return 0;	/* it looks at the work before it ends */
+	if (run_cfg != NULL)	/* a finished earlier run */
+		(void)pthread_join(thread, NULL);
+	run_cfg = cfg;
+	if (pthread_create(&thread, NULL, recount_thread, (void *)cfg) != 0) {
+		log_msg("quota: cannot start the usage count");
+		run_cfg = NULL;
+		return -1;
+	}
+	running = 1;
+	return 0;
+}
+
+int
+recount_start(const struct config *cfg)
+{
+	int rc;
+
+	pthread_mutex_lock(&run_lock);
+	want_all = 1;
+	rc = start_locked(cfg);
+	pthread_mutex_unlock(&run_lock);
+	return rc;
+}
+
+int
+recount_user(const struct config *cfg, const char *name)
+{
+	char (*v)[USER_NAME_MAX + 1];
+	int rc = -1;
+
+	if (strlen(name) > USER_NAME_MAX)
+		return -1;
+	pthread_mutex_lock(&run_lock);
+	if (!stopping && nqueued < RECOUNT_QUEUE_MAX &&
+	    (v = reallocarray(queued, nqueued + 1, sizeof(*v))) != NULL) {
+		queued = v;
+		memcpy(queued[nqueued++], name, strlen(name) + 1);
+		rc = start_locked(cfg);
+	}
+	pthread_mutex_unlock(&run_lock);
+	return rc;
+}
+
+void
+recount_stop(void)
+{
+	pthread_mutex_lock(&run_lock);
+	__atomic_store_n(&stopping, 1, __ATOMIC_RELAXED);
+	if (run_cfg == NULL) {
+		free(queued);
+		queued = NULL;
+		nqueued = 0;
+		pthread_mutex_unlock(&run_lock);
+		return;
+	}
+	run_cfg = NULL;
+	pthread_mutex_unlock(&run_lock);
+	(void)pthread_join(thread, NULL);
+	free(queued);
+	queued = NULL;
+	nqueued = 0;
+}
+
+/* Prints name's usage and quotas. The exit code. */
+static int
+print_usage(const struct config *cfg, const char *name)
+{
+	struct user_info info;
+	struct user_limits lim;
+	long long bytes, files;
+	char fmt[128];
+
+	if (users_lookup(name, &info) < 0) {
+		fprintf(stderr, "ftpd: no user '%s' in %s\n", name,
+		    cfg->users_file != NULL ? cfg->users_file : "(no users file)");
+		return 1;
+	}
+	if (count_home(info.home, &bytes, &files) < 0) {
+		fprintf(stderr, "ftpd: cannot count the home %s of %s: %s\n",
+		    info.home, name, strerror(errno));
+		users_info_free(&info);
+		return 1;
+	}
+	memset(&lim, 0, sizeof(lim));
+	lim.quota_bytes = info.limits.quota_bytes ? info.limits.quota_bytes :
+	    cfg->quota_bytes;
+	lim.quota_files = info.limits.quota_files ? info.limits.quota_files :
+	    cfg->quota_files;
+	userlimits_format(&lim, fmt, sizeof(fmt));
+	printf("%s: %lld bytes, %lld files (%s)\n", name, bytes, files,
+	    fmt[0] != '\0' ? fmt : "no quota");
+	users_info_free(&info);
+	return 0;
+}
+
+int
+recount_main(int argc, char **argv, struct config *cfg)
+{
+	const char *name = NULL;
+	char err[512];
+	int i;
+
+	/* --config was read with the other config files (main.c). */
+	for (i = 1; i < argc; i++) {
+		const char *key = NULL;
+
+		if (strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "-c") == 0)
+			i++;
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			continue;
+		else if (strcmp(argv[i], "--users") == 0)
+			key = "users";
+		else if (strcmp(argv[i], "--root") == 0)
+			key = "root";
+		else if (argv[i][0] == '-' || name != NULL)
+			goto usage;
+		else
+			name = argv[i];
+		if (key != NULL) {
+			if (++i >= argc)
+				goto usage;
+			if (config_set(cfg, key, argv[i], err, sizeof(err)) < 0) {
+				fprintf(stderr, "ftpd: %s\n", err);
+				return 2;
+			}
+		}
+	}
+	if (name == NULL || cfg->root == NULL || cfg->users_file == NULL)
+		goto usage;
+	if (homes_init(cfg->root, err, sizeof(err)) < 0 ||
+	    users_load(cfg->users_file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ftpd: %s\n", err);
+		return 1;
+	}
+	i = print_usage(cfg, name);
+	users_unload();
+	homes_shutdown();
+	return i;
+usage:
+	fprintf(stderr, "usage: ftpd user recount NAME [--config FILE] "
+	    "[--users FILE] [--root DIR]\n"
+	    "  (root and users come from the config file unless given)\n");
+	return 2;
+}

@@ -1,0 +1,260 @@
+/*
+ * usage.c: per-user and per-server shared state; see usage.h.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "usage.h"
+#include "users.h"
+
+struct user_usage {
+	char name[USER_NAME_MAX + 1];
+	struct rl_shared down, up;
+	pthread_mutex_t lock;		/* the fields below */
+	unsigned long long quota_bytes, quota_files;
+	long long bytes, files;
+	int counted;
+	int count_claimed;	/* a count of it is queued (recount.h) */
+};
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct user_usage **users;
+static size_t nusers;
+
+static struct rl_shared server_down = { PTHREAD_MUTEX_INITIALIZER, { 0, 0, 0 } };
+static struct rl_shared server_up = { PTHREAD_MUTEX_INITIALIZER, { 0, 0, 0 } };
+
+void
+usage_server_rates(unsigned long long down, unsigned long long up)
+{
+	rl_shared_set_rate(&server_down, down);
+	rl_shared_set_rate(&server_up, up);
+}
+
+struct rl_shared *
+usage_server_bucket(int up)
+{
+	return up ? &server_up : &server_down;
+}
+
+/* The entry for name; the registry lock is held. */
+static struct user_usage *
+find_locked(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nusers; i++)
+		if (strcmp(users[i]->name, name) == 0)
+			return users[i];
+	return NULL;
+}
+
+struct user_usage *
+usage_find(const char *name)
+{
+	struct user_usage *u;
+
+	pthread_mutex_lock(&registry_lock);
+	u = find_locked(name);
+	pthread_mutex_unlock(&registry_lock);
+	return u;
+}
+
+/* Makes the entry for name; the registry lock is held. */
+static struct user_usage *
+add_locked(const char *name)
+{
+	struct user_usage *u, **v;
+
+	if (strlen(name) > USER_NAME_MAX ||
+	    (v = reallocarray(users, nusers + 1, sizeof(*v))) == NULL)
+		return NULL;
+	users = v;
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		return NULL;
+	memcpy(u->name, name, strlen(name) + 1);
+	rl_shared_init(&u->down, 0);
+	rl_shared_init(&u->up, 0);
+	pthread_mutex_init(&u->lock, NULL);
+	users[nusers++] = u;
+	return u;
+}
+
+struct user_usage *
+usage_user(const char *name, const struct user_limits *lim,
+    const struct config *cfg)
+{
+	struct user_usage *u;
+
+	pthread_mutex_lock(&registry_lock);
+	if ((u = find_locked(name)) == NULL)
+		u = add_locked(name);
+	pthread_mutex_unlock(&registry_lock);
+	if (u == NULL)
+		return NULL;
+	/* The latest limits win: a reload may have changed them. */
+	rl_shared_set_rate(&u->down, lim->rate_down);
+	rl_shared_set_rate(&u->up, lim->rate_up);
+	pthread_mutex_lock(&u->lock);
+	u->quota_bytes = lim->quota_bytes ? lim->quota_bytes : cfg->quota_bytes;
+	u->quota_files = lim->quota_files ? lim->quota_files : cfg->quota_files;
+	pthread_mutex_unlock(&u->lock);
+	return u;
+}
+
+struct rl_shared *
+usage_user_bucket(struct user_usage *u, int up)
+{
+	return up ? &u->up : &u->down;
+}
+
+void
+usage_quotas(struct user_usage *u, unsigned long long *bytes,
+    unsigned long long *files)
+{
+	pthread_mutex_lock(&u->lock);
+	*bytes = u->quota_bytes;
+	*files = u->quota_files;
+	pthread_mutex_unlock(&u->lock);
+}
+
+int
+usage_has_quota(struct user_usage *u)
+{
+	unsigned long long b, f;
+
+	usage_quotas(u, &b, &f);
+	return b > 0 || f > 0;
+}
+
+void
+usage_get(struct user_usage *u, long long *bytes, long long *files,
+    int *counted)
+{
+	pthread_mutex_lock(&u->lock);
+	*bytes = u->bytes;
+	*files = u->files;
+	*counted = u->counted;
+	pthread_mutex_unlock(&u->lock);
+}
+
+void
+usage_set_counted(struct user_usage *u, long long bytes, long long files)
+{
+	pthread_mutex_lock(&u->lock);
+	u->bytes = bytes;
+	u->files = files;
+	u->counted = 1;
+	pthread_mutex_unlock(&u->lock);
+}
+
+int
+usage_claim_count(struct user_usage *u)
+{
+	int rc;
+
+	pthread_mutex_lock(&u->lock);
+	rc = !u->counted && !u->count_claimed;
+	u->count_claimed = 1;
+	pthread_mutex_unlock(&u->lock);
+	return rc;
+}
+
+void
+usage_count_failed(struct user_usage *u)
+{
+	pthread_mutex_lock(&u->lock);
+	u->count_claimed = 0;
+	pthread_mutex_unlock(&u->lock);
+}
+
+/* Bytes that fit under u's quota with credit; the lock is held. */
+static unsigned long long
+room_locked(const struct user_usage *u, unsigned long long credit)
+{
+	long long limit;
+
+	if (u->quota_bytes == 0 || !u->counted)
+		return ~0ULL;
+	limit = (long long)(u->quota_bytes > (unsigned long long)INT64_MAX / 2 ?
+	    (unsigned long long)INT64_MAX / 2 : u->quota_bytes) +
+	    (long long)(credit > (unsigned long long)INT64_MAX / 2 ?
+	    (unsigned long long)INT64_MAX / 2 : credit);
+	return u->bytes >= limit ? 0 : (unsigned long long)(limit - u->bytes);
+}
+
+unsigned long long
+usage_room(struct user_usage *u, unsigned long long credit,
+    unsigned long long max)
+{
+	unsigned long long r;
+
+	pthread_mutex_lock(&u->lock);
+	r = room_locked(u, credit);
+	pthread_mutex_unlock(&u->lock);
+	return r < max ? r : max;
+}
+
+unsigned long long
+usage_charge_bytes(struct user_usage *u, unsigned long long n,
+    unsigned long long credit)
+{
+	unsigned long long fit;
+
+	pthread_mutex_lock(&u->lock);
+	fit = room_locked(u, credit);
+	if (fit > n)
+		fit = n;
+	u->bytes += (long long)fit;
+	pthread_mutex_unlock(&u->lock);
+	return fit;
+}
+
+void
+usage_adjust(struct user_usage *u, long long bytes, long long files)
+{
+	pthread_mutex_lock(&u->lock);
+	u->bytes += bytes;
+	u->files += files;
+	if (u->bytes < 0)
+		u->bytes = 0;
+	if (u->files < 0)
+		u->files = 0;
+	pthread_mutex_unlock(&u->lock);
+}
+
+int
+usage_take_file(struct user_usage *u)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&u->lock);
+	if (u->quota_files > 0 && u->counted &&
+	    u->files >= (long long)(u->quota_files > (unsigned long long)INT64_MAX ?
+	    (unsigned long long)INT64_MAX : u->quota_files))
+		rc = -1;
+	else
+		u->files++;
+	pthread_mutex_unlock(&u->lock);
+	return rc;
+}
+
+void
+usage_shutdown(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&registry_lock);
+	for (i = 0; i < nusers; i++) {
+		rl_shared_destroy(&users[i]->down);
+		rl_shared_destroy(&users[i]->up);
+		pthread_mutex_destroy(&users[i]->lock);
+		free(users[i]);
+	}
+	free(users);
+	users = NULL;
+	nusers = 0;
+	pthread_mutex_unlock(&registry_lock);
+}
