@@ -33,7 +33,9 @@ userlimits_parse_size(const char *text, unsigned long long *out)
 	if (errno != 0)
 		return -1;
 	if (*end != '\0') {
-		if (end[1] != '\0' || (u = strchr(units, end[0] & ~0x20)) == NULL)
+		/* strchr would also find the terminator: check for a letter. */
+		if (end[1] != '\0' || (end[0] & ~0x20) < 'A' ||
+		    (u = strchr(units, end[0] & ~0x20)) == NULL)
 			return -1;
 		mult = 1ULL << (10 * (unsigned)(u - units + 1));
 	}

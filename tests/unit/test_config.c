@@ -597,7 +597,8 @@ static void
 test_hash_settings(void)
 {
 	static const char *const bad_bytes[] = {
-		"", "-1", "1k", " 5", "5 ", "0x10", "18446744073709551616", NULL,
+		"", "-1", "1kb", " 5", "5 ", "0x10", "18446744073709551616", "1P",
+		NULL,
 	};
 	static const char *const bad_jobs[] = { "-1", "257", "x", NULL };
 
@@ -608,6 +609,8 @@ test_hash_settings(void)
 	CU_ASSERT_EQUAL(cfg.hash_jobs, 3);
 	expect_ok("hash_max_bytes", "10737418240");
 	CU_ASSERT_EQUAL(cfg.hash_max_bytes, 10737418240ULL);
+	expect_ok("hash_max_bytes", "1k");	/* sizes take K, M, G, T */
+	CU_ASSERT_EQUAL(cfg.hash_max_bytes, 1024);
 	expect_ok("hash_max_bytes", "0");
 	CU_ASSERT_EQUAL(cfg.hash_max_bytes, 0);
 	expect_bad_each("hash_max_bytes", bad_bytes);

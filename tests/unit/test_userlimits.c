@@ -28,6 +28,10 @@ test_sizes(void)
 	CU_ASSERT_EQUAL(userlimits_parse_size("-1", &v), -1);
 	CU_ASSERT_EQUAL(userlimits_parse_size("1X", &v), -1);
 	CU_ASSERT_EQUAL(userlimits_parse_size("1KB", &v), -1);
+	/* A space is no unit (strchr finds the terminator for it). */
+	CU_ASSERT_EQUAL(userlimits_parse_size("5 ", &v), -1);
+	CU_ASSERT_EQUAL(userlimits_parse_size("5@", &v), -1);
+	CU_ASSERT_EQUAL(userlimits_parse_size("5`", &v), -1);
 	CU_ASSERT_EQUAL(userlimits_parse_size("K", &v), -1);
 	CU_ASSERT_EQUAL(userlimits_parse_size("99999999999999999999", &v), -1);
 	CU_ASSERT_EQUAL(userlimits_parse_size("16777216T", &v), -1);
