@@ -34,6 +34,7 @@
 #include "preflight.h"
 #include "privs.h"
 #include "proxyconn.h"
+#include "reload.h"
 #include "service.h"
 #include "tls.h"
 #include "uploadtmp.h"
@@ -134,6 +135,11 @@ set_or_die(const char *key, const char *value)
 	    sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
 		exit(2);
+	}
+	/* A reload reads the files again and then says this again. */
+	if (reload_remember_setting(key, value) < 0) {
+		fprintf(stderr, "ftpd: out of memory\n");
+		exit(1);
 	}
 }
 
@@ -337,6 +343,18 @@ start_metrics(struct event_base *base)
 	return 0;
 }
 
+/* SIGHUP or the admin socket's "reload": see reload.h. */
+static int
+reload(char *msg, size_t msgsz)
+{
+	int rc;
+
+	service_reloading();
+	rc = reload_run(msg, msgsz);
+	service_ready();
+	return rc;
+}
+
 /*
  * As root, before the privilege drop: the pid file (written once the pid
  * is final) and the admin socket of `ftpd who`, which is reported and
@@ -352,6 +370,7 @@ start_ops(struct event_base *base)
 		    strerror(errno));
 		return -1;
 	}
+	admin_set_reload(reload);
 	if (cfg.admin_socket != NULL && *cfg.admin_socket != '\0' &&
 	    admin_listen(base, cfg.admin_socket, err, sizeof(err)) < 0)
 		fprintf(stderr, "ftpd: %s; `ftpd who` will not work\n", err);
@@ -380,7 +399,6 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	struct event_base *base = arg;
 	char err[512];
 	unsigned i;
-	int root;
 
 	(void)what;
 	if (sig == SIGUSR1) {
@@ -395,26 +413,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	if (sig == SIGHUP) {
-		if (cfg.users_file == NULL)
-			return;
-		service_reloading();
-		/* The root as its path names it now (it may be replaced). */
-		root = homes_open("/");
-		/* After dropping root the run_as user must be able to read it. */
-		if (users_load(cfg.users_file, err, sizeof(err)) < 0)
-			log_msg("SIGHUP: keeping the old users: %s", err);
-		else if (preflight_anonymous(&cfg, root >= 0 ? root :
-		    homes_root_fd(), say_warning, NULL) > 0 &&
-		    users_revert() == 0)
-			log_msg("SIGHUP: keeping the old users: the new file "
-			    "gives anonymous users a user's home");
-		else
-			log_msg("SIGHUP: users reloaded from %s", cfg.users_file);
-		(void)preflight_homes(root >= 0 ? root : homes_root_fd(),
-		    say_warning, NULL);
-		if (root >= 0)
-			homes_release(root);
-		service_ready();
+		(void)reload(err, sizeof(err));
 		return;
 	}
 	service_stopping();
@@ -447,9 +446,12 @@ load_config_files(int argc, char **argv)
 			file = argv[i + 1];
 		else if (strncmp(argv[i], "--config=", 9) == 0)
 			file = argv[i] + 9;
-		if (file != NULL)
-			problems += (unsigned)config_load_each(&cfg, file,
-			    say_problem, NULL);
+		if (file == NULL)
+			continue;
+		problems += (unsigned)config_load_each(&cfg, file,
+		    say_problem, NULL);
+		if (reload_remember_file(file) < 0)
+			problems++;
 	}
 	return problems;
 }
@@ -566,12 +568,15 @@ static int
 open_log(const char *key, const char *path, int (*opener)(const char *),
     int check_only, unsigned *problems)
 {
-	int rc;
+	int rc, existed = path != NULL && access(path, F_OK) == 0;
 
 	if (check_only)
 		rc = path == NULL ? 0 : log_writable(path);
-	else
-		rc = opener(path);
+	else if ((rc = opener(path)) == 0 && path != NULL && !existed &&
+	    cfg.run_as != NULL && privs_give(path, cfg.run_as) < 0)
+		/* SIGUSR1 reopens as run_as: the files must be its own. */
+		fprintf(stderr, "ftpd: warning: cannot give %s to %s: %s\n",
+		    path, cfg.run_as, strerror(errno));
 	if (rc < 0) {
 		fprintf(stderr, "ftpd: cannot open %s %s: %s\n", key,
 		    path != NULL ? path : "(stderr)", strerror(errno));
@@ -705,6 +710,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	connlimit_init(&cfg, max_fds);
+	reload_start(&cfg);
 	/* Only a configured max_sessions can be lowered (0: as allowed). */
 	if (cfg.max_sessions != 0 && connlimit_session_cap() < cfg.max_sessions)
 		log_msg("max_sessions lowered to %lu: the descriptor limit is %lu",
@@ -770,6 +776,7 @@ main(int argc, char **argv)
 	tls_free();
 	homes_shutdown();
 	log_msg("stopped");
+	reload_free();
 	config_free(&cfg);
 	return 0;
 }
