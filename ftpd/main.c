@@ -39,6 +39,7 @@
 #include "tls.h"
 #include "uploadtmp.h"
 #include "users.h"
+#include "usertool.h"
 #include "vfs.h"
 #include "who.h"
 #include "worker.h"
@@ -93,6 +94,7 @@ usage(FILE *f)
 "       ftpd --check-config [options]\n"
 "       ftpd --hash-password [--hash-method yescrypt|sha512] [< password]\n"
 "       ftpd who [--json] [--admin-socket PATH] [--config FILE]\n"
+"       ftpd user add|passwd|del|lock|unlock|list ... (ftpd user --help)\n"
 "\n"
 "  -c, --config FILE       read settings from FILE (key = value lines)\n"
 "  -f, --foreground        stay in the foreground, log to stderr\n"
@@ -683,6 +685,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "who") == 0)
 		return who_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "user") == 0)
+		return usertool_main(argc - 1, argv + 1);
 	config_defaults(&cfg);
 	problems = load_config_files(argc, argv);
 	parse_args(argc, argv, &mode, &hash_method);
