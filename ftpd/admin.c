@@ -324,6 +324,28 @@ start_who(struct admin_conn *c, int json)
 	worker_done(req);
 }
 
+static int (*reload_fn)(char *msg, size_t msgsz);
+
+void
+admin_set_reload(int (*fn)(char *msg, size_t msgsz))
+{
+	reload_fn = fn;
+}
+
+/* "reload": runs it at once (main thread) and answers its summary. */
+static void
+answer_reload(struct evbuffer *out)
+{
+	char msg[512];
+
+	if (reload_fn == NULL)
+		evbuffer_add_printf(out, "error: reload is not available\n");
+	else if (reload_fn(msg, sizeof(msg)) < 0)
+		evbuffer_add_printf(out, "error: %s\n", msg);
+	else
+		evbuffer_add_printf(out, "ok: %s\n", msg);
+}
+
 static void
 conn_read_cb(struct bufferevent *bev, void *arg)
 {
@@ -344,6 +366,10 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	    strcmp(line, "who") == 0) {
 		bufferevent_disable(bev, EV_READ);
 		start_who(c, strcmp(line, "who json") == 0);
+	} else if (strcmp(line, "reload") == 0) {
+		answer_reload(bufferevent_get_output(bev));
+		bufferevent_setcb(bev, NULL, close_when_sent, NULL, c);
+		bufferevent_disable(bev, EV_READ);
 	} else {
 		evbuffer_add_printf(bufferevent_get_output(bev),
 		    "error: unknown request (try \"who json\")\n");

@@ -3,7 +3,8 @@
  *
  * The socket is made while ftpd is still root (mode 0600, owned by
  * root) and served on the main thread's event base; it is never on the
- * network. A request is one short line: "who json" or "who text". The
+ * network. A request is one short line: "who json" or "who text", or
+ * "reload" (answered "ok: ..." or "error: ...", see admin_set_reload). The
  * answer, the live sessions, is gathered from every worker by a call
  * posted to it (worker_post) that copies its sessions' fields into a
  * shared result under a mutex; the last worker to finish wakes the main
@@ -28,6 +29,12 @@ struct event_base;
  */
 int admin_listen(struct event_base *base, const char *path, char *err,
     size_t errsz) WARN_UNUSED;
+
+/*
+ * What "reload" runs (on the main thread): fn returns 0 or -1 with a
+ * one-line summary in msg. Without it, "reload" is answered with an error.
+ */
+void admin_set_reload(int (*fn)(char *msg, size_t msgsz));
 
 /* Closes the socket and frees open requests; after workers_stop. */
 void admin_stop(void);

@@ -516,6 +516,92 @@ config_validate(const struct config *cfg, char *err, size_t errsz)
 	return config_validate_each(cfg, keep_first, &fe) == 0 ? 0 : -1;
 }
 
+/* Where the i-th key's value lives in cfg. */
+#define FIELD(cfg, i) ((char *)(cfg) + options[i].offset)
+
+int
+config_key_equal(const struct config *a, const struct config *b,
+    const char *key)
+{
+	const char *sa, *sb;
+	int i = key_index(key);
+
+	if (i < 0)
+		return 0;
+	switch (options[i].kind) {
+	case K_STR:
+		sa = *(char *const *)FIELD(a, i);
+		sb = *(char *const *)FIELD(b, i);
+		return sa == sb || (sa != NULL && sb != NULL &&
+		    strcmp(sa, sb) == 0);
+	case K_UINT:
+	case K_MODE:
+		return *(const unsigned *)FIELD(a, i) ==
+		    *(const unsigned *)FIELD(b, i);
+	case K_BOOL:
+	case K_PORT_OR_OFF:
+		return *(const int *)FIELD(a, i) == *(const int *)FIELD(b, i);
+	case K_BYTES:
+		return *(const unsigned long long *)FIELD(a, i) ==
+		    *(const unsigned long long *)FIELD(b, i);
+	case K_RANGE:
+		return a->pasv_min == b->pasv_min && a->pasv_max == b->pasv_max;
+	}
+	return 0;
+}
+
+int
+config_key_copy(struct config *dst, const struct config *src, const char *key)
+{
+	const char *from;
+	char *copy = NULL;
+	int i = key_index(key);
+
+	if (i < 0 || set_origin(dst, i, src->origin[i]) < 0)
+		return -1;
+	switch (options[i].kind) {
+	case K_STR:
+		from = *(char *const *)FIELD(src, i);
+		if (from != NULL && (copy = strdup(from)) == NULL)
+			return -1;
+		free(*(char **)FIELD(dst, i));
+		*(char **)FIELD(dst, i) = copy;
+		return 0;
+	case K_UINT:
+	case K_MODE:
+		*(unsigned *)FIELD(dst, i) = *(const unsigned *)FIELD(src, i);
+		return 0;
+	case K_BOOL:
+	case K_PORT_OR_OFF:
+		*(int *)FIELD(dst, i) = *(const int *)FIELD(src, i);
+		return 0;
+	case K_BYTES:
+		*(unsigned long long *)FIELD(dst, i) =
+		    *(const unsigned long long *)FIELD(src, i);
+		return 0;
+	case K_RANGE:
+		dst->pasv_min = src->pasv_min;
+		dst->pasv_max = src->pasv_max;
+		return 0;
+	}
+	return -1;
+}
+
+/* The settings new sessions take (config_publish). */
+static const struct config *current;
+
+void
+config_publish(const struct config *cfg)
+{
+	__atomic_store_n(&current, cfg, __ATOMIC_RELEASE);
+}
+
+const struct config *
+config_current(void)
+{
+	return __atomic_load_n(&current, __ATOMIC_ACQUIRE);
+}
+
 void
 config_free(struct config *cfg)
 {

@@ -1,7 +1,8 @@
 /*
  * config: ftpd's settings. A config file of "key = value" lines and the
  * command line set the same keys through config_set, so both always mean
- * the same thing; after startup the struct is read-only.
+ * the same thing. A struct is read-only once published: a reload builds a
+ * new one and publishes it (config_publish) for new sessions.
  */
 #ifndef FTPD_CONFIG_H
 #define FTPD_CONFIG_H
@@ -126,6 +127,23 @@ int config_validate(const struct config *cfg, char *err, size_t errsz) WARN_UNUS
 /* The same, reporting every problem; returns how many. */
 int config_validate_each(const struct config *cfg,
     void (*report)(void *arg, const char *msg), void *arg);
+
+/* Whether a and b hold the same value for key (0 for an unknown key). */
+int config_key_equal(const struct config *a, const struct config *b,
+    const char *key);
+
+/* Copies key's value and origin from src into dst. 0, or -1 (ENOMEM). */
+int config_key_copy(struct config *dst, const struct config *src,
+    const char *key) WARN_UNUSED;
+
+/*
+ * Makes cfg the settings that sessions starting from now on take
+ * (s->cfg); sessions keep the one they started with. Any thread may call
+ * config_current; the caller keeps cfg alive as long as a session may
+ * use it (reload.h).
+ */
+void config_publish(const struct config *cfg);
+const struct config *config_current(void);
 
 void config_free(struct config *cfg);
 

@@ -55,6 +55,14 @@ connlimit_init(const struct config *c, unsigned long max_fds)
 	session_cap = want < by_fds ? want : by_fds;
 }
 
+void
+connlimit_reconfigure(const struct config *c)
+{
+	pthread_mutex_lock(&lock);
+	cfg = c;
+	pthread_mutex_unlock(&lock);
+}
+
 unsigned long
 connlimit_session_cap(void)
 {

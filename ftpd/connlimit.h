@@ -47,6 +47,12 @@ void connlimit_key(const struct sockaddr_storage *addr,
  */
 void connlimit_init(const struct config *cfg, unsigned long max_fds);
 
+/*
+ * SIGHUP: the per-address limits from now on come from cfg (which
+ * outlives every call); the session cap stays what connlimit_init made.
+ */
+void connlimit_reconfigure(const struct config *cfg);
+
 /* The server-wide session cap in force. */
 unsigned long connlimit_session_cap(void);
 

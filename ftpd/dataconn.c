@@ -400,7 +400,7 @@ connected(struct dataconn *dc, int fd)
 			ready(dc);
 		return;
 	}
-	if ((dc->ssl = tls_new(dc->s->tls_sid)) == NULL ||
+	if ((dc->ssl = tls_new(session_ctrl_ssl(dc->s), dc->s->tls_sid)) == NULL ||
 	    SSL_set_fd(dc->ssl, fd) != 1) {
 		handshake_failed(dc, "cannot create TLS state");
 		return;

@@ -82,23 +82,31 @@ prompt_password(char *line, size_t size)
 }
 
 int
+hashpw_read(char *line, size_t size)
+{
+	if (isatty(STDIN_FILENO)) {
+		if (prompt_password(line, size) < 0) {
+			users_wipe(line, size);
+			return -1;
+		}
+	} else if (read_line(line, size) < 0) {
+		fprintf(stderr, "ftpd: no password on stdin\n");
+		return -1;
+	}
+	if (line[0] == '\0') {
+		fprintf(stderr, "ftpd: empty password\n");
+		return -1;
+	}
+	return 0;
+}
+
+int
 hashpw_run(const char *method)
 {
 	char line[1024], hash[512];
 
-	if (isatty(STDIN_FILENO)) {
-		if (prompt_password(line, sizeof(line)) < 0) {
-			users_wipe(line, sizeof(line));
-			return 1;
-		}
-	} else if (read_line(line, sizeof(line)) < 0) {
-		fprintf(stderr, "ftpd: no password on stdin\n");
+	if (hashpw_read(line, sizeof(line)) < 0)
 		return 1;
-	}
-	if (line[0] == '\0') {
-		fprintf(stderr, "ftpd: empty password\n");
-		return 1;
-	}
 	if (users_hash_password(line, method, hash, sizeof(hash)) < 0) {
 		users_wipe(line, sizeof(line));
 		fprintf(stderr, "ftpd: could not hash the password\n");
@@ -108,4 +116,3 @@ hashpw_run(const char *method)
 	printf("%s\n", hash);
 	return 0;
 }
-

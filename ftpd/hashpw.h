@@ -9,6 +9,15 @@
 #ifndef FTPD_HASHPW_H
 #define FTPD_HASHPW_H
 
+#include <stddef.h>
+
+/*
+ * Reads a password into line as described above (also for `ftpd user`):
+ * 0, or -1 (no password, two different ones, an empty one: message
+ * printed; line wiped).
+ */
+int hashpw_read(char *line, size_t size);
+
 /*
  * Reads a password, prints its hash with method ("yescrypt", the default
  * for NULL, or "sha512"). Returns the exit code: 0, or 1 (message

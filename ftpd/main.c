@@ -34,6 +34,7 @@
 #include "preflight.h"
 #include "privs.h"
 #include "proxyconn.h"
+#include "reload.h"
 #include "service.h"
 #include "recount.h"
 #include "tls.h"
@@ -41,6 +42,7 @@
 #include "usage.h"
 #include "userdb.h"
 #include "users.h"
+#include "usertool.h"
 #include "vfs.h"
 #include "who.h"
 #include "worker.h"
@@ -96,6 +98,7 @@ usage(FILE *f)
 "       ftpd --hash-password [--hash-method yescrypt|sha512] [< password]\n"
 "       ftpd who [--json] [--admin-socket PATH] [--config FILE]\n"
 "       ftpd user recount NAME [--config FILE]  (count a user's quota usage)\n"
+"       ftpd user add|passwd|del|lock|unlock|list ... (ftpd user --help)\n"
 "\n"
 "  -c, --config FILE       read settings from FILE (key = value lines)\n"
 "  -f, --foreground        stay in the foreground, log to stderr\n"
@@ -139,6 +142,11 @@ set_or_die(const char *key, const char *value)
 	    sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
 		exit(2);
+	}
+	/* A reload reads the files again and then says this again. */
+	if (reload_remember_setting(key, value) < 0) {
+		fprintf(stderr, "ftpd: out of memory\n");
+		exit(1);
 	}
 }
 
@@ -342,6 +350,18 @@ start_metrics(struct event_base *base)
 	return 0;
 }
 
+/* SIGHUP or the admin socket's "reload": see reload.h. */
+static int
+reload(char *msg, size_t msgsz)
+{
+	int rc;
+
+	service_reloading();
+	rc = reload_run(msg, msgsz);
+	service_ready();
+	return rc;
+}
+
 /*
  * As root, before the privilege drop: the pid file (written once the pid
  * is final) and the admin socket of `ftpd who`, which is reported and
@@ -357,6 +377,7 @@ start_ops(struct event_base *base)
 		    strerror(errno));
 		return -1;
 	}
+	admin_set_reload(reload);
 	if (cfg.admin_socket != NULL && *cfg.admin_socket != '\0' &&
 	    admin_listen(base, cfg.admin_socket, err, sizeof(err)) < 0)
 		fprintf(stderr, "ftpd: %s; `ftpd who` will not work\n", err);
@@ -385,7 +406,6 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	struct event_base *base = arg;
 	char err[512];
 	unsigned i;
-	int root;
 
 	(void)what;
 	if (sig == SIGUSR1) {
@@ -400,31 +420,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	if (sig == SIGHUP) {
-		if (cfg.users_file == NULL)
-			return;
-		service_reloading();
-		/* The root as its path names it now (it may be replaced). */
-		root = homes_open("/");
-		/* After dropping root the run_as user must be able to read it. */
-		if (!userdb_listable())
-			log_msg("SIGHUP: the %s is read at each login: "
-			    "nothing to reload", userdb_name());
-		else if (userdb_reload(err, sizeof(err)) < 0)
-			log_msg("SIGHUP: keeping the old users: %s", err);
-		else if (preflight_anonymous(&cfg, root >= 0 ? root :
-		    homes_root_fd(), say_warning, NULL) > 0 &&
-		    userdb_revert() == 0)
-			log_msg("SIGHUP: keeping the old users: the new file "
-			    "gives anonymous users a user's home");
-		else
-			log_msg("SIGHUP: users reloaded from %s", cfg.users_file);
-		/* New quotas, and files changed behind our back. */
-		(void)recount_start(&cfg);
-		(void)preflight_homes(root >= 0 ? root : homes_root_fd(),
-		    say_warning, NULL);
-		if (root >= 0)
-			homes_release(root);
-		service_ready();
+		(void)reload(err, sizeof(err));
 		return;
 	}
 	service_stopping();
@@ -457,9 +453,12 @@ load_config_files(int argc, char **argv)
 			file = argv[i + 1];
 		else if (strncmp(argv[i], "--config=", 9) == 0)
 			file = argv[i] + 9;
-		if (file != NULL)
-			problems += (unsigned)config_load_each(&cfg, file,
-			    say_problem, NULL);
+		if (file == NULL)
+			continue;
+		problems += (unsigned)config_load_each(&cfg, file,
+		    say_problem, NULL);
+		if (reload_remember_file(file) < 0)
+			problems++;
 	}
 	return problems;
 }
@@ -576,12 +575,15 @@ static int
 open_log(const char *key, const char *path, int (*opener)(const char *),
     int check_only, unsigned *problems)
 {
-	int rc;
+	int rc, existed = path != NULL && access(path, F_OK) == 0;
 
 	if (check_only)
 		rc = path == NULL ? 0 : log_writable(path);
-	else
-		rc = opener(path);
+	else if ((rc = opener(path)) == 0 && path != NULL && !existed &&
+	    cfg.run_as != NULL && privs_give(path, cfg.run_as) < 0)
+		/* SIGUSR1 reopens as run_as: the files must be its own. */
+		fprintf(stderr, "ftpd: warning: cannot give %s to %s: %s\n",
+		    path, cfg.run_as, strerror(errno));
 	if (rc < 0) {
 		fprintf(stderr, "ftpd: cannot open %s %s: %s\n", key,
 		    path != NULL ? path : "(stderr)", strerror(errno));
@@ -695,6 +697,10 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "who") == 0)
 		return who_main(argc - 1, argv + 1);
+	/* `ftpd user recount` counts with the server's settings, below. */
+	if (argc > 1 && strcmp(argv[1], "user") == 0 &&
+	    !(argc > 2 && strcmp(argv[2], "recount") == 0))
+		return usertool_main(argc - 1, argv + 1);
 	config_defaults(&cfg);
 	problems = load_config_files(argc, argv);
 	if (argc > 2 && strcmp(argv[1], "user") == 0 &&
@@ -725,6 +731,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	connlimit_init(&cfg, max_fds);
+	reload_start(&cfg);
 	/* Only a configured max_sessions can be lowered (0: as allowed). */
 	if (cfg.max_sessions != 0 && connlimit_session_cap() < cfg.max_sessions)
 		log_msg("max_sessions lowered to %lu: the descriptor limit is %lu",
@@ -794,6 +801,7 @@ main(int argc, char **argv)
 	tls_free();
 	homes_shutdown();
 	log_msg("stopped");
+	reload_free();
 	config_free(&cfg);
 	return 0;
 }

@@ -58,8 +58,13 @@ privs_drop(const char *user, char *err, size_t errsz)
 	}
 	uid = pw->pw_uid;
 	gid = pw->pw_gid;
-	if (setgroups(0, NULL) < 0) {
-		snprintf(err, errsz, "setgroups: %s", strerror(errno));
+	/*
+	 * The user's own groups and no others of root's: Debian gives a
+	 * service its private key through group ssl-cert (0640 root:ssl-cert),
+	 * which SIGHUP must still read after the drop.
+	 */
+	if (initgroups(user, gid) < 0) {
+		snprintf(err, errsz, "initgroups: %s", strerror(errno));
 		return -1;
 	}
 	if (setresgid(gid, gid, gid) < 0) {
@@ -77,4 +82,18 @@ privs_drop(const char *user, char *err, size_t errsz)
 	/* Become dumpable again is not wanted: keep core dumps off. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	return 0;
+}
+
+int
+privs_give(const char *path, const char *user)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	return lchown(path, pw->pw_uid, pw->pw_gid);
 }

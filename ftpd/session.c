@@ -159,7 +159,7 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	tls_new_sid(s->tls_sid);
 	if (implicit_tls) {
 		/* Implicit FTPS: TLS from the first byte, data private. */
-		if ((ssl = tls_new(s->tls_sid)) != NULL)
+		if ((ssl = tls_new(NULL, s->tls_sid)) != NULL)
 			s->ctrl = bufferevent_openssl_socket_new(worker_base(w),
 			    fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
 			    BEV_OPT_CLOSE_ON_FREE);
@@ -595,7 +595,7 @@ session_start_tls(struct session *s)
 	/* Anything after "AUTH TLS" came in plaintext: never run it. */
 	evbuffer_drain(in, evbuffer_get_length(in));
 	bufferevent_set_timeouts(under, NULL, NULL);
-	if ((ssl = tls_new(s->tls_sid)) == NULL)
+	if ((ssl = tls_new(NULL, s->tls_sid)) == NULL)
 		goto fail;
 	tls = bufferevent_openssl_filter_new(worker_base(s->worker), under, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);

@@ -3,54 +3,90 @@
  */
 #include <openssl/err.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "config.h"
 #include "tls.h"
 
+/*
+ * The context for new handshakes. Worker threads take a reference under
+ * the lock (SSL_new counts one), so a reload can swap it and drop its own
+ * reference while SSL objects made from the old one keep it alive.
+ */
 static SSL_CTX *ctx;
+static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int
-tls_init(const struct config *cfg, char *err, size_t errsz)
+/* Makes a context with cfg's certificate and key into *out. 0 or -1. */
+static int
+build_ctx(const struct config *cfg, SSL_CTX **out, char *err, size_t errsz)
 {
+	SSL_CTX *c;
 	char why[256];
 
-	if (config_tls_mode(cfg) == TLS_OFF)
-		return 0;
-	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
+	ERR_clear_error();
+	if ((c = *out = SSL_CTX_new(TLS_server_method())) == NULL)
 		goto fail;
-	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION))
+	if (!SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION))
 		goto fail;
-	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
+	SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_IGNORE_UNEXPECTED_EOF |
 	    SSL_OP_NO_COMPRESSION);
 	/* Idle sessions keep no I/O buffers; writes may be partial. */
-	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS |
+	SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS |
 	    SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
-	SSL_CTX_sess_set_cache_size(ctx, 100000);
-	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_cert) != 1) {
+	SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_SERVER);
+	SSL_CTX_sess_set_cache_size(c, 100000);
+	if (SSL_CTX_use_certificate_chain_file(c, cfg->tls_cert) != 1) {
 		snprintf(err, errsz, "tls_cert %s: %s", cfg->tls_cert,
 		    tls_error_string(why, sizeof(why)));
-		return -1;
+		goto undo;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key, SSL_FILETYPE_PEM) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1) {
+	if (SSL_CTX_use_PrivateKey_file(c, cfg->tls_key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(c) != 1) {
 		snprintf(err, errsz, "tls_key %s: %s", cfg->tls_key,
 		    tls_error_string(why, sizeof(why)));
-		return -1;
+		goto undo;
 	}
 	return 0;
 fail:
 	snprintf(err, errsz, "TLS setup: %s", tls_error_string(why, sizeof(why)));
+undo:
+	SSL_CTX_free(c);
+	*out = NULL;
 	return -1;
+}
+
+int
+tls_init(const struct config *cfg, char *err, size_t errsz)
+{
+	if (config_tls_mode(cfg) == TLS_OFF)
+		return 0;
+	return build_ctx(cfg, &ctx, err, errsz);
+}
+
+int
+tls_reload(const struct config *cfg, char *err, size_t errsz)
+{
+	SSL_CTX *fresh, *old;
+
+	if (ctx == NULL)
+		return 0;
+	if (build_ctx(cfg, &fresh, err, errsz) < 0)
+		return -1;
+	pthread_mutex_lock(&ctx_lock);
+	old = ctx;
+	__atomic_store_n(&ctx, fresh, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&ctx_lock);
+	SSL_CTX_free(old);
+	return 0;
 }
 
 int
 tls_enabled(void)
 {
-	return ctx != NULL;
+	return __atomic_load_n(&ctx, __ATOMIC_ACQUIRE) != NULL;
 }
 
 void
@@ -61,11 +97,18 @@ tls_new_sid(unsigned char sid[TLS_SID_LEN])
 }
 
 SSL *
-tls_new(const unsigned char sid[TLS_SID_LEN])
+tls_new(SSL *peer, const unsigned char sid[TLS_SID_LEN])
 {
 	SSL *ssl;
 
-	if (ctx == NULL || (ssl = SSL_new(ctx)) == NULL)
+	if (peer != NULL)
+		ssl = SSL_new(SSL_get_SSL_CTX(peer));
+	else {
+		pthread_mutex_lock(&ctx_lock);
+		ssl = ctx != NULL ? SSL_new(ctx) : NULL;
+		pthread_mutex_unlock(&ctx_lock);
+	}
+	if (ssl == NULL)
 		return NULL;
 	if (SSL_set_session_id_context(ssl, sid, TLS_SID_LEN) != 1) {
 		SSL_free(ssl);

@@ -24,11 +24,25 @@ struct config;
 /* Loads the certificate and key. 0, or -1 with the reason in err. */
 int tls_init(const struct config *cfg, char *err, size_t errsz) WARN_UNUSED;
 
+/*
+ * SIGHUP: loads cfg's certificate and key (renewed files, or new paths)
+ * into a new context that new handshakes use; sessions keep the one they
+ * started with (OpenSSL counts its references). No-op when TLS is off.
+ * 0, or -1 with the reason in err: the old context stays.
+ */
+int tls_reload(const struct config *cfg, char *err, size_t errsz) WARN_UNUSED;
+
 /* Whether TLS is configured (tls optional or required). */
 int tls_enabled(void);
 
-/* A new server-side SSL bound to the session-id context sid. NULL on error. */
-SSL *tls_new(const unsigned char sid[TLS_SID_LEN]) WARN_UNUSED;
+/*
+ * A new server-side SSL bound to the session-id context sid, on peer's
+ * context when peer is not NULL (a data connection on its control
+ * connection's: only that context's cache and ticket keys can resume the
+ * control session after a reload replaced the current one), else on the
+ * current context. NULL on error.
+ */
+SSL *tls_new(SSL *peer, const unsigned char sid[TLS_SID_LEN]) WARN_UNUSED;
 
 /*
  * Called when a data connection's handshake is done: with TLS 1.3 on the

@@ -22,9 +22,8 @@ who_usage(FILE *f)
 	    "[--config FILE]\n");
 }
 
-/* Connects to the server's admin socket; -1 after a message. */
-static int
-connect_admin(const char *path)
+int
+who_connect(const char *path, const char *prog)
 {
 	struct timeval tv = { WHO_TIMEOUT, 0 };
 	struct sockaddr_un sun;
@@ -33,14 +32,14 @@ connect_admin(const char *path)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (xsnprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) < 0) {
-		fprintf(stderr, "ftpd who: %s: path too long\n", path);
+		fprintf(stderr, "%s: %s: path too long\n", prog, path);
 		return -1;
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		fprintf(stderr, "ftpd who: cannot connect to %s: %s%s\n", path,
+		fprintf(stderr, "%s: cannot connect to %s: %s%s\n", prog, path,
 		    strerror(errno), errno == ECONNREFUSED || errno == ENOENT ?
 		    " (is ftpd running?)" : errno == EACCES ?
 		    " (run it as root)" : "");
@@ -118,7 +117,7 @@ who_main(int argc, char **argv)
 		config_free(&cfg);
 		return 1;
 	}
-	fd = connect_admin(path);
+	fd = who_connect(path, "ftpd who");
 	config_free(&cfg);	/* path may point into it: not used below */
 	if (fd < 0)
 		return 1;

@@ -11,4 +11,11 @@
  */
 int who_main(int argc, char **argv);
 
+/*
+ * Connects to the admin socket at path (also for `ftpd user`'s reload),
+ * with 10-second send and receive timeouts. Returns the descriptor, or -1
+ * after a message on stderr prefixed with prog.
+ */
+int who_connect(const char *path, const char *prog);
+
 #endif

@@ -87,7 +87,8 @@ worker_stopping(const struct worker *w)
 void
 worker_add_session(struct worker *w, struct session *s)
 {
-	s->cfg = w->cfg;
+	/* A reload publishes new settings; this session keeps these. */
+	s->cfg = config_current() != NULL ? config_current() : w->cfg;
 	s->next = w->sessions;
 	s->prev = NULL;
 	if (w->sessions != NULL)
@@ -157,7 +158,8 @@ stop_work(void *arg)
 {
 	struct worker *w = arg;
 	struct session *s, *next;
-	struct timeval tv = { (time_t)w->cfg->shutdown_timeout, 0 };
+	struct timeval tv = { (time_t)(config_current() != NULL ?
+	    config_current() : w->cfg)->shutdown_timeout, 0 };
 
 	w->stopping = 1;
 	/* Sessions with a transfer finish it; session_resume closes them. */

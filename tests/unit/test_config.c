@@ -617,6 +617,44 @@ test_hash_settings(void)
 	expect_bad_each("hash_jobs", bad_jobs);
 }
 
+/* A reload compares and copies keys by name, whatever their kind. */
+static void
+test_key_equal_and_copy(void)
+{
+	static const struct { const char *key, *value; } kinds[] = {
+		{ "banner", "other" }, { "port", "2121" }, { "anonymous", "yes" },
+		{ "pasv_ports", "50000-50010" }, { "file_mode", "0600" },
+		{ "implicit_tls_port", "990" }, { "hash_max_bytes", "5000000000" },
+	};
+	struct config other;
+	char why[256];
+	size_t i;
+
+	fresh();
+	config_defaults(&other);
+	for (i = 0; i < ARRAY_LEN(kinds); i++) {
+		CU_ASSERT_TRUE(config_key_equal(&cfg, &other, kinds[i].key));
+		CU_ASSERT_EQUAL(config_set_from(&other, kinds[i].key,
+		    kinds[i].value, "f:1", why, sizeof(why)), 0);
+		CU_ASSERT_FALSE(config_key_equal(&cfg, &other, kinds[i].key));
+		CU_ASSERT_EQUAL(config_key_copy(&cfg, &other, kinds[i].key), 0);
+		CU_ASSERT_TRUE(config_key_equal(&cfg, &other, kinds[i].key));
+		CU_ASSERT_STRING_EQUAL(config_origin(&cfg, kinds[i].key), "f:1");
+	}
+	CU_ASSERT_EQUAL(cfg.pasv_min, 50000);
+	CU_ASSERT_EQUAL(cfg.pasv_max, 50010);
+	CU_ASSERT_STRING_EQUAL(cfg.banner, "other");
+	/* A string key that is unset on one side. */
+	CU_ASSERT_EQUAL(config_set(&other, "pid_file", "/run/x.pid", why,
+	    sizeof(why)), 0);
+	CU_ASSERT_FALSE(config_key_equal(&cfg, &other, "pid_file"));
+	CU_ASSERT_EQUAL(config_key_copy(&other, &cfg, "pid_file"), 0);
+	CU_ASSERT_PTR_NULL(other.pid_file);
+	CU_ASSERT_FALSE(config_key_equal(&cfg, &other, "no_such_key"));
+	CU_ASSERT_EQUAL(config_key_copy(&cfg, &other, "no_such_key"), -1);
+	config_free(&other);
+}
+
 void
 suite_register(void)
 {
@@ -631,7 +669,8 @@ suite_register(void)
 	    TEST(test_sizes),
 	    TEST(test_unknown_key),
 	    TEST(test_error_fits_small_buffer),
-	    TEST(test_hash_settings));
+	    TEST(test_hash_settings),
+	    TEST(test_key_equal_and_copy));
 	ADD_SUITE("config_load", setup, teardown,
 	    TEST(test_load_good),
 	    TEST(test_load_crlf),
