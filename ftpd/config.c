@@ -541,7 +541,7 @@ config_key_equal(const struct config *a, const struct config *b,
 	case K_BOOL:
 	case K_PORT_OR_OFF:
 		return *(const int *)FIELD(a, i) == *(const int *)FIELD(b, i);
-	case K_BYTES:
+	case K_SIZE:
 		return *(const unsigned long long *)FIELD(a, i) ==
 		    *(const unsigned long long *)FIELD(b, i);
 	case K_RANGE:
@@ -575,7 +575,7 @@ config_key_copy(struct config *dst, const struct config *src, const char *key)
 	case K_PORT_OR_OFF:
 		*(int *)FIELD(dst, i) = *(const int *)FIELD(src, i);
 		return 0;
-	case K_BYTES:
+	case K_SIZE:
 		*(unsigned long long *)FIELD(dst, i) =
 		    *(const unsigned long long *)FIELD(src, i);
 		return 0;
