@@ -28,6 +28,8 @@ static const char *const restart_only[] = {
 	"admin_socket", "pid_file", "proxy_protocol", "proxy_from",
 	"run_as", "workers", "auth_threads", "hash_jobs", "root",
 	"log_file", "xferlog_file", "foreground", "max_sessions",
+	/* The users backend is opened once; its file is read again. */
+	"users",
 };
 
 /* What the command line said, to say it again over the reloaded files. */
