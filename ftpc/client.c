@@ -239,7 +239,9 @@ client_open(struct client *c, const char *host, unsigned port,
 			proto_quit(&c->s);
 		return st;
 	}
-	proto_feat(&c->s);
+	/* Asked before login unless refused then or sent in the clear. */
+	if (!(c->s.feat & PF_FEAT))
+		proto_feat(&c->s);
 	client_update_cwd(c);
 	memcpy(c->home, c->rcwd, sizeof(c->home));
 	return FC_OK;

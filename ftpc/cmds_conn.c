@@ -101,8 +101,8 @@ ftpc_cmd_user(struct client *c, int argc, char **argv)
 	if (st != FC_OK)
 		return client_fail(c, st, "%s", c->s.err);
 	client_cache_clear(c);
-	/* After a refused login at open, FEAT has not been asked yet. */
-	if (c->s.feat == 0)
+	/* FEAT refused before login, or asked in the clear before AUTH. */
+	if (!(c->s.feat & PF_FEAT))
 		proto_feat(&c->s);
 	client_update_cwd(c);
 	memcpy(c->home, c->rcwd, sizeof(c->home));

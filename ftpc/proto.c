@@ -1,6 +1,7 @@
 /*
  * proto.c: the control connection; see proto.h.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -74,14 +75,21 @@ drop_input(struct proto *s)
 	reply_parser_reset(&s->rp);
 }
 
+/* Forgets the features FEAT announced (asked again later). */
+static void
+forget_feat(struct proto *s)
+{
+	s->feat = 0;
+	s->hash_algos = 0;
+	s->hash_sel = -1;
+}
+
 void
 proto_close(struct proto *s)
 {
 	transport_close(&s->ctrl);
 	drop_input(s);
-	s->feat = 0;
-	s->hash_algos = 0;
-	s->hash_sel = -1;
+	forget_feat(s);
 	s->prot_p = 0;
 	s->epsv_bad = s->eprt_bad = 0;
 	s->type_ascii = -1;
@@ -134,6 +142,30 @@ auth_tls(struct proto *s)
 	return start_tls(s) < 0 ? FC_CONNECT : FC_OK;
 }
 
+/*
+ * RFC 7151: names the virtual host we mean, when the server announces
+ * HOST. The RFC's IP-literal puts an address in brackets. Any answer but
+ * a lost connection (or 421) goes on: a refused HOST leaves the default
+ * host, as on a server without HOST (-v shows the reply). 0, or -1 with
+ * the reason in s->err.
+ */
+static int
+select_host(struct proto *s)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+	int literal, code;
+
+	proto_feat(s);
+	if (s->ctrl.fd < 0)		/* lost, or 421: s->err says why */
+		return -1;
+	if (!(s->feat & PF_HOST))
+		return 0;
+	literal = inet_pton(AF_INET, s->host, addr) == 1 ||
+	    inet_pton(AF_INET6, s->host, addr) == 1;
+	code = proto_cmd(s, literal ? "HOST [%s]" : "HOST %s", s->host);
+	return code < 0 || code == R_421_SERVICE_UNAVAILABLE ? -1 : 0;
+}
+
 enum fc_status
 proto_connect(struct proto *s, const char *host, unsigned port)
 {
@@ -173,9 +205,16 @@ proto_connect(struct proto *s, const char *host, unsigned port)
 		proto_close(s);
 		return FC_CONNECT;
 	}
-	if (s->tls == PT_EXPLICIT && auth_tls(s) != FC_OK) {
+	if (select_host(s) < 0) {
 		proto_close(s);
 		return FC_CONNECT;
+	}
+	if (s->tls == PT_EXPLICIT) {
+		if (auth_tls(s) != FC_OK) {
+			proto_close(s);
+			return FC_CONNECT;
+		}
+		forget_feat(s);
 	}
 	return FC_OK;
 }
@@ -270,14 +309,13 @@ proto_feat(struct proto *s)
 		{ "MLSD", PF_MLSD }, { "MLST", PF_MLSD }, { "SIZE", PF_SIZE },
 		{ "MDTM", PF_MDTM }, { "REST", PF_REST }, { "EPSV", PF_EPSV },
 		{ "UTF8", PF_UTF8 }, { "MFMT", PF_MFMT }, { "HASH", PF_HASH },
+		{ "HOST", PF_HOST },
 	};
 	const char *line, *nl;
 	size_t i, n;
 	int code = proto_cmd(s, "FEAT");
 
-	s->feat = 0;
-	s->hash_algos = 0;
-	s->hash_sel = -1;
+	forget_feat(s);
 	if (code != R_211_SYSTEM_STATUS)
 		return;
 	s->feat = PF_FEAT;
@@ -664,7 +702,8 @@ proto_reconnect(struct proto *s)
 		proto_close(s);
 		return st;
 	}
-	proto_feat(s);
+	if (!(s->feat & PF_FEAT))
+		proto_feat(s);
 	if (cwd[0] != '\0' && !proto_ok(proto_cmd(s, "CWD %s", cwd))) {
 		fc_errf(s->err, sizeof(s->err), "reconnected, but cannot return to %s",
 		    cwd);

@@ -48,6 +48,7 @@ enum proto_feat {
 	PF_MFMT = 1 << 6,
 	PF_FEAT = 1 << 7,	/* FEAT itself answered 211 */
 	PF_HASH = 1 << 8,	/* HASH (draft-bryan-ftpext-hash) */
+	PF_HOST = 1 << 9,	/* HOST (RFC 7151, virtual hosts) */
 };
 
 /* What the session asks for on connect. */
@@ -106,9 +107,16 @@ const char *proto_state_name(enum proto_state st);
 /*
  * Connects and reads the greeting; with s->tls set, also brings up TLS
  * on the control connection (before the greeting for PT_IMPLICIT, by
- * AUTH TLS after it for PT_EXPLICIT). Returns FC_OK, or FC_CONNECT with
- * the reason in s->err: a refused AUTH TLS and a certificate that does
- * not verify are connection failures.
+ * AUTH TLS after it for PT_EXPLICIT). Before AUTH it asks FEAT (RFC 2389
+ * allows it before login) and, when the server announces HOST (RFC 7151),
+ * sends HOST with the host name (an IP address in brackets), so that a
+ * server with virtual hosts picks this host's certificate and users; a
+ * refused HOST leaves the server's default host, as on a server without
+ * HOST. Features read in the clear before AUTH TLS are forgotten after
+ * it (a man in the middle could have forged them): s->feat is then 0 and
+ * the caller asks FEAT again after login. Returns FC_OK, or FC_CONNECT
+ * with the reason in s->err: a refused AUTH TLS and a certificate that
+ * does not verify are connection failures.
  */
 enum fc_status proto_connect(struct proto *s, const char *host, unsigned port);
 
@@ -120,7 +128,10 @@ enum fc_status proto_connect(struct proto *s, const char *host, unsigned port);
  */
 enum fc_status proto_login(struct proto *s, const char *user, const char *pass);
 
-/* Sends FEAT and records the features; harmless when FEAT is refused. */
+/*
+ * Sends FEAT and records the features; harmless when FEAT is refused
+ * (s->feat is then 0, without PF_FEAT).
+ */
 void proto_feat(struct proto *s);
 
 /*

@@ -58,10 +58,14 @@ def listen_pair():
 class HostileServer:
     """Answers one session at a time; see the module docstring."""
 
-    def __init__(self, files, listing=b'', tls=None):
+    def __init__(self, files, listing=b'', tls=None,
+                 feat=b'211-Features:\r\n SIZE\r\n211 End\r\n',
+                 host_reply=None):
         self.files = dict(files)         # name -> bytes, for SIZE and RETR
         self.listing = listing           # the LIST body, sent as it is
         self.tls = tls                   # (cert, key): AUTH TLS is offered
+        self.feat = feat                 # the whole FEAT reply
+        self.host_reply = host_reply     # the HOST reply line, or 502
         self.lines = []                  # every command line received
         self.stored = {}                 # STOR name -> bytes
         self.bait_hits = 0
@@ -141,7 +145,9 @@ class HostileServer:
             elif verb in ('PBSZ', 'PROT') and self.tls is not None:
                 send(b'200 ok\r\n')
             elif verb == 'FEAT':
-                send(b'211-Features:\r\n SIZE\r\n211 End\r\n')
+                send(self.feat)
+            elif verb == 'HOST' and self.host_reply is not None:
+                send(self.host_reply)
             elif verb == 'PWD':
                 send(b'257 "/" here\r\n')
             elif verb == 'TYPE':
