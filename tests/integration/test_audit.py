@@ -1,5 +1,6 @@
 """Regression tests for defects found in the audit of the new server code
-(the PROXY protocol's waiting connections at shutdown). Under
+(the PROXY protocol's waiting connections at shutdown, the admin
+socket's clients that leave before their answer). Under
 `scons asan=1 test` a use after free makes the server exit non-zero with
 an AddressSanitizer report in its log."""
 import os
@@ -57,6 +58,40 @@ class ProxyShutdown(unittest.TestCase):
                 for s in socks:
                     s.close()
                 srv.cleanup()
+
+
+class AdminSocket(unittest.TestCase):
+    def test_clients_gone_before_the_answer_leave_no_descriptor(self):
+        # A client (a timed-out `ftpd who`, a health check) that closes
+        # before its answer is written: the write fails, and the server
+        # must free the connection rather than keep its descriptor.
+        srv = H.start_ftpd()
+        try:
+            path = os.path.join(srv.dir, 'admin.sock')
+            fds = '/proc/%d/fd' % srv.proc.pid
+            before = len(os.listdir(fds))
+            for _ in range(40):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(path)
+                s.sendall(b'no such request\n')
+                s.close()
+            # One more that waits for its answer: the server got them all.
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(10)
+            s.connect(path)
+            s.sendall(b'bogus\n')
+            self.assertTrue(s.recv(200).startswith(b'error:'))
+            s.close()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                now = len(os.listdir(fds))
+                if now <= before + 2:
+                    break
+                time.sleep(0.05)
+            self.assertLessEqual(now, before + 2,
+                                 '%d descriptors leaked' % (now - before))
+        finally:
+            srv.cleanup()
 
 
 if __name__ == '__main__':
