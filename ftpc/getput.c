@@ -123,8 +123,13 @@ resume_offset(const char *local, const char *part, off_t size)
 
 	if (stat(part, &st) == 0 && S_ISREG(st.st_mode))
 		off = st.st_size;
+	/*
+	 * A local file longer than the remote one is no prefix of it: it
+	 * stays under its name until a new download replaces it (renamed to
+	 * the part file, it would be cut, and lost if the RETR failed).
+	 */
 	else if (stat(local, &st) == 0 && S_ISREG(st.st_mode) &&
-	    rename(local, part) == 0)
+	    (size < 0 || st.st_size <= size) && rename(local, part) == 0)
 		off = st.st_size;
 	if (size >= 0 && off > size)
 		off = 0;	/* not a prefix of this file: start again */

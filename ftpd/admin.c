@@ -262,6 +262,26 @@ close_when_sent(struct bufferevent *bev, void *arg)
 	conn_free(arg);
 }
 
+/* A peer gone or silent (write error, EOF, timeout): free it. */
+static void
+close_on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	(void)what;
+	conn_free(arg);
+}
+
+/*
+ * The answer is queued: the connection ends once it is sent, or at once
+ * when it cannot be (without an event callback it would stay forever).
+ */
+static void
+close_after_answer(struct admin_conn *c)
+{
+	bufferevent_setcb(c->bev, NULL, close_when_sent, close_on_event, c);
+	bufferevent_disable(c->bev, EV_READ);
+}
+
 /* Every worker answered (main thread): reply and close. */
 static void
 done_cb(evutil_socket_t fd, short what, void *arg)
@@ -286,8 +306,7 @@ done_cb(evutil_socket_t fd, short what, void *arg)
 	else
 		render_text(out, req->v, req->n);
 	req_free(req);
-	bufferevent_setcb(c->bev, NULL, close_when_sent, NULL, c);
-	bufferevent_disable(c->bev, EV_READ);
+	close_after_answer(c);
 }
 
 /* Posts the collection to every worker. */
@@ -368,13 +387,11 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 		start_who(c, strcmp(line, "who json") == 0);
 	} else if (strcmp(line, "reload") == 0) {
 		answer_reload(bufferevent_get_output(bev));
-		bufferevent_setcb(bev, NULL, close_when_sent, NULL, c);
-		bufferevent_disable(bev, EV_READ);
+		close_after_answer(c);
 	} else {
 		evbuffer_add_printf(bufferevent_get_output(bev),
 		    "error: unknown request (try \"who json\")\n");
-		bufferevent_setcb(bev, NULL, close_when_sent, NULL, c);
-		bufferevent_disable(bev, EV_READ);
+		close_after_answer(c);
 	}
 	free(line);
 }

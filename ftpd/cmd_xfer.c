@@ -191,7 +191,8 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 	const char *name;
 	char path[VPATH_MAX];
 	struct stat st;
-	int flags, fd, i;
+	int flags, fd, i, replaces = 0;
+	mode_t old_mode = 0;
 
 	if (session_path(s, arg, path) < 0)
 		return -1;
@@ -205,10 +206,13 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 	}
 	/* A FIFO or device is never a transfer's target (a symlink is
 	 * replaced by STOR, refused by O_NOFOLLOW otherwise). */
-	if (fstatat(x->dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		session_refuse(s, arg, "Not a plain file");
-		return -1;
+	if (fstatat(x->dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+			session_refuse(s, arg, "Not a plain file");
+			return -1;
+		}
+		replaces = S_ISREG(st.st_mode);
+		old_mode = st.st_mode & 0777;
 	}
 	if ((x->vpath = strdup(path)) == NULL || (x->target_name = strdup(name)) == NULL)
 		goto nomem;
@@ -248,6 +252,17 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 		fd = uploadtmp_create(x->dir_fd, name, s->cfg->file_mode,
 		    &x->temp_name);
 		x->via_temp = 1;
+		/*
+		 * A replaced file keeps its permissions, as when it is written
+		 * in place: a file made private must not turn readable.
+		 */
+		if (fd >= 0 && replaces && fchmod(fd, old_mode) < 0) {
+			int err = errno;
+
+			close(fd);
+			session_reply_errno(s, err, arg);
+			return -1;
+		}
 	} else {
 		flags = O_WRONLY | O_CREAT | O_NOFOLLOW;
 		if (mode == STORE_APPEND) {

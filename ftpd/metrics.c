@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <netinet/in.h>
@@ -24,6 +25,8 @@
 
 #define COMMANDS_MAX 128
 #define SCRAPE_MAX (256 * 1024)
+/* Input held per connection: a few requests, never what a client pipelines. */
+#define HTTP_INPUT_MAX (16 * 1024)
 
 static _Atomic unsigned long long counters[M__COUNT];
 static _Atomic unsigned long long commands[COMMANDS_MAX];
@@ -232,6 +235,23 @@ other_cb(struct evhttp_request *req, void *arg)
 	evhttp_send_error(req, 404, "Not Found (try /metrics)");
 }
 
+/*
+ * Each connection's bufferevent stops reading past HTTP_INPUT_MAX: evhttp
+ * reads on while an answer waits to be sent, so a client that pipelines
+ * requests and never reads the answers would fill our memory.
+ */
+static struct bufferevent *
+bounded_bev(struct event_base *base, void *arg)
+{
+	struct bufferevent *bev;
+
+	(void)arg;
+	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev != NULL)
+		bufferevent_setwatermark(bev, EV_READ, 0, HTTP_INPUT_MAX);
+	return bev;
+}
+
 /* Splits "IP:PORT" or "[IPv6]:PORT" into ss. */
 static int
 parse_listen(const char *addr, struct sockaddr_storage *ss)
@@ -304,6 +324,7 @@ metrics_serve(struct event_base *base, int fd, const char *addr,
 	evhttp_set_max_body_size(http, 0);
 	evhttp_set_timeout(http, 10);
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	evhttp_set_bevcb(http, bounded_bev, NULL);
 	if (evhttp_set_cb(http, "/metrics", scrape_cb, NULL) != 0 ||
 	    evhttp_accept_socket(http, fd) != 0) {
 		snprintf(err, errsz, "metrics: cannot serve");

@@ -123,16 +123,23 @@ proxyconn_from_balancer(const struct sockaddr_storage *peer)
 	return 0;
 }
 
+/* Takes c out of the shared list; the caller holds the lock. */
 static void
-forget(struct waiting *c)
+unlink_locked(struct waiting *c)
 {
-	pthread_mutex_lock(&lock);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
 		all = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
+}
+
+static void
+forget(struct waiting *c)
+{
+	pthread_mutex_lock(&lock);
+	unlink_locked(c);
 	pthread_mutex_unlock(&lock);
 	if (c->ev != NULL)
 		event_free(c->ev);
@@ -239,19 +246,28 @@ proxyconn_start(struct worker *w, int fd, const struct sockaddr *sa,
 void
 proxyconn_drop(struct worker *w)
 {
-	struct waiting *c, *next;
+	struct waiting *c, *next, *mine = NULL;
 
+	/*
+	 * Every worker drops its own at once as the server stops: w's entries
+	 * leave the shared list in one pass under the lock (another worker
+	 * may free its entries the moment the lock is let go), then close.
+	 */
 	pthread_mutex_lock(&lock);
-	c = all;
-	pthread_mutex_unlock(&lock);
-	/* Only w's thread adds or removes w's entries; others skip them. */
-	for (; c != NULL; c = next) {
-		pthread_mutex_lock(&lock);
+	for (c = all; c != NULL; c = next) {
 		next = c->next;
-		pthread_mutex_unlock(&lock);
-		if (c->w == w) {
-			close(c->fd);
-			forget(c);
-		}
+		if (c->w != w)
+			continue;
+		unlink_locked(c);
+		c->next = mine;
+		mine = c;
+	}
+	pthread_mutex_unlock(&lock);
+	for (c = mine; c != NULL; c = next) {
+		next = c->next;
+		close(c->fd);
+		if (c->ev != NULL)
+			event_free(c->ev);
+		free(c);
 	}
 }

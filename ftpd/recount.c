@@ -17,6 +17,7 @@
 #include "recount.h"
 #include "uploadtmp.h"
 #include "usage.h"
+#include "userdb.h"
 #include "userlimits.h"
 #include "users.h"
 
@@ -120,9 +121,19 @@ count_user(const struct config *cfg, const char *name)
 	struct user_info info;
 	struct user_usage *u;
 	long long bytes, files;
+	char why[256];
 
-	if (users_lookup(name, &info) < 0)
-		return;		/* gone with a reload */
+	/*
+	 * Through the backend: a database's users are in no table here (the
+	 * file's lookup found none of them, and their quotas never held).
+	 */
+	if (userdb_lookup(name, &info, why, sizeof(why)) != USERDB_FOUND) {
+		/* Gone with a reload, or unreachable: a later login retries. */
+		if ((u = usage_find(name)) != NULL)
+			usage_count_failed(u);
+		users_info_free(&info);
+		return;
+	}
 	u = usage_user(name, &info.limits, cfg);
 	if (u != NULL && usage_has_quota(u)) {
 		if (count_home(info.home, &bytes, &files) < 0) {

@@ -42,6 +42,17 @@ class Case(ServerCase):
         code, text = r.reply()
         return code, text, b''.join(chunks)
 
+    def transfer_out(self, r, command, data):
+        """Runs an upload command with data; returns (final code, text)."""
+        d = r.data_conn()
+        code, text = r.cmd(command)
+        if code != '150':
+            d.close()
+            return code, text
+        d.sendall(data)
+        d.close()
+        return r.reply()
+
     def listing(self, r, command):
         code, text, data = self.transfer_in(r, command)
         self.assertEqual(code, '226', text)
@@ -182,6 +193,24 @@ class TempFiles(Case):
         self.assertEqual(self.srv.read('alice/live.bin'),
                          b'first half second half')
         self.assertFalse(os.path.exists(os.path.join(home, temp)))
+        r.close()
+
+    def test_replaced_file_keeps_its_permissions(self):
+        # Written beside and renamed over, a file made private must not
+        # come back readable by all (file_mode is for new files).
+        self.srv.write('alice/private.txt', b'old secret')
+        r = self.login()
+        self.assertEqual(r.cmd('SITE CHMOD 600 private.txt')[0], '200')
+        code, text = self.transfer_out(r, 'STOR private.txt', b'new secret')
+        self.assertEqual(code, '226', text)
+        p = self.srv.path('alice/private.txt')
+        self.assertEqual(self.srv.read('alice/private.txt'), b'new secret')
+        self.assertEqual(os.stat(p).st_mode & 0o777, 0o600)
+        # A new file still gets file_mode.
+        code, text = self.transfer_out(r, 'STOR fresh.txt', b'x')
+        self.assertEqual(code, '226', text)
+        self.assertEqual(os.stat(self.srv.path('alice/fresh.txt')).st_mode
+                         & 0o777, 0o644)
         r.close()
 
 

@@ -76,6 +76,23 @@ class EndToEnd(FtpdBase, FtpcCases):
         self.assertNotEqual(r.returncode, 0)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, 'secret.txt')))
 
+    def test_failed_reget_of_a_different_file_keeps_the_local_file(self):
+        # The local file is longer than the remote one, so it is no prefix
+        # of it; the RETR then fails (unreadable, while SIZE still works).
+        local = blob(5000, 51)
+        self.put_local('keep.bin', local)
+        self.put_remote('keep.bin', b'short')
+        os.chmod(self.rpath('keep.bin'), 0)
+        try:
+            r = self.script('reget keep.bin\n', check=False)
+        finally:
+            os.chmod(self.rpath('keep.bin'), 0o644)
+        self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
+        p = os.path.join(self.tmp, 'keep.bin')
+        self.assertTrue(os.path.exists(p), 'the local file was destroyed')
+        with open(p, 'rb') as f:
+            self.assertEqual(f.read(), local)
+
     def test_wrong_user(self):
         r = ftpc(['ls', 'ftp://mallory:secret@127.0.0.1:%d/' % self.server.port],
                  self.tmp)

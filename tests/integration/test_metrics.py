@@ -86,6 +86,36 @@ class Metrics(unittest.TestCase):
                                    timeout=10)
         self.assertEqual(cm.exception.code, 404)
 
+    def rss_kb(self):
+        with open('/proc/%d/status' % self.srv.proc.pid) as f:
+            for line in f:
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1])
+        return 0
+
+    def test_pipelined_requests_without_reading_stay_bounded(self):
+        # A client that sends requests and never reads the answers: the
+        # server must stop reading it, not buffer all it sends.
+        port = int(self.url.split(':')[2].split('/')[0])
+        before = self.rss_kb()
+        s = socket.create_connection(('127.0.0.1', port))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.setblocking(False)
+        chunk = b'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n' * 1000
+        sent = 0
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and sent < 256 * 1024 * 1024:
+            try:
+                sent += s.send(chunk)
+            except BlockingIOError:
+                time.sleep(0.01)
+        grown = self.rss_kb() - before
+        s.close()
+        self.assertLess(sent, 64 * 1024 * 1024,
+                        'the server read %d bytes it could not answer' % sent)
+        self.assertLess(grown, 32 * 1024, 'server grew by %d KB' % grown)
+        self.scrape()   # and still answers
+
     def test_counters_move_with_a_session(self):
         before = self.values()
         ftp = ftplib.FTP()

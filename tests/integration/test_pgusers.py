@@ -101,6 +101,21 @@ class TableUsers(unittest.TestCase):
         ftp.quit()
         self.assertFalse(os.path.exists(self.srv.path('bob/nope.bin')))
 
+    def test_quota_of_a_table_user_is_counted_and_enforced(self):
+        # The database cannot list its users: the first login counts the
+        # user's home, and from then on the quota holds.
+        self.srv.makedirs('quotaed')
+        self.srv.write('quotaed/old.bin', b'o' * 50000)
+        self.db.add_user('quotaed', self.hash, '/quotaed', 'rw',
+                         quota_bytes=100 * 1024)
+        ftp = self.login('quotaed')
+        wait_log(self.srv, 'quota: usage of quotaed counted: 50000 bytes')
+        with self.assertRaises(ftplib.error_perm) as e:
+            ftp.storbinary('STOR big.bin', io.BytesIO(b'x' * 200000))
+        self.assertTrue(str(e.exception).startswith('552'), str(e.exception))
+        ftp.quit()
+        self.assertFalse(os.path.exists(self.srv.path('quotaed/big.bin')))
+
     def test_wrong_password_and_locked_row_get_530(self):
         for user, why in (('alice', 'wrong password'),
                           ('locked', 'account locked')):
