@@ -3,6 +3,8 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -17,6 +19,7 @@
 #include "buf.h"
 #include "config.h"
 #include "hashpw.h"
+#include "userdb.h"
 #include "users.h"
 #include "usertool.h"
 #include "who.h"
@@ -35,6 +38,8 @@ struct request {
 	int readonly;
 	char users[4096];
 	char admin_socket[108];
+	gid_t run_as_gid;	/* a new users file's group, when known */
+	int have_run_as_gid;
 	char hash[512];		/* add, passwd: the new hash */
 };
 
@@ -162,9 +167,14 @@ replace_file(const struct request *rq, const struct users_text *t,
 		    rq->users, strerror(errno));
 		return -1;
 	}
-	/* The same mode and owner: the server reads it as run_as. */
+	/*
+	 * The same mode and owner: the server reads it as run_as. A new
+	 * file is root's, in run_as's group, 0640 (as the README asks).
+	 */
 	if (fchmod(fd, have ? st.st_mode & 07777 : 0640) < 0 ||
-	    (have && geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) < 0))
+	    (have && geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) < 0) ||
+	    (!have && geteuid() == 0 && rq->have_run_as_gid &&
+	    fchown(fd, 0, rq->run_as_gid) < 0))
 		goto fail;
 	for (i = 0; i < 3; i++)
 		if (lens[i] > 0 && write(fd, parts[i], lens[i]) != (ssize_t)lens[i])
@@ -407,7 +417,7 @@ find_files(struct request *rq, const char *users, const char *config,
     const char *sock)
 {
 	struct config cfg;
-	char err[512];
+	char err[512], resolved[PATH_MAX];
 	int rc = 0;
 
 	config_defaults(&cfg);
@@ -425,6 +435,27 @@ find_files(struct request *rq, const char *users, const char *config,
 		fprintf(stderr, "%s: no users file: give --users FILE\n", PROG);
 		rc = -1;
 	}
+	if (rc == 0 && userdb_backend_for(users) != &userdb_file_ops) {
+		fprintf(stderr, "%s: the users are in a database: change its "
+		    "table (docs/users.sql); this tool edits users files\n",
+		    PROG);
+		rc = -1;
+	}
+	/* A new file must be readable by the server's group (run_as). */
+	if (rc == 0 && cfg.run_as != NULL) {
+		struct passwd *pw = getpwnam(cfg.run_as);
+
+		if (pw != NULL) {
+			rq->run_as_gid = pw->pw_gid;
+			rq->have_run_as_gid = 1;
+		}
+	}
+	/*
+	 * Edit the file a symlink names, not the link: renaming over the
+	 * link would replace it with a regular file.
+	 */
+	if (rc == 0 && realpath(users, resolved) != NULL)
+		users = resolved;
 	if (rc == 0 && (xstrlcpy(rq->users, users, sizeof(rq->users)) < 0 ||
 	    xstrlcpy(rq->admin_socket, sock, sizeof(rq->admin_socket)) < 0)) {
 		fprintf(stderr, "%s: path too long\n", PROG);

@@ -7,11 +7,12 @@ import crypt
 import ftplib
 import os
 import pty
+import pwd
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
-import shutil
 import time
 import unittest
 
@@ -276,6 +277,54 @@ class Terminal(unittest.TestCase):
         self.assertIn('differ', term)
         self.assertNotIn('tty-secret', term)
         self.assertEqual(read(self.users), b'# none yet\n')
+
+
+class FileSafety(unittest.TestCase):
+    """Where the edit lands: the file a symlink names, a new file the
+    server can read, and never a database's connection string."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix='ftpd-usertool.')
+        os.chmod(self.dir, 0o755)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_a_symlinked_users_file_stays_a_symlink(self):
+        real = os.path.join(self.dir, 'users.real')
+        link = os.path.join(self.dir, 'users')
+        with open(real, 'w') as f:
+            f.write('# kept\n')
+        os.symlink('users.real', link)
+        r = user_tool(link, 'add', 'carol', password='pw-carol')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.islink(link))
+        with open(real) as f:
+            text = f.read()
+        self.assertTrue(text.startswith('# kept\n'))
+        self.assertIn('\ncarol:$', text)
+
+    @unittest.skipUnless(os.geteuid() == 0, 'needs root to own files')
+    def test_a_new_users_file_is_readable_by_the_run_as_group(self):
+        users = os.path.join(self.dir, 'users')
+        config = os.path.join(self.dir, 'ftpd.conf')
+        with open(config, 'w') as f:
+            f.write('users = %s\nrun_as = %s\n' % (users, H.RUN_AS))
+        r = subprocess.run([H.FTPD, 'user', 'add', 'dave', '--config',
+                            config, '--admin-socket', ''], input='pw\n',
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        st = os.stat(users)
+        self.assertEqual(st.st_mode & 0o777, 0o640)
+        self.assertEqual(st.st_uid, 0)
+        self.assertEqual(st.st_gid, pwd.getpwnam(H.RUN_AS).pw_gid)
+
+    def test_a_database_is_not_edited_as_a_file(self):
+        r = user_tool('postgresql://ftpd@127.0.0.1/ftpd', 'add', 'erin',
+                      password='pw')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('the users are in a database', r.stderr)
+        self.assertEqual(os.listdir(self.dir), [])
 
 
 if __name__ == '__main__':
