@@ -374,6 +374,8 @@ start_ops(struct event_base *base)
 
 	if (cfg.pid_file != NULL && pidfile_open(cfg.pid_file) < 0) {
 		fprintf(stderr, "ftpd: pid_file %s: %s\n", cfg.pid_file,
+		    errno == EBUSY ? "another ftpd is running with it" :
+		    errno == EPERM ? "not a plain file of its own (hard links?)" :
 		    strerror(errno));
 		return -1;
 	}

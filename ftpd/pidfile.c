@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pidfile.h"
@@ -17,9 +19,28 @@ int
 pidfile_open(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	struct stat st;
 
 	if (fd < 0)
 		return -1;
+	/*
+	 * Root truncates it later: never a file that is also elsewhere (a
+	 * hard link planted in a folder others may write) or not a file.
+	 */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	/*
+	 * The lock says a server is running with this file; daemon(3)'s
+	 * child keeps it (same open file), and it ends with the process.
+	 */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		errno = errno == EWOULDBLOCK ? EBUSY : errno;
+		return -1;
+	}
 	if ((pid_path = strdup(path)) == NULL) {
 		close(fd);
 		errno = ENOMEM;

@@ -12,7 +12,12 @@
 
 #include "compat.h"
 
-/* Creates (or truncates) path, refusing a symbolic link. */
+/*
+ * Opens or creates path and locks it (flock) for as long as the server
+ * runs. -1 with EBUSY when another running server holds it, ELOOP for a
+ * symbolic link, EPERM for a file with other hard links or not a
+ * regular file.
+ */
 int pidfile_open(const char *path) WARN_UNUSED;
 
 /* Writes getpid() and a newline into the file opened by pidfile_open. */

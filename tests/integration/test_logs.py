@@ -10,11 +10,13 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -417,6 +419,40 @@ class PidFile(unittest.TestCase):
             with self.assertRaises(RuntimeError):
                 srv.start(timeout=5)
             self.assertFalse(os.path.exists(target))
+        finally:
+            srv.cleanup()
+
+    def test_second_server_with_the_same_pid_file_refused(self):
+        first, second = H.Server(), H.Server()
+        pidfile = os.path.join(first.dir, 'ftpd.pid')
+        first.extra = ['--set', 'pid_file=' + pidfile]
+        second.extra = ['--set', 'pid_file=' + pidfile]
+        try:
+            first.start()
+            with self.assertRaises(RuntimeError):
+                second.start(timeout=5)
+            # The running server's pid is still there, untouched.
+            self.assertEqual(read(pidfile), '%d\n' % first.proc.pid)
+        finally:
+            second.cleanup()
+            first.cleanup()
+
+    def test_hard_linked_pid_file_refused(self):
+        # The server's folder goes when its start fails: keep the other
+        # name in a folder of the test's own, on the same file system.
+        mine = tempfile.mkdtemp(prefix='ftpd-pidlink.')
+        self.addCleanup(shutil.rmtree, mine, True)
+        srv = H.Server()
+        other = os.path.join(mine, 'precious')
+        pidfile = os.path.join(mine, 'ftpd.pid')
+        with open(other, 'w') as f:
+            f.write('keep me\n')
+        os.link(other, pidfile)
+        srv.extra = ['--set', 'pid_file=' + pidfile]
+        try:
+            with self.assertRaises(RuntimeError):
+                srv.start(timeout=5)
+            self.assertEqual(read(other), 'keep me\n')
         finally:
             srv.cleanup()
 
