@@ -13,6 +13,7 @@ import os
 import pwd
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -189,6 +190,31 @@ class ReusingFTP_TLS(ftplib.FTP_TLS):
             conn = self.context.wrap_socket(conn, server_hostname=self.host,
                                             session=self.sock.session)
         return conn, size
+
+
+def failed_login_medians(conns, users, samples=20):
+    """Times samples wrong-password 530s per kind of user, interleaved in
+    a rotating order (load on the machine hits every kind alike; the
+    first round only warms caches up). conns and users map a kind to a
+    logged-out control connection (with cmd(line) -> (code, text)) and a
+    user name. Returns the median of each kind in ms."""
+    times = {kind: [] for kind in users}
+    kinds = list(users)
+    for i in range(samples + 1):
+        order = kinds[i % len(kinds):] + kinds[:i % len(kinds)]
+        for kind in order:
+            r = conns[kind]
+            code, text = r.cmd('USER ' + users[kind])
+            if code != '331':
+                raise AssertionError('USER %s: %s %s' % (users[kind], code, text))
+            start = time.monotonic()
+            code, text = r.cmd('PASS wrong-password')
+            took = time.monotonic() - start
+            if code != '530':
+                raise AssertionError('PASS for %s: %s %s' % (users[kind], code, text))
+            if i > 0:
+                times[kind].append(took)
+    return {k: statistics.median(v) * 1000 for k, v in times.items()}
 
 
 def start_ftpd(host='127.0.0.1', extra=()):

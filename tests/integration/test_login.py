@@ -5,7 +5,6 @@ anonymous users see only the anonymous home, never other users' homes."""
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -38,25 +37,6 @@ class TimingEnumeration(unittest.TestCase):
     SAMPLES = 20
     ATTEMPTS = 3
 
-    def medians(self, conns, users):
-        """SAMPLES interleaved 530s per kind; the median of each in ms."""
-        times = {kind: [] for kind in users}
-        kinds = list(users)
-        # In a rotating order, so load on the machine hits every kind
-        # alike; the first round only warms caches up.
-        for i in range(self.SAMPLES + 1):
-            order = kinds[i % len(kinds):] + kinds[:i % len(kinds)]
-            for kind in order:
-                r = conns[kind]
-                self.assertEqual(r.cmd('USER ' + users[kind])[0], '331')
-                start = time.monotonic()
-                code, text = r.cmd('PASS wrong-password')
-                took = time.monotonic() - start
-                self.assertEqual(code, '530', text)
-                if i > 0:
-                    times[kind].append(took)
-        return {k: statistics.median(v) * 1000 for k, v in times.items()}
-
     def test_unknown_locked_and_real_users_take_as_long(self):
         # New hashes are yescrypt, so a users file is mostly yescrypt: the
         # decoy must be too (it was sha512-crypt, and locked accounts were
@@ -85,7 +65,7 @@ class TimingEnumeration(unittest.TestCase):
             # one. So: up to three runs of 20 samples each, and one run
             # with every median within 2 ms passes.
             for attempt in range(self.ATTEMPTS):
-                med = self.medians(conns, users)
+                med = H.failed_login_medians(conns, users, self.SAMPLES)
                 print('medians (ms), run %d: %s' % (attempt + 1, ', '.join(
                     '%s %.2f' % kv for kv in med.items())))
                 far = [k for k in med

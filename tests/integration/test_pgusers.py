@@ -14,7 +14,6 @@ import io
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -169,22 +168,6 @@ class TableUsers(unittest.TestCase):
             wait_log(self.srv, 'login failed for %s: bad entry in the users '
                      'database: column %s' % (name, col))
 
-    def medians(self, conns, users, samples=20):
-        times = {k: [] for k in users}
-        kinds = list(users)
-        for i in range(samples + 1):
-            order = kinds[i % len(kinds):] + kinds[:i % len(kinds)]
-            for kind in order:
-                r = conns[kind]
-                self.assertEqual(r.cmd('USER ' + users[kind])[0], '331')
-                start = time.monotonic()
-                code, text = r.cmd('PASS wrong-password')
-                took = time.monotonic() - start
-                self.assertEqual(code, '530', text)
-                if i > 0:
-                    times[kind].append(took)
-        return {k: statistics.median(v) * 1000 for k, v in times.items()}
-
     def test_unknown_user_takes_as_long_as_a_known_one(self):
         users = {'known': 'alice', 'unknown': 'nosuchuser',
                  'locked': 'locked'}
@@ -196,7 +179,7 @@ class TableUsers(unittest.TestCase):
             # A leak shows in every run, a load spike in one: up to
             # three runs of 20 samples, one within 2 ms passes.
             for attempt in range(3):
-                med = self.medians(conns, users)
+                med = H.failed_login_medians(conns, users, 20)
                 print('medians (ms), run %d: %s' % (attempt + 1, ', '.join(
                     '%s %.2f' % kv for kv in med.items())))
                 far = [k for k in med if abs(med[k] - med['known']) >= 2.0]
