@@ -29,8 +29,13 @@ static const struct config *run_cfg;
 static char (*queued)[USER_NAME_MAX + 1];
 static size_t nqueued;
 
+/*
+ * Counts beneath fd0 (taken); skips the files that uploads of u write in
+ * place (u NULL: none), which hold their own share (usage.h).
+ */
 static int
-walk(int fd0, unsigned depth, long long *bytes, long long *files)
+walk(int fd0, unsigned depth, struct user_usage *u, long long *bytes,
+    long long *files)
 {
 	struct dirent *de;
 	struct stat st;
@@ -51,6 +56,8 @@ walk(int fd0, unsigned depth, long long *bytes, long long *files)
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;	/* gone meanwhile */
 		if (S_ISREG(st.st_mode)) {
+			if (u != NULL && usage_uploading(u, st.st_dev, st.st_ino))
+				continue;
 			*bytes += (long long)st.st_size;
 			(*files)++;
 			continue;
@@ -60,7 +67,7 @@ walk(int fd0, unsigned depth, long long *bytes, long long *files)
 		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
 		    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0)
-			(void)walk(fd, depth + 1, bytes, files);
+			(void)walk(fd, depth + 1, u, bytes, files);
 	}
 	closedir(d);
 	return 0;
@@ -71,12 +78,16 @@ recount_dir(int dirfd, long long *bytes, long long *files)
 {
 	*bytes = 0;
 	*files = 0;
-	return walk(dirfd, 0, bytes, files);
+	return walk(dirfd, 0, NULL, bytes, files);
 }
 
-/* Counts home (relative to the root). 0, or -1 with errno. */
+/*
+ * Counts home (relative to the root), skipping the uploads of u in
+ * progress (u NULL: none). 0, or -1 with errno.
+ */
 static int
-count_home(const char *home, long long *bytes, long long *files)
+count_home(const char *home, struct user_usage *u, long long *bytes,
+    long long *files)
 {
 	int pfd = homes_open(home), fd;
 
@@ -86,7 +97,9 @@ count_home(const char *home, long long *bytes, long long *files)
 	homes_release(pfd);
 	if (fd < 0)
 		return -1;
-	return recount_dir(fd, bytes, files);
+	*bytes = 0;
+	*files = 0;
+	return walk(fd, 0, u, bytes, files);
 }
 
 /* The users to count: name and home, copied out of the table's lock. */
@@ -136,12 +149,15 @@ count_user(const struct config *cfg, const char *name)
 	}
 	u = usage_user(name, &info.limits, cfg);
 	if (u != NULL && usage_has_quota(u)) {
-		if (count_home(info.home, &bytes, &files) < 0) {
+		if (count_home(info.home, u, &bytes, &files) < 0) {
 			log_msg("quota: cannot count the home %s of %s: %s",
 			    info.home, name, strerror(errno));
 			usage_count_failed(u);
 		} else if (!__atomic_load_n(&stopping, __ATOMIC_RELAXED)) {
+			int counted;
+
 			usage_set_counted(u, bytes, files);
+			usage_get(u, &bytes, &files, &counted);
 			log_msg("quota: usage of %s counted: %lld bytes, "
 			    "%lld files", name, bytes, files);
 		}
@@ -269,7 +285,7 @@ print_usage(const struct config *cfg, const char *name)
 		    cfg->users_file != NULL ? cfg->users_file : "(no users file)");
 		return 1;
 	}
-	if (count_home(info.home, &bytes, &files) < 0) {
+	if (count_home(info.home, NULL, &bytes, &files) < 0) {
 		fprintf(stderr, "ftpd: cannot count the home %s of %s: %s\n",
 		    info.home, name, strerror(errno));
 		users_info_free(&info);

@@ -6,8 +6,10 @@
  * of its own so that large homes hold up neither startup nor serving.
  * Until a user's count is done, that user's quota is not enforced; the
  * count replaces the usage when it ends ("quota: usage of NAME counted:
- * N bytes, M files" in the log). Uploads that end while a home is being
- * walked may be counted or not: the next recount settles them.
+ * N bytes, M files" in the log, uploads in progress included). An upload
+ * in progress during the whole count keeps its charge (usage.h: the count
+ * skips its file and adds its share back); one that starts or ends while
+ * the home is walked may be counted or not: the next recount settles it.
  *
  * A user the backend could not list (a database's) is counted at its first
  * login instead (recount_user).

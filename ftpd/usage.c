@@ -17,6 +17,7 @@ struct user_usage {
 	long long bytes, files;
 	int counted;
 	int count_claimed;	/* a count of it is queued (recount.h) */
+	struct usage_upload *uploads;	/* in progress */
 };
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -143,11 +144,78 @@ usage_get(struct user_usage *u, long long *bytes, long long *files,
 void
 usage_set_counted(struct user_usage *u, long long bytes, long long files)
 {
+	const struct usage_upload *up;
+
 	pthread_mutex_lock(&u->lock);
+	for (up = u->uploads; up != NULL; up = up->next) {
+		bytes += up->bytes;
+		files += up->files;
+	}
 	u->bytes = bytes;
 	u->files = files;
 	u->counted = 1;
 	pthread_mutex_unlock(&u->lock);
+}
+
+void
+usage_upload_begin(struct user_usage *u, struct usage_upload *up, dev_t dev,
+    ino_t ino, long long bytes, long long files)
+{
+	pthread_mutex_lock(&u->lock);
+	BUG_ON(up->linked);
+	up->dev = dev;
+	up->ino = ino;
+	up->bytes = bytes;
+	up->files = files;
+	up->next = u->uploads;
+	up->linked = 1;
+	u->uploads = up;
+	pthread_mutex_unlock(&u->lock);
+}
+
+/* Adds deltas, never below zero; the lock is held. */
+static void
+adjust_locked(struct user_usage *u, long long bytes, long long files)
+{
+	u->bytes += bytes;
+	u->files += files;
+	if (u->bytes < 0)
+		u->bytes = 0;
+	if (u->files < 0)
+		u->files = 0;
+}
+
+void
+usage_upload_end(struct user_usage *u, struct usage_upload *up,
+    long long bytes, long long files)
+{
+	struct usage_upload **pp;
+
+	pthread_mutex_lock(&u->lock);
+	if (up->linked) {
+		for (pp = &u->uploads; *pp != NULL; pp = &(*pp)->next)
+			if (*pp == up) {
+				*pp = up->next;
+				break;
+			}
+		up->linked = 0;
+		up->next = NULL;
+	}
+	adjust_locked(u, bytes, files);
+	pthread_mutex_unlock(&u->lock);
+}
+
+int
+usage_uploading(struct user_usage *u, dev_t dev, ino_t ino)
+{
+	const struct usage_upload *up;
+	int rc = 0;
+
+	pthread_mutex_lock(&u->lock);
+	for (up = u->uploads; up != NULL && !rc; up = up->next)
+		rc = up->ino != 0 && up->ino == ino && up->dev == dev;
+	pthread_mutex_unlock(&u->lock);
+	return rc;
 }
 
 int
@@ -198,8 +266,8 @@ usage_room(struct user_usage *u, unsigned long long credit,
 }
 
 unsigned long long
-usage_charge_bytes(struct user_usage *u, unsigned long long n,
-    unsigned long long credit)
+usage_charge_bytes(struct user_usage *u, struct usage_upload *up,
+    unsigned long long n, unsigned long long credit)
 {
 	unsigned long long fit;
 
@@ -208,6 +276,8 @@ usage_charge_bytes(struct user_usage *u, unsigned long long n,
 	if (fit > n)
 		fit = n;
 	u->bytes += (long long)fit;
+	if (up != NULL && up->linked)
+		up->bytes += (long long)fit;
 	pthread_mutex_unlock(&u->lock);
 	return fit;
 }
@@ -216,12 +286,7 @@ void
 usage_adjust(struct user_usage *u, long long bytes, long long files)
 {
 	pthread_mutex_lock(&u->lock);
-	u->bytes += bytes;
-	u->files += files;
-	if (u->bytes < 0)
-		u->bytes = 0;
-	if (u->files < 0)
-		u->files = 0;
+	adjust_locked(u, bytes, files);
 	pthread_mutex_unlock(&u->lock);
 }
 

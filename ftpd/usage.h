@@ -12,11 +12,21 @@
  * and kept up to date by uploads, DELE and RNTO. Until the first count of
  * a user is done, the quota is not enforced for that user (usage_counted).
  *
+ * An upload in progress is on disk only in part (a temporary file the
+ * count skips, or a file being written in place), while its charges are
+ * in the usage. So each one is registered (struct usage_upload) from its
+ * first byte to its settling: a count skips the file it writes in place
+ * (usage_uploading) and usage_set_counted adds what the registered uploads
+ * hold back to the fresh figure. An upload that runs across a recount is
+ * then neither lost nor counted twice when it settles.
+ *
  * Return convention: int functions return 0, or -1 (the quota is
  * exceeded; nothing was charged).
  */
 #ifndef FTPD_USAGE_H
 #define FTPD_USAGE_H
+
+#include <sys/types.h>
 
 #include "compat.h"
 #include "ratelimit.h"
@@ -56,8 +66,44 @@ int usage_has_quota(struct user_usage *u);
 void usage_get(struct user_usage *u, long long *bytes, long long *files,
     int *counted);
 
-/* Replaces the usage with a fresh count. */
+/*
+ * Replaces the usage with a fresh count (made skipping the files of the
+ * uploads in progress) plus what those uploads hold.
+ */
 void usage_set_counted(struct user_usage *u, long long bytes, long long files);
+
+/*
+ * One upload in progress, embedded in its transfer (xfer.h) and zeroed
+ * with it. bytes and files are what it adds to the usage beyond what a
+ * count of the home sees: for a temporary file, its charges (and the new
+ * file it made); for a file written in place, which a count skips, also
+ * the file's size before the upload (and the file itself). The fields are
+ * usage.c's, under the user's lock.
+ */
+struct usage_upload {
+	struct usage_upload *next;
+	dev_t dev;
+	ino_t ino;		/* the file written in place; 0: none */
+	long long bytes, files;
+	int linked;
+};
+
+/*
+ * Registers up as in progress for u with what it holds already (see
+ * above); ino is the file written in place (0 for a temporary file).
+ */
+void usage_upload_begin(struct user_usage *u, struct usage_upload *up,
+    dev_t dev, ino_t ino, long long bytes, long long files);
+
+/*
+ * Ends up (when registered) and adds delta bytes and files to the usage,
+ * in one step, so that no count sees one without the other.
+ */
+void usage_upload_end(struct user_usage *u, struct usage_upload *up,
+    long long bytes, long long files);
+
+/* Whether the file dev/ino is one that an upload of u writes in place. */
+int usage_uploading(struct user_usage *u, dev_t dev, ino_t ino);
 
 /*
  * Whether the caller should have u counted now: 1 (once, until the count
@@ -71,10 +117,10 @@ void usage_count_failed(struct user_usage *u);
  * Charges n bytes of an upload. credit is what the upload gives back
  * when it ends (the old file it replaces). Returns how many of the n fit
  * under the quota (all of them without a quota or before the first count)
- * and charges those.
+ * and charges those, to the upload up as well when it is registered.
  */
 unsigned long long usage_charge_bytes(struct user_usage *u,
-    unsigned long long n, unsigned long long credit);
+    struct usage_upload *up, unsigned long long n, unsigned long long credit);
 
 /* How many bytes still fit (with credit), capped at max. */
 unsigned long long usage_room(struct user_usage *u, unsigned long long credit,

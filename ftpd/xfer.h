@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "compat.h"
 #include "ratelimit.h"
+#include "usage.h"
 
 struct session;
 struct listing;
@@ -68,6 +69,7 @@ struct xfer {
 	off_t final_size;	/* -1 until known */
 	int via_temp;
 	int new_file;
+	struct usage_upload inflight;	/* registered while data flows */
 	struct timespec started;
 	struct session *s;
 };

@@ -8,6 +8,25 @@
 #include "usage.h"
 #include "xferlimits.h"
 
+/*
+ * Registers an upload with a quota as in progress (usage.h), with what a
+ * count of the home would not see of it: a file written in place is
+ * skipped by a count, so it holds its old size and its place as a file;
+ * a temporary file holds only the new file it made.
+ */
+static void
+quota_begin(struct xfer *x)
+{
+	struct stat st;
+
+	if (!x->via_temp && x->file_fd >= 0 && fstat(x->file_fd, &st) == 0)
+		usage_upload_begin(x->usage, &x->inflight, st.st_dev,
+		    st.st_ino, (long long)x->old_size, 1);
+	else
+		usage_upload_begin(x->usage, &x->inflight, 0, 0, 0,
+		    x->new_file ? 1 : 0);
+}
+
 void
 xferlimits_setup(struct session *s, struct xfer *x)
 {
@@ -18,6 +37,8 @@ xferlimits_setup(struct session *s, struct xfer *x)
 	x->limited = 0;
 	if (x->kind == XFER_SEND_LIST)
 		return;
+	if (up && x->usage != NULL)
+		quota_begin(x);
 	/* The session's bucket lives across its transfers. */
 	rl_set_rate(own, up ? s->cfg->rate_up : s->cfg->rate_down, rl_now_ns());
 	rl_gate_add(&x->gate, own);
@@ -47,7 +68,7 @@ xferlimits_quota_charge(struct xfer *x, size_t n)
 {
 	unsigned long long fit;
 
-	fit = usage_charge_bytes(x->usage, n, x->quota_credit);
+	fit = usage_charge_bytes(x->usage, &x->inflight, n, x->quota_credit);
 	x->charged += fit;
 	return (size_t)fit;
 }
@@ -63,15 +84,15 @@ xferlimits_settle(struct xfer *x, int complete)
 		return;
 	if (x->via_temp && x->temp_name != NULL) {
 		/* The temporary file is dropped: nothing of it stays. */
-		usage_adjust(x->usage, -(long long)x->charged,
-		    x->new_file ? -1 : 0);
+		usage_upload_end(x->usage, &x->inflight,
+		    -(long long)x->charged, x->new_file ? -1 : 0);
 		return;
 	}
 	if (x->final_size < 0 && x->file_fd >= 0 && fstat(x->file_fd, &st) == 0)
 		x->final_size = st.st_size;
-	if (x->final_size < 0)
-		return;		/* unknown: the next recount will tell */
-	/* What the file grew by, less what the upload charged on the way. */
-	delta = (long long)(x->final_size - x->old_size) - (long long)x->charged;
-	usage_adjust(x->usage, delta, 0);
+	/* Unknown: the next recount will tell. Else what the file grew by,
+	 * less what the upload charged on the way. */
+	delta = x->final_size < 0 ? 0 :
+	    (long long)(x->final_size - x->old_size) - (long long)x->charged;
+	usage_upload_end(x->usage, &x->inflight, delta, 0);
 }

@@ -409,6 +409,62 @@ class Quotas(Limits):
         self.assertTrue(reply.startswith('552'), reply)
         f.quit()
 
+    def recount_now(self):
+        """SIGHUP, then waits for the recount of alice it starts."""
+        def counts():
+            with open(self.srv.log, errors='replace') as fh:
+                return fh.read().count('quota: usage of alice counted')
+        before = counts()
+        self.srv.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: counts() > before, what='the recount')
+
+    def upload_across_recount(self, f, cmd, first, rest, on_disk):
+        """cmd sends first, is held open while the usage is recounted, then
+        sends rest; on_disk() is the bytes the held upload has written."""
+        conn = f.transfercmd(cmd)
+        conn.sendall(first)
+        wait_for(lambda: on_disk() >= len(first),
+                 what='the upload to reach the disk')
+        self.recount_now()
+        conn.sendall(rest)
+        conn.close()
+        self.assertTrue(f.voidresp().startswith('226'))
+
+    def assert_usage_is(self, f, used, quota=100 * KB):
+        """The usage is exactly used: quota - used more bytes fit, and not
+        one more (neither lost nor counted twice)."""
+        self.assertTrue(store(f, 'STOR fits.bin',
+                              payload(quota - used, seed=3)).startswith('226'))
+        reply = store(f, 'STOR over.bin', b'x')
+        self.assertTrue(reply.startswith('552'), reply)
+
+    def test_recount_during_upload_keeps_its_charge(self):
+        f = self.start()
+        home = self.srv.path('alice')
+
+        def temp_size():
+            return sum(os.path.getsize(os.path.join(home, n))
+                       for n in self.temp_files())
+        self.upload_across_recount(f, 'STOR held.bin', payload(60 * KB),
+                                   payload(30 * KB, seed=2), temp_size)
+        self.assertEqual(os.path.getsize(os.path.join(home, 'held.bin')),
+                         90 * KB)
+        self.assert_usage_is(f, 90 * KB)
+        f.quit()
+
+    def test_recount_during_in_place_upload_keeps_its_charge(self):
+        f = self.start(extra=['--set', 'upload_in_place=yes'])
+        self.assertTrue(store(f, 'STOR held.bin',
+                              payload(30 * KB)).startswith('226'))
+        path = self.srv.path('alice/held.bin')
+        # Written over in place: the old 30K go, 60K come.
+        self.upload_across_recount(f, 'STOR held.bin', payload(40 * KB),
+                                   payload(20 * KB, seed=2),
+                                   lambda: os.path.getsize(path))
+        self.assertEqual(os.path.getsize(path), 60 * KB)
+        self.assert_usage_is(f, 60 * KB)
+        f.quit()
+
     def test_user_not_counted_at_startup_is_counted_at_login(self):
         # The home is missing at startup (as a user a database backend
         # cannot list would be): the login counts it.
