@@ -109,15 +109,11 @@ struct todo {
 };
 
 static int
-collect(void *arg, const char *path, unsigned line, const char *name,
-    const char *home)
+collect_name(void *arg, const char *name)
 {
 	struct todo *t = arg;
 	char (*v)[USER_NAME_MAX + 1];
 
-	(void)path;
-	(void)line;
-	(void)home;
 	if (strlen(name) > USER_NAME_MAX)
 		return 0;
 	if ((v = reallocarray(t->names, t->n + 1, sizeof(*v))) == NULL)
@@ -125,6 +121,16 @@ collect(void *arg, const char *path, unsigned line, const char *name,
 	t->names = v;
 	memcpy(t->names[t->n++], name, strlen(name) + 1);
 	return 0;
+}
+
+static int
+collect(void *arg, const char *path, unsigned line, const char *name,
+    const char *home)
+{
+	(void)path;
+	(void)line;
+	(void)home;
+	return collect_name(arg, name);
 }
 
 /* Counts one user, when the user has a quota. */
@@ -189,7 +195,12 @@ recount_thread(void *arg)
 			return NULL;
 		}
 		pthread_mutex_unlock(&run_lock);
-		if (all && users_foreach(collect, &t) < 0)
+		/*
+		 * A database cannot list its users: recount those that have
+		 * logged in (the others are counted at their first login).
+		 */
+		if (all && (userdb_listable() ? userdb_foreach(collect, &t) :
+		    usage_foreach(collect_name, &t)) < 0)
 			log_msg("quota: out of memory listing the users");
 		for (i = 0; i < t.n &&
 		    !__atomic_load_n(&stopping, __ATOMIC_RELAXED); i++)
@@ -278,11 +289,18 @@ print_usage(const struct config *cfg, const char *name)
 	struct user_info info;
 	struct user_limits lim;
 	long long bytes, files;
-	char fmt[128];
+	char fmt[128], why[256];
 
-	if (users_lookup(name, &info) < 0) {
-		fprintf(stderr, "ftpd: no user '%s' in %s\n", name,
-		    cfg->users_file != NULL ? cfg->users_file : "(no users file)");
+	switch (userdb_lookup(name, &info, why, sizeof(why))) {
+	case USERDB_FOUND:
+		break;
+	case USERDB_NO_SUCH_USER:
+		fprintf(stderr, "ftpd: no user '%s' in %s%s\n", name,
+		    userdb_listable() ? "" : "the ",
+		    userdb_listable() ? cfg->users_file : userdb_name());
+		return 1;
+	default:
+		fprintf(stderr, "ftpd: %s: %s\n", name, why);
 		return 1;
 	}
 	if (count_home(info.home, NULL, &bytes, &files) < 0) {
@@ -335,15 +353,24 @@ recount_main(int argc, char **argv, struct config *cfg)
 			}
 		}
 	}
-	if (name == NULL || cfg->root == NULL || cfg->users_file == NULL)
+	if (cfg->root == NULL || cfg->users_file == NULL)
 		goto usage;
+	if (name == NULL) {
+		if (userdb_backend_for(cfg->users_file) != &userdb_file_ops) {
+			fprintf(stderr, "ftpd: the users database cannot list "
+			    "its users: name one (ftpd user recount NAME)\n");
+			return 2;
+		}
+		goto usage;
+	}
+	/* Through the backend: a users file or a database's table. */
 	if (homes_init(cfg->root, err, sizeof(err)) < 0 ||
-	    users_load(cfg->users_file, err, sizeof(err)) < 0) {
+	    userdb_open(cfg->users_file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
 		return 1;
 	}
 	i = print_usage(cfg, name);
-	users_unload();
+	userdb_close();
 	homes_shutdown();
 	return i;
 usage:

@@ -12,7 +12,8 @@
  * the home is walked may be counted or not: the next recount settles it.
  *
  * A user the backend could not list (a database's) is counted at its first
- * login instead (recount_user).
+ * login instead (recount_user); a reload recounts the database's users
+ * that logged in since startup (those with a usage entry).
  *
  * `ftpd user recount NAME [--config FILE]` counts one user's home from
  * the command line and prints the usage; a running server picks up the
@@ -36,7 +37,8 @@ int recount_dir(int dirfd, long long *bytes, long long *files) WARN_UNUSED;
 
 /*
  * Starts (or, when one runs, queues once more) the background count of
- * every user with a quota (users_foreach, users_lookup). cfg must outlive
+ * every user with a quota (userdb_foreach; for a database, the users with
+ * a usage entry; userdb_lookup). cfg must outlive
  * the thread (recount_stop). 0, or -1 when no thread can start (logged).
  */
 int recount_start(const struct config *cfg);
@@ -54,10 +56,12 @@ void recount_stop(void);
 
 /*
  * `ftpd user recount NAME [--config FILE] [--users FILE] [--root DIR]`:
- * argv[0] is "recount"; cfg holds the config files already read. Counts
- * NAME's home and prints "NAME: B bytes, F files (quota_bytes=...)".
- * Returns the exit code (0; 1 for an unknown user or an unreadable home;
- * 2 for bad arguments).
+ * argv[0] is "recount"; cfg holds the config files already read. Looks
+ * NAME up through the users backend (a file or a database), counts its
+ * home and prints "NAME: B bytes, F files (quota_bytes=...)". Returns the
+ * exit code (0; 1 for an unknown user, a database that cannot answer or
+ * an unreadable home; 2 for bad arguments, or no NAME with a database,
+ * which cannot list its users).
  */
 int recount_main(int argc, char **argv, struct config *cfg);
 

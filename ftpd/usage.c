@@ -306,6 +306,19 @@ usage_take_file(struct user_usage *u)
 	return rc;
 }
 
+int
+usage_foreach(int (*fn)(void *arg, const char *name), void *arg)
+{
+	size_t i;
+	int rc = 0;
+
+	pthread_mutex_lock(&registry_lock);
+	for (i = 0; i < nusers && rc == 0; i++)
+		rc = fn(arg, users[i]->name);
+	pthread_mutex_unlock(&registry_lock);
+	return rc;
+}
+
 void
 usage_shutdown(void)
 {

@@ -132,6 +132,13 @@ void usage_adjust(struct user_usage *u, long long bytes, long long files);
 /* Takes one new file. 0, or -1 when quota_files is reached. */
 int usage_take_file(struct user_usage *u) WARN_UNUSED;
 
+/*
+ * Calls fn with each user's name that has an entry (each user logged in
+ * since startup), until fn returns non-zero (returned). fn runs under the
+ * registry's lock: it must not call usage_user or usage_find.
+ */
+int usage_foreach(int (*fn)(void *arg, const char *name), void *arg);
+
 /* Frees every entry (at exit). */
 void usage_shutdown(void);
 

@@ -115,6 +115,52 @@ class TableUsers(unittest.TestCase):
         ftp.quit()
         self.assertFalse(os.path.exists(self.srv.path('quotaed/big.bin')))
 
+    def recount(self, *args):
+        return subprocess.run([H.FTPD, 'user', 'recount'] + list(args) +
+                              ['--root', self.srv.root, '--users',
+                               self.db.url()],
+                              capture_output=True, text=True, timeout=30)
+
+    def test_user_recount_counts_a_table_user(self):
+        self.srv.write('counted/one.bin', b'1' * 1000)
+        self.srv.write('counted/sub/two.bin', b'2' * 2345)
+        self.db.add_user('counted', self.hash, '/counted', 'rw',
+                         quota_bytes=5 * 1024 * 1024, quota_files=10)
+        out = self.recount('counted')
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout.strip(), 'counted: 3345 bytes, 2 files '
+                         '(quota_bytes=5242880,quota_files=10)')
+        out = self.recount('nobody-here')
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("no user 'nobody-here' in the users database",
+                      out.stderr)
+        # A database cannot list its users: recount needs a name.
+        out = self.recount()
+        self.assertEqual(out.returncode, 2)
+        self.assertIn('the users database cannot list its users: name one',
+                      out.stderr)
+
+    def test_sighup_recounts_a_table_user_that_logged_in(self):
+        self.srv.write('rehup/old.bin', b'o' * 1000)
+        self.db.add_user('rehup', self.hash, '/rehup', 'rw',
+                         quota_bytes=100 * 1024)
+        ftp = self.login('rehup')
+        wait_log(self.srv, 'quota: usage of rehup counted: 1000 bytes')
+        self.srv.write('rehup/behind.bin', b'b' * 99000)
+        self.srv.proc.send_signal(signal.SIGHUP)
+        wait_log(self.srv, 'quota: usage of rehup counted: 100000 bytes')
+        ftp.voidcmd('TYPE I')
+        conn = ftp.transfercmd('STOR more.bin')
+        try:
+            conn.sendall(b'x' * 10000)
+        except OSError:
+            pass        # the server stopped reading at the quota
+        conn.close()
+        with self.assertRaises(ftplib.error_perm) as e:
+            ftp.voidresp()
+        self.assertTrue(str(e.exception).startswith('552'), str(e.exception))
+        ftp.quit()
+
     def test_wrong_password_and_locked_row_get_530(self):
         for user, why in (('alice', 'wrong password'),
                           ('locked', 'account locked')):
@@ -279,4 +325,5 @@ class DatabaseDown(unittest.TestCase):
         wait_log(self.srv, 'users database: connected again')
 
 
-H.run_suite('test_pgusers')
+if __name__ == '__main__':
+    H.run_suite('test_pgusers')
