@@ -18,6 +18,7 @@
 
 #include "admin.h"
 #include "buf.h"
+#include "exitunlink.h"
 #include "json.h"
 #include "log.h"
 #include "session.h"
@@ -460,6 +461,20 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
+/* The socket file made by admin_listen, for admin_stop. */
+static char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static struct stat sock_made;
+
+static void
+remember_socket(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 &&
+	    xsnprintf(sock_path, sizeof(sock_path), "%s", path) >= 0)
+		sock_made = st;
+}
+
 /*
  * Whether a server answers on the socket at sun: a second ftpd must not
  * take the first one's socket away.
@@ -541,6 +556,10 @@ admin_listen(struct event_base *base, const char *path, char *err,
 	}
 	main_base = base;
 	owner = geteuid();
+	remember_socket(path);
+	/* Root now, run_as soon: only a root helper can remove it at exit. */
+	if (owner == 0 && exitunlink_watch(path, err, errsz) < 0)
+		log_msg("%s; it stays after exit", err);
 	listener = evconnlistener_new(base, accept_cb, NULL,
 	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
 	if (listener == NULL) {
@@ -554,9 +573,17 @@ admin_listen(struct event_base *base, const char *path, char *err,
 void
 admin_stop(void)
 {
+	struct stat st;
+
 	if (listener != NULL)
 		evconnlistener_free(listener);
 	listener = NULL;
 	while (conns != NULL)
 		conn_free(conns);
+	/* Ours still (not a later server's): remove it, when allowed here;
+	 * after a privilege drop, the helper (exitunlink.h) does. */
+	if (sock_path[0] != '\0' && lstat(sock_path, &st) == 0 &&
+	    exitunlink_same(&st, &sock_made))
+		(void)unlink(sock_path);
+	sock_path[0] = '\0';
 }

@@ -24,7 +24,9 @@ struct event_base;
 
 /*
  * Creates the socket at path (replacing a stale socket, making a missing
- * folder with mode 0755) and serves it on base. Returns 0, or -1 with a
+ * folder with mode 0755) and serves it on base. As root, also starts the
+ * helper that removes it when the server exits (exitunlink.h): call before
+ * the privilege drop and before any thread starts. Returns 0, or -1 with a
  * message in err.
  */
 int admin_listen(struct event_base *base, const char *path, char *err,
@@ -36,7 +38,10 @@ int admin_listen(struct event_base *base, const char *path, char *err,
  */
 void admin_set_reload(int (*fn)(char *msg, size_t msgsz));
 
-/* Closes the socket and frees open requests; after workers_stop. */
+/*
+ * Closes the socket, frees open requests and removes the socket file when
+ * this user may (else the helper does at exit); after workers_stop.
+ */
 void admin_stop(void);
 
 #endif

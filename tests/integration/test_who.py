@@ -189,6 +189,36 @@ class Who(unittest.TestCase):
 
 
 class Stale(unittest.TestCase):
+    def test_socket_removed_at_exit_after_the_privilege_drop(self):
+        first = H.Server()
+        sock = os.path.join(first.dir, 'admin.sock')
+        # Each run a server of its own (its own log) on the same socket.
+        later = [H.Server(extra=['--set', 'admin_socket=' + sock])
+                 for _ in range(2)]
+        try:
+            first.start()
+            self.assertTrue(stat.S_ISSOCK(os.lstat(sock).st_mode))
+            first.stop()    # SIGTERM; the server runs as run_as
+            H.wait_for(lambda: not os.path.lexists(sock),
+                       what='the socket to be removed at exit')
+            # Killed, it cannot clean up: the next start still serves.
+            later[0].start()
+            self.assertTrue(stat.S_ISSOCK(os.lstat(sock).st_mode))
+            later[0].proc.kill()
+            later[0].proc.wait()
+            later[1].start()
+            r = subprocess.run([H.FTPD, 'who', '--json', '--admin-socket',
+                                sock], capture_output=True, text=True,
+                               timeout=20)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(json.loads(r.stdout), {'sessions': []})
+            later[1].stop()
+            H.wait_for(lambda: not os.path.lexists(sock),
+                       what='the socket to be removed at exit')
+        finally:
+            for srv in later + [first]:
+                srv.cleanup()
+
     def test_stale_socket_replaced_live_one_and_other_files_kept(self):
         srv = H.Server()
         sock = os.path.join(srv.dir, 'admin.sock')
@@ -235,4 +265,5 @@ class Stale(unittest.TestCase):
             srv.cleanup()
 
 
-H.run_suite('test_who')
+if __name__ == '__main__':
+    H.run_suite('test_who')
