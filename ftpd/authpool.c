@@ -200,15 +200,32 @@ authpool_submit(struct worker *w, const char *user, const char *password,
 	return job;
 }
 
-void
+int
 authpool_cancel(struct auth_job *job)
 {
+	struct auth_job **pp, *prev = NULL;
+
 	/* Still waiting out its delay: no thread knows it yet. */
 	if (job->delay_ev != NULL) {
 		job_free(job);
-		return;
+		return 1;
 	}
+	/* Still queued: no thread took it, none will. */
+	pthread_mutex_lock(&lock);
+	for (pp = &head; *pp != NULL; prev = *pp, pp = &(*pp)->next) {
+		if (*pp != job)
+			continue;
+		*pp = job->next;
+		if (tail == job)
+			tail = prev;
+		metrics_auth_queue_delta(-1);
+		pthread_mutex_unlock(&lock);
+		job_free(job);
+		return 1;
+	}
+	pthread_mutex_unlock(&lock);
 	job->cancelled = 1;
+	return 0;
 }
 
 void

@@ -60,10 +60,11 @@ struct auth_job *authpool_submit(struct worker *w, const char *user,
 
 /*
  * Makes sure done is never called (the session is going away); on w's
- * thread. The job must not be used afterwards (one still in its delay is
- * freed at once).
+ * thread. The job must not be used afterwards. A job still in its delay
+ * or waiting in the queue is dropped and freed at once: returns 1 (the
+ * check never runs). 0: a thread has it already (its result is dropped).
  */
-void authpool_cancel(struct auth_job *job);
+int authpool_cancel(struct auth_job *job);
 
 /* Stops the threads; jobs still queued are dropped without callbacks. */
 void authpool_stop(void);

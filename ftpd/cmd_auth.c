@@ -209,7 +209,7 @@ check_async(struct session *s, const char *password)
 {
 	unsigned delay_ms;
 
-	delay_ms = connlimit_check_delay_ms(&s->peer);
+	delay_ms = connlimit_check_delay_ms(&s->peer, &s->check_slot_ms);
 	if (delay_ms > 0) {
 		metrics_inc(M_LIMIT_TARPIT);
 		session_log(s, "tarpit: password check for %s waits %u ms",

@@ -218,7 +218,7 @@ connlimit_login_failed(const struct sockaddr_storage *addr)
 }
 
 unsigned
-connlimit_check_delay_ms(const struct sockaddr_storage *addr)
+connlimit_check_delay_ms(const struct sockaddr_storage *addr, uint64_t *slot)
 {
 	uint64_t now = now_ms(), start = now;
 	unsigned char key[CONNLIMIT_KEY_LEN];
@@ -239,7 +239,23 @@ connlimit_check_delay_ms(const struct sockaddr_storage *addr)
 		    (uint64_t)cfg->login_tarpit_delay * 1000;
 	}
 	pthread_mutex_unlock(&lock);
+	if (slot != NULL)
+		*slot = start;
 	return (unsigned)(start - now);
+}
+
+void
+connlimit_check_dropped(const struct sockaddr_storage *addr, uint64_t slot)
+{
+	unsigned char key[CONNLIMIT_KEY_LEN];
+	struct ip_entry *e;
+
+	connlimit_key(addr, key);
+	pthread_mutex_lock(&lock);
+	if ((e = lookup(key, 0)) != NULL &&
+	    e->next_check_ms == slot + (uint64_t)cfg->login_tarpit_delay * 1000)
+		e->next_check_ms = slot;
+	pthread_mutex_unlock(&lock);
 }
 
 const char *

@@ -17,6 +17,7 @@
 #ifndef FTPD_CONNLIMIT_H
 #define FTPD_CONNLIMIT_H
 
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "compat.h"
@@ -70,9 +71,20 @@ unsigned connlimit_login_failed(const struct sockaddr_storage *addr);
  * Books a password check for addr (which holds a session) and returns how
  * many milliseconds it must wait before it starts: 0 unless the address is
  * over max_ip_failures, then until login_tarpit_delay seconds after the
- * check booked before it.
+ * check booked before it. *slot (unless NULL) receives the booking, for
+ * connlimit_check_dropped.
  */
-unsigned connlimit_check_delay_ms(const struct sockaddr_storage *addr);
+unsigned connlimit_check_delay_ms(const struct sockaddr_storage *addr,
+    uint64_t *slot);
+
+/*
+ * Gives back the slot of a check that never ran (its session ended while
+ * it waited), when it is the last one booked: the next check from addr
+ * then waits for the one before it only. A slot with later bookings stays
+ * (they keep their turns).
+ */
+void connlimit_check_dropped(const struct sockaddr_storage *addr,
+    uint64_t slot);
 
 /* The text of a 421 reply for a verdict. */
 const char *connlimit_reason(enum connlimit_verdict v);

@@ -289,8 +289,13 @@ session_free(struct session *s)
 	dc_free(s->dc);
 	session_log(s, "disconnect (%llu bytes in, %llu bytes out)",
 	    s->bytes_in, s->bytes_out);
-	if (s->auth_job != NULL)
-		authpool_cancel(s->auth_job);
+	/* A check that never ran (the login timeout, a hangup) gives its
+	 * tarpit turn back. */
+	if (s->auth_job != NULL && authpool_cancel(s->auth_job)) {
+		connlimit_check_dropped(&s->peer, s->check_slot_ms);
+		session_log(s, "password check for %s dropped: the session "
+		    "ended before it ran", s->user != NULL ? s->user : "-");
+	}
 	cmd_hash_end(s);
 	if (s->login_ev != NULL)
 		event_free(s->login_ev);

@@ -65,6 +65,7 @@ struct session {
 	struct event *pause_ev;		/* failed-login delay */
 	void (*pause_done)(struct session *);
 	struct auth_job *auth_job;	/* lookup and password check in flight */
+	uint64_t check_slot_ms;		/* its tarpit booking (connlimit.h) */
 
 	enum login_state login;
 	char *user;			/* name given to USER */

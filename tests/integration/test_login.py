@@ -170,6 +170,63 @@ class Tarpit(unittest.TestCase):
             self.assertIn('tarpit: password check for alice waits', f.read())
 
 
+class TarpitLoginTimeout(unittest.TestCase):
+    """login_timeout holds while a password check waits in the tarpit."""
+
+    DELAY = 6
+    TIMEOUT = 1
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = H.start_ftpd(extra=[
+            '--set', 'login_delay_ms=0', '--set', 'max_ip_failures=1',
+            '--set', 'ip_failure_window=600',
+            '--set', 'login_tarpit_delay=%d' % cls.DELAY,
+            '--set', 'login_timeout=%d' % cls.TIMEOUT,
+            '--set', 'max_login_failures=1000'])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+
+    def test_login_timeout_closes_a_session_waiting_in_the_tarpit(self):
+        src = ('127.0.0.31', 0)
+        for _ in range(2):
+            r, code, _ = greeted(self.srv.port, source=src)
+            self.assertEqual(code, '220')
+            r.cmd('USER alice')
+            code, _ = r.cmd('PASS wrong')
+            r.close()
+        r, code, _ = greeted(self.srv.port, source=src)
+        start = time.monotonic()
+        self.assertEqual(r.cmd('USER alice')[0], '331')
+        code, text = r.cmd('PASS ' + H.PASSWORD)
+        took = time.monotonic() - start
+        self.assertEqual(code, '421', text)
+        self.assertIn('Login timeout', text)
+        self.assertLess(took, self.DELAY - 2, 'closed only after the check')
+        self.assertEqual(r.reply(), ('', ''))   # closed
+        r.close()
+        log = H.wait_for(lambda: (lambda t: 'password check for alice '
+                                  'dropped' in t and t)(open(
+                                      self.srv.log).read()),
+                         what='the dropped check in the log')
+        self.assertIn('tarpit: password check for alice waits', log)
+        # The dropped check gave its turn back: the next one waits for
+        # the check before it (about DELAY), not for the dropped one too.
+        r, code, _ = greeted(self.srv.port, source=src)
+        r.cmd('USER alice')
+        self.assertEqual(r.cmd('PASS ' + H.PASSWORD)[0], '421')
+        r.close()
+        waits = [int(line.rsplit(' waits ', 1)[1].split()[0]) for line in
+                 H.wait_for(lambda: (lambda t: t.count(' waits ') >= 2 and
+                                     t)(open(self.srv.log).read()),
+                            what='the next check').splitlines()
+                 if 'tarpit: password check' in line]
+        self.assertLessEqual(waits[-1], self.DELAY * 1000, waits)
+        self.assertNotIn(': login\n', open(self.srv.log).read())
+
+
 class AnonymousHome(unittest.TestCase):
     """Anonymous users get /pub, and never a folder holding user homes."""
 

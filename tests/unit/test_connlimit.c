@@ -117,21 +117,31 @@ test_failures_tarpit_never_refuse(void)
 	struct sockaddr_storage a = addr("198.51.100.7");
 	struct sockaddr_storage same64 = addr("2001:db8:9:9::1");
 	struct sockaddr_storage other64 = addr("2001:db8:9:9::2");
+	uint64_t slot, middle;
 	unsigned i, wait;
 
 	CU_ASSERT_EQUAL_FATAL(connlimit_session_open(&a), CONNLIMIT_OK);
 	/* Under the limit: no wait, however fast the checks come. */
 	for (i = 0; i < cfg.max_ip_failures; i++) {
-		CU_ASSERT_EQUAL(connlimit_check_delay_ms(&a), 0);
+		CU_ASSERT_EQUAL(connlimit_check_delay_ms(&a, NULL), 0);
 		CU_ASSERT_EQUAL(connlimit_login_failed(&a), i + 1);
 	}
 	/* Over it: connections still accepted ... */
 	CU_ASSERT_EQUAL(connlimit_session_open(&a), CONNLIMIT_OK);
 	/* ... but each check waits for the one booked before it. */
-	wait = connlimit_check_delay_ms(&a);
+	wait = connlimit_check_delay_ms(&a, NULL);
 	CU_ASSERT(wait > 2000 && wait <= 3000);
-	CU_ASSERT(connlimit_check_delay_ms(&a) > 5000);
-	CU_ASSERT(connlimit_check_delay_ms(&a) > 8000);
+	CU_ASSERT(connlimit_check_delay_ms(&a, NULL) > 5000);
+	CU_ASSERT(connlimit_check_delay_ms(&a, &slot) > 8000);
+	/* A dropped check (its session gone) gives its turn back when it was
+	 * the last one booked: the next one takes it; one in the middle does
+	 * not (the later ones keep their turns). */
+	connlimit_check_dropped(&a, slot);
+	wait = connlimit_check_delay_ms(&a, &middle);
+	CU_ASSERT(wait > 8000 && wait <= 9000);
+	CU_ASSERT(connlimit_check_delay_ms(&a, NULL) > 11000);
+	connlimit_check_dropped(&a, middle);
+	CU_ASSERT(connlimit_check_delay_ms(&a, NULL) > 14000);
 	connlimit_session_closed(&a);
 	connlimit_session_closed(&a);
 
@@ -139,10 +149,10 @@ test_failures_tarpit_never_refuse(void)
 	CU_ASSERT_EQUAL_FATAL(connlimit_session_open(&same64), CONNLIMIT_OK);
 	CU_ASSERT_EQUAL_FATAL(connlimit_session_open(&other64), CONNLIMIT_OK);
 	for (i = 0; i < cfg.max_ip_failures; i++) {
-		CU_ASSERT_EQUAL(connlimit_check_delay_ms(&same64), 0);
+		CU_ASSERT_EQUAL(connlimit_check_delay_ms(&same64, NULL), 0);
 		(void)connlimit_login_failed(&same64);
 	}
-	CU_ASSERT(connlimit_check_delay_ms(&other64) > 0);
+	CU_ASSERT(connlimit_check_delay_ms(&other64, NULL) > 0);
 	connlimit_session_closed(&same64);
 	connlimit_session_closed(&other64);
 }
