@@ -299,6 +299,8 @@ session_free(struct session *s)
 	cmd_hash_end(s);
 	if (s->login_ev != NULL)
 		event_free(s->login_ev);
+	if (s->hangup_ev != NULL)
+		event_free(s->hangup_ev);
 	if (s->pause_ev != NULL)
 		event_free(s->pause_ev);
 	if (s->run_ev != NULL)
@@ -649,17 +651,51 @@ pause_cb(evutil_socket_t fd, short what, void *arg)
 		session_continue(s);
 }
 
+/* The peer hung up while the session was suspended (worker thread). */
+static void
+hangup_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+
+	(void)fd;
+	(void)what;
+	session_log(s, "client hung up while waiting for %s: cancelled",
+	    s->auth_job != NULL ? "a password check" : "a hash");
+	session_free(s);	/* cancels the hash or the check */
+}
+
+/*
+ * With reading off, the end of the connection would be seen only once
+ * the work ends (a long hash): watch for it on its own (EPOLLRDHUP), so
+ * that a hangup frees the hash thread at the hash's next chunk.
+ */
+static void
+watch_hangup(struct session *s)
+{
+	struct event_base *base = worker_base(s->worker);
+	evutil_socket_t fd = bufferevent_getfd(s->ctrl);
+
+	if (s->hangup_ev == NULL && fd >= 0 &&
+	    (event_base_get_features(base) & EV_FEATURE_EARLY_CLOSE))
+		s->hangup_ev = event_new(base, fd, EV_CLOSED, hangup_cb, s);
+	if (s->hangup_ev != NULL)
+		(void)event_add(s->hangup_ev, NULL);
+}
+
 void
 session_suspend(struct session *s)
 {
 	s->paused = 1;
 	bufferevent_disable(s->ctrl, EV_READ);
+	watch_hangup(s);
 }
 
 void
 session_continue(struct session *s)
 {
 	s->paused = 0;
+	if (s->hangup_ev != NULL)
+		(void)event_del(s->hangup_ev);
 	if (!s->closing)
 		schedule_run(s);
 }

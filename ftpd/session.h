@@ -63,6 +63,7 @@ struct session {
 	unsigned long commands;		/* command lines seen */
 	struct event *login_ev;		/* login timeout, until logged in */
 	struct event *pause_ev;		/* failed-login delay */
+	struct event *hangup_ev;	/* the peer's end while suspended */
 	void (*pause_done)(struct session *);
 	struct auth_job *auth_job;	/* lookup and password check in flight */
 	uint64_t check_slot_ms;		/* its tarpit booking (connlimit.h) */
@@ -140,9 +141,11 @@ void session_close_after(struct session *s, int code, const char *text);
 void session_pause(struct session *s, unsigned ms, void (*done)(struct session *));
 
 /*
- * Stops reading commands until session_continue (a password check runs
- * meanwhile). Commands already received wait, in order. session_continue
- * marks the session runnable; the input loop goes on from the event loop.
+ * Stops reading commands until session_continue (a password check or a
+ * hash runs meanwhile). Commands already received wait, in order. A
+ * hangup meanwhile frees the session at once (cancelling the work, see
+ * session_free), rather than when the work ends. session_continue marks
+ * the session runnable; the input loop goes on from the event loop.
  */
 void session_suspend(struct session *s);
 void session_continue(struct session *s);

@@ -323,5 +323,30 @@ class Busy(Case):
             r.close()
 
 
+
+class Hangup(Case):
+    # One hash thread: a hash left running by a gone client blocks all.
+    extra = ('--set', 'hash_jobs=1')
+
+    def test_hangup_during_hash_cancels_it_and_frees_the_thread(self):
+        big = self.srv.path('alice/huge.img')
+        with open(big, 'wb') as f:
+            f.truncate(64 << 30)    # sparse: tens of seconds of hashing
+        H.give(big)
+        gone = self.login()
+        gone.send('HASH huge.img\r\n')
+        self.assertIsNone(wait_reply(gone, 1.0))    # it is hashing
+        gone.close()
+        # The thread is free again well before 64 GiB could be hashed.
+        r = self.login()
+        r.send('HASH data.bin\r\n')
+        reply = wait_reply(r, 10.0)
+        self.assertIsNotNone(reply, 'the hash thread is still busy')
+        self.assertEqual(hash_reply(reply[1])[2],
+                         hashlib.sha256(DATA).hexdigest())
+        r.close()
+        with open(self.srv.log) as f:
+            self.assertIn('hung up while waiting', f.read())
+
 if __name__ == '__main__':
     H.run_suite('test_hash')
