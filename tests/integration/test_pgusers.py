@@ -100,6 +100,20 @@ class TableUsers(unittest.TestCase):
         ftp.quit()
         self.assertFalse(os.path.exists(self.srv.path('bob/nope.bin')))
 
+    def assert_refused_552(self, ftp, cmd, data):
+        """cmd sending data is stopped at the quota with 552 (the server
+        stops reading there: the rest may meet a reset)."""
+        ftp.voidcmd('TYPE I')
+        conn = ftp.transfercmd(cmd)
+        try:
+            conn.sendall(data)
+        except OSError:
+            pass
+        conn.close()
+        with self.assertRaises(ftplib.error_perm) as e:
+            ftp.voidresp()
+        self.assertTrue(str(e.exception).startswith('552'), str(e.exception))
+
     def test_quota_of_a_table_user_is_counted_and_enforced(self):
         # The database cannot list its users: the first login counts the
         # user's home, and from then on the quota holds.
@@ -109,9 +123,7 @@ class TableUsers(unittest.TestCase):
                          quota_bytes=100 * 1024)
         ftp = self.login('quotaed')
         wait_log(self.srv, 'quota: usage of quotaed counted: 50000 bytes')
-        with self.assertRaises(ftplib.error_perm) as e:
-            ftp.storbinary('STOR big.bin', io.BytesIO(b'x' * 200000))
-        self.assertTrue(str(e.exception).startswith('552'), str(e.exception))
+        self.assert_refused_552(ftp, 'STOR big.bin', b'x' * 200000)
         ftp.quit()
         self.assertFalse(os.path.exists(self.srv.path('quotaed/big.bin')))
 
@@ -149,16 +161,7 @@ class TableUsers(unittest.TestCase):
         self.srv.write('rehup/behind.bin', b'b' * 99000)
         self.srv.proc.send_signal(signal.SIGHUP)
         wait_log(self.srv, 'quota: usage of rehup counted: 100000 bytes')
-        ftp.voidcmd('TYPE I')
-        conn = ftp.transfercmd('STOR more.bin')
-        try:
-            conn.sendall(b'x' * 10000)
-        except OSError:
-            pass        # the server stopped reading at the quota
-        conn.close()
-        with self.assertRaises(ftplib.error_perm) as e:
-            ftp.voidresp()
-        self.assertTrue(str(e.exception).startswith('552'), str(e.exception))
+        self.assert_refused_552(ftp, 'STOR more.bin', b'x' * 10000)
         ftp.quit()
 
     def test_wrong_password_and_locked_row_get_530(self):
