@@ -9,6 +9,7 @@
 #include "cmds.h"
 #include "cmdtab.h"
 #include "config.h"
+#include "dataconn.h"
 #include "metrics.h"
 #include "reply.h"
 #include "session.h"
@@ -19,12 +20,13 @@
 #define NONE CMD_ARG_NONE
 #define W CMD_WRITES
 #define X CMD_DURING_XFER
+#define D CMD_DATA
 
 /* Kept in alphabetical order: HELP lists them as they stand here. */
 const struct command cmdtab[] = {
 	{ "ABOR", cmd_abor, NONE | X, NULL, "(abort transfer)" },
 	{ "ALLO", cmd_allo, L | REQ, NULL, "<sp> size" },
-	{ "APPE", cmd_appe, L | REQ | W, NULL, "<sp> path" },
+	{ "APPE", cmd_appe, L | REQ | W | D, NULL, "<sp> path" },
 	{ "AUTH", cmd_auth, REQ | CMD_NEEDS_TLS | CMD_BEFORE_AUTH, "AUTH TLS", "<sp> TLS" },
 	{ "CCC", cmd_ccc, NONE | CMD_NEEDS_TLS, NULL, "(refused)" },
 	{ "CDUP", cmd_cdup, L | NONE, NULL, "(go up)" },
@@ -35,14 +37,14 @@ const struct command cmdtab[] = {
 	{ "FEAT", cmd_feat, NONE, NULL, "(list features)" },
 	{ "HASH", cmd_hash, L | REQ, "HASH", "<sp> path" },
 	{ "HELP", cmd_help, 0, NULL, "[<sp> command]" },
-	{ "LIST", cmd_list, L, NULL, "[<sp> path]" },
+	{ "LIST", cmd_list, L | D, NULL, "[<sp> path]" },
 	{ "MDTM", cmd_mdtm, L | REQ, "MDTM", "<sp> path" },
 	{ "MFMT", cmd_mfmt, L | REQ | W, "MFMT", "<sp> YYYYMMDDHHMMSS path" },
 	{ "MKD", cmd_mkd, L | REQ | W, NULL, "<sp> path" },
-	{ "MLSD", cmd_mlsd, L, NULL, "[<sp> path]" },
+	{ "MLSD", cmd_mlsd, L | D, NULL, "[<sp> path]" },
 	{ "MLST", cmd_mlst, L, "MLST", "[<sp> path]" },
 	{ "MODE", cmd_mode, REQ, NULL, "<sp> S" },
-	{ "NLST", cmd_nlst, L, NULL, "[<sp> path]" },
+	{ "NLST", cmd_nlst, L | D, NULL, "[<sp> path]" },
 	{ "NOOP", cmd_noop, NONE | X, NULL, "(no operation)" },
 	{ "OPTS", cmd_opts, REQ, NULL, "<sp> UTF8 ON | MLST facts | HASH [algo]" },
 	{ "PASS", cmd_pass, CMD_AFTER_USER, NULL, "<sp> password" },
@@ -55,15 +57,15 @@ const struct command cmdtab[] = {
 	{ "RANG", cmd_rang, L | REQ, NULL, "<sp> start end (for HASH)" },
 	{ "REIN", cmd_rein, NONE, NULL, "(log out, keep connection)" },
 	{ "REST", cmd_rest, L | REQ, "REST STREAM", "<sp> offset" },
-	{ "RETR", cmd_retr, L | REQ, NULL, "<sp> path" },
+	{ "RETR", cmd_retr, L | REQ | D, NULL, "<sp> path" },
 	{ "RMD", cmd_rmd, L | REQ | W, NULL, "<sp> path" },
 	{ "RNFR", cmd_rnfr, L | REQ | W, NULL, "<sp> path" },
 	{ "RNTO", cmd_rnto, L | REQ | W | CMD_AFTER_RNFR, NULL, "<sp> path" },
 	{ "SITE", cmd_site, L | REQ, NULL, "<sp> HELP | CHMOD mode path" },
 	{ "SIZE", cmd_size, L | REQ, "SIZE", "<sp> path" },
 	{ "STAT", cmd_stat, X | CMD_LOGIN_WITH_ARG, NULL, "[<sp> path]" },
-	{ "STOR", cmd_stor, L | REQ | W, NULL, "<sp> path" },
-	{ "STOU", cmd_stou, L | W, NULL, "[<sp> name]" },
+	{ "STOR", cmd_stor, L | REQ | W | D, NULL, "<sp> path" },
+	{ "STOU", cmd_stou, L | W | D, NULL, "[<sp> name]" },
 	{ "STRU", cmd_stru, REQ, NULL, "<sp> F" },
 	{ "SYST", cmd_syst, NONE, NULL, "(system type)" },
 	{ "TYPE", cmd_type, REQ, NULL, "<sp> A | I | L 8" },
@@ -205,6 +207,27 @@ cmd_refuse_read_only(struct session *s, const char *name, const char *arg)
 	return -1;
 }
 
+/*
+ * A transfer command needs its data connection before it opens anything:
+ * checked later, a STOR written in place would already have truncated
+ * the old file, and an upload made its file (and used up one of the
+ * user's quota_files), only to be refused.
+ */
+static int
+check_data_rule(struct session *s)
+{
+	if (!dc_armed(s->dc)) {
+		session_reply(s, R_425_CANT_OPEN_DATA, "Use PORT or PASV first.");
+		return -1;
+	}
+	if (config_tls_mode(s->cfg) == TLS_REQUIRED && !s->prot_private) {
+		session_reply(s, R_521_PROT_REQUIRED,
+		    "Data connections must be encrypted: use PROT P.");
+		return -1;
+	}
+	return 0;
+}
+
 /* Applies the table's rules; returns 0 when the handler may run. */
 static int
 check_rules(struct session *s, const struct command *c, const char *arg)
@@ -252,7 +275,7 @@ check_rules(struct session *s, const struct command *c, const char *arg)
 			return -1;
 		}
 	}
-	return 0;
+	return (c->flags & CMD_DATA) ? check_data_rule(s) : 0;
 }
 
 /* Verbs that make a first line an HTTP request, not FTP. */

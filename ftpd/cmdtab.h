@@ -32,6 +32,8 @@ enum cmd_flags {
 	CMD_AFTER_PBSZ = 1 << 11,	/* 503 until AUTH TLS and PBSZ */
 	CMD_NOT_EPSV_ALL = 1 << 12,	/* 503 after EPSV ALL (RFC 2428) */
 	CMD_LOGIN_WITH_ARG = 1 << 13,	/* 530 before login, with an argument */
+	CMD_DATA = 1 << 14,		/* 425 without PORT/PASV; 521 without
+					   PROT P where it is required */
 };
 
 struct command {

@@ -606,17 +606,8 @@ xfer_start(struct session *s, struct xfer *x)
 	char text[VPATH_MAX + 128];
 
 	BUG_ON(s->xfer != NULL);
-	if (!dc_armed(s->dc)) {
-		xfer_discard(x);
-		session_reply(s, R_425_CANT_OPEN_DATA, "Use PORT or PASV first.");
-		return;
-	}
-	if (config_tls_mode(s->cfg) == TLS_REQUIRED && !s->prot_private) {
-		xfer_discard(x);
-		session_reply(s, R_521_PROT_REQUIRED,
-		    "Data connections must be encrypted: use PROT P.");
-		return;
-	}
+	/* The dispatcher checked (CMD_DATA), before the file was opened. */
+	BUG_ON(!dc_armed(s->dc));
 	x->s = s;
 	x->ascii = s->type_ascii && x->kind != XFER_SEND_LIST;
 	clock_gettime(CLOCK_MONOTONIC, &x->started);

@@ -81,9 +81,9 @@ struct xfer *xfer_new(enum xfer_kind kind, const char *verb);
 void xfer_discard(struct xfer *x);
 
 /*
- * Starts x for s (s takes ownership): replies 425 and discards it when
- * there is no PORT/PASV (a transfer uses one up), else replies 150 and
- * runs it.
+ * Starts x for s (s takes ownership): replies 150 and runs it over the
+ * PORT/PASV waiting (a transfer uses one up). Only from a handler with
+ * CMD_DATA, whose rule saw that one waits (cmdtab.h).
  */
 void xfer_start(struct session *s, struct xfer *x);
 

@@ -115,7 +115,9 @@ class Fifos(Case):
     def test_other_sessions_served_while_fifo_refused(self):
         r = self.login()
         r.sock.settimeout(5)
+        d = r.data_conn()
         self.assertEqual(r.cmd('APPE pipe')[0], '550')
+        d.close()
         other = self.login('bob')
         self.assertEqual(other.cmd('NOOP')[0], '200')
         other.close()
@@ -155,13 +157,14 @@ class TempFiles(Case):
                     'STAT ' + TEMP, 'DELE ' + TEMP, 'RNFR ' + TEMP,
                     'CWD ' + d, 'RMD ' + d, 'MKD %s/x' % d,
                     'MFMT 20200101000000 ' + TEMP,
-                    'SITE CHMOD 600 ' + TEMP, 'LIST ' + TEMP,
-                    'NLST ' + d, 'MLSD ' + d):
+                    'SITE CHMOD 600 ' + TEMP):
             code, text = r.cmd(cmd)
             self.assertEqual(code, '550', (cmd, text))
             self.assertIn('No such file', text, cmd)
-        for cmd in ('RETR ' + TEMP, 'STOR ' + TEMP, 'APPE ' + TEMP):
-            self.assertEqual(self.transfer_in(r, cmd)[0], '550', cmd)
+        for cmd in ('LIST ' + TEMP, 'NLST ' + d, 'MLSD ' + d,
+                    'RETR ' + TEMP, 'STOR ' + TEMP, 'APPE ' + TEMP):
+            code, text, _ = self.transfer_in(r, cmd)
+            self.assertEqual(code, '550', (cmd, text))
         self.assertEqual(r.cmd('RNFR .profile')[0], '350')
         self.assertEqual(r.cmd('RNTO ' + TEMP)[0], '550')
         self.assertEqual(self.srv.read('alice/' + TEMP), b'partial upload')
@@ -211,6 +214,54 @@ class TempFiles(Case):
         self.assertEqual(code, '226', text)
         self.assertEqual(os.stat(self.srv.path('alice/fresh.txt')).st_mode
                          & 0o777, 0o644)
+        r.close()
+
+
+class TransferWithoutDataConnection(Case):
+    """A transfer command with no PORT/PASV before it gets 425 before
+    anything is opened: writing in place, STOR must not truncate the old
+    file, make an empty one or use up a file of the quota."""
+    extra = ('--set', 'upload_in_place=yes')
+
+    def test_425_before_any_file_is_touched(self):
+        self.srv.write('alice/keep.bin', b'complete old file')
+        r = self.login()
+        for cmd in ('STOR keep.bin', 'APPE keep.bin', 'STOR new.bin',
+                    'STOU', 'RETR keep.bin', 'RETR missing.bin',
+                    'LIST', 'NLST', 'MLSD'):
+            code, text = r.cmd(cmd)
+            self.assertEqual(code, '425', (cmd, text))
+        self.assertEqual(self.srv.read('alice/keep.bin'),
+                         b'complete old file')
+        self.assertEqual(sorted(os.listdir(self.srv.path('alice'))),
+                         ['keep.bin'])
+        # The session is still in step: a real transfer works.
+        self.assertEqual(self.transfer_out(r, 'STOR new.bin', b'new')[0],
+                         '226')
+        self.assertEqual(self.srv.read('alice/new.bin'), b'new')
+        r.close()
+
+
+class QuotaFilesWithoutDataConnection(unittest.TestCase):
+    def test_refused_transfers_use_up_no_file_of_the_quota(self):
+        srv = H.Server()
+        self.addCleanup(srv.cleanup)
+        h = H.crypt.crypt(H.PASSWORD, '$6$pyharness$')
+        with open(srv.users, 'w') as fh:
+            fh.write('alice:%s:/alice:rw:quota_files=2\n' % h)
+        srv.start()
+        r = Raw(srv.port)
+        self.assertEqual(r.reply()[0], '220')
+        self.assertEqual(r.login('alice')[0], '230')
+        for _ in range(3):
+            self.assertEqual(r.cmd('STOR lost.bin')[0], '425')
+        for name in ('a.bin', 'b.bin'):
+            d = r.data_conn()
+            code, text = r.cmd('STOR ' + name)
+            self.assertEqual(code, '150', text)
+            d.sendall(b'x')
+            d.close()
+            self.assertEqual(r.reply()[0], '226', name)
         r.close()
 
 

@@ -70,17 +70,19 @@ def log_has(srv, text):
 
 
 def download(srv, user, name, events, lock, tls=False):
-    """RETR name, appending (time, bytes) per chunk to events."""
+    """RETR name, appending (clock before, clock after, bytes) per recv
+    to events."""
     f = connect(srv, user, tls)
     conn = f.transfercmd('RETR ' + name)
     got = 0
     while True:
+        before = time.monotonic()
         b = conn.recv(1 << 16)
         if not b:
             break
         got += len(b)
         with lock:
-            events.append((time.monotonic(), len(b)))
+            events.append((before, time.monotonic(), len(b)))
     if tls:
         conn.unwrap()
     conn.close()
@@ -92,7 +94,7 @@ def download(srv, user, name, events, lock, tls=False):
 def timed_upload(srv, data, tls=False):
     """STOR up.bin as alice, sampling what reached the disk as the server
     wrote it (the socket buffers hide the rate from the client's side).
-    Returns the (time, bytes) events."""
+    Returns the (clock before, clock after, bytes) events."""
     home = srv.path('alice')
     events = []
     done = threading.Event()
@@ -108,15 +110,17 @@ def timed_upload(srv, data, tls=False):
     t.start()
     last = 0
     while not done.is_set():
+        before = time.monotonic()
         size = sum(e.stat().st_size for e in os.scandir(home) if e.is_file())
         if size != last:
-            events.append((time.monotonic(), size - last))
+            events.append((before, time.monotonic(), size - last))
             last = size
         time.sleep(0.01)
     t.join()
+    before = time.monotonic()
     size = os.path.getsize(os.path.join(home, 'up.bin'))
     if size != last:
-        events.append((time.monotonic(), size - last))
+        events.append((before, time.monotonic(), size - last))
     assert H.sha256_file(os.path.join(home, 'up.bin')) == H.sha256(data)
     return events
 
@@ -142,24 +146,31 @@ def cpu_seconds(pid):
 
 def rate_after_first_second(events):
     """Bytes per second from one second after the first byte to the end,
-    and the most bytes in any whole 2-second window after that second."""
+    and the most bytes in any whole 2-second window after that second.
+
+    An event (lo, hi, n) says n bytes were seen at some moment between lo
+    and hi (the clock read before and after the recv or the scan): a
+    window from event a to event b is timed from a's lo to b's hi, so a
+    test thread the scheduler held up between reading the bytes and the
+    clock makes a window look slower, never faster than the limit."""
     events = sorted(events)
     t0 = events[0][0]
-    times, totals, total = [], [], 0
-    for t, n in events:
+    los, his, totals, total = [], [], [], 0
+    for lo, hi, n in events:
         total += n
-        times.append(t - t0)
+        los.append(lo - t0)
+        his.append(hi - t0)
         totals.append(total)
-    i = next(k for k, t in enumerate(times) if t >= 1.0)
-    rate = (totals[-1] - totals[i]) / (times[-1] - times[i])
+    i = next(k for k, t in enumerate(los) if t >= 1.0)
+    rate = (totals[-1] - totals[i]) / (his[-1] - los[i])
     worst = 0
-    for a in range(i, len(times)):
-        if times[a] + 2.0 > times[-1]:
-            break
+    for a in range(i, len(los)):
         b = a
-        while b + 1 < len(times) and times[b + 1] <= times[a] + 2.0:
+        while b < len(his) and his[b] - los[a] < 2.0:
             b += 1
-        worst = max(worst, (totals[b] - totals[a]) / 2.0)
+        if b == len(his):
+            break
+        worst = max(worst, (totals[b] - totals[a]) / (his[b] - los[a]))
     return rate, worst
 
 
@@ -210,7 +221,7 @@ class RateLimits(Limits):
         data = payload(6 * MB, seed=5)
         self.srv.write('alice/a.bin', data)
         events = concurrent_downloads(self.srv, [('alice', 'a.bin')] * 2)
-        self.assertEqual(sum(n for _, n in events), 2 * len(data))
+        self.assertEqual(sum(e[-1] for e in events), 2 * len(data))
         self.check_rate(events, RATE, 'two sessions of a user at rate_down=2M')
 
     def test_server_limit_shared_by_two_users(self):
@@ -220,7 +231,7 @@ class RateLimits(Limits):
         self.srv.write('bob/b.bin', data)
         events = concurrent_downloads(self.srv, [('alice', 'a.bin'),
                                                  ('bob', 'b.bin')])
-        self.assertEqual(sum(n for _, n in events), 2 * len(data))
+        self.assertEqual(sum(e[-1] for e in events), 2 * len(data))
         self.check_rate(events, RATE, 'two users at server_rate_down=2M')
 
     def test_no_limit_runs_at_full_speed(self):
