@@ -20,13 +20,21 @@
 #include "userdb.h"
 #include "userlimits.h"
 #include "users.h"
+#include "vhost.h"
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t thread;
 static int running, want_all, stopping;
 static const struct config *run_cfg;
+
+/* A user to count: the host's settings and the name. */
+struct who {
+	const struct config *host;	/* a snapshot's: lives until exit */
+	char name[USER_NAME_MAX + 1];
+};
+
 /* Single users to count (recount_user), under run_lock. */
-static char (*queued)[USER_NAME_MAX + 1];
+static struct who *queued;
 static size_t nqueued;
 
 static int
@@ -74,11 +82,15 @@ recount_dir(int dirfd, long long *bytes, long long *files)
 	return walk(dirfd, 0, bytes, files);
 }
 
-/* Counts home (relative to the root). 0, or -1 with errno. */
+/*
+ * Counts home (relative to h's root; NULL h: the process-wide root of
+ * `ftpd user recount`). 0, or -1 with errno.
+ */
 static int
-count_home(const char *home, long long *bytes, long long *files)
+count_home(struct homes *h, const char *home, long long *bytes,
+    long long *files)
 {
-	int pfd = homes_open(home), fd;
+	int pfd = h != NULL ? homes_enter(h, home) : homes_open(home), fd;
 
 	if (pfd < 0)
 		return -1;
@@ -89,9 +101,10 @@ count_home(const char *home, long long *bytes, long long *files)
 	return recount_dir(fd, bytes, files);
 }
 
-/* The users to count: name and home, copied out of the table's lock. */
+/* The users to count, copied out of the table's lock. */
 struct todo {
-	char (*names)[USER_NAME_MAX + 1];
+	const struct config *host;	/* the host collect is listing */
+	struct who *v;
 	size_t n;
 };
 
@@ -100,53 +113,72 @@ collect(void *arg, const char *path, unsigned line, const char *name,
     const char *home)
 {
 	struct todo *t = arg;
-	char (*v)[USER_NAME_MAX + 1];
+	struct who *v;
 
 	(void)path;
 	(void)line;
 	(void)home;
 	if (strlen(name) > USER_NAME_MAX)
 		return 0;
-	if ((v = reallocarray(t->names, t->n + 1, sizeof(*v))) == NULL)
+	if ((v = reallocarray(t->v, t->n + 1, sizeof(*v))) == NULL)
 		return -1;
-	t->names = v;
-	memcpy(t->names[t->n++], name, strlen(name) + 1);
+	t->v = v;
+	v[t->n].host = t->host;
+	memcpy(v[t->n++].name, name, strlen(name) + 1);
 	return 0;
 }
 
-/* Counts one user, when the user has a quota. */
+/* Counts one user of host cfg, when the user has a quota. */
 static void
 count_user(const struct config *cfg, const char *name)
 {
 	struct user_info info;
 	struct user_usage *u;
 	long long bytes, files;
-	char why[256];
+	char why[256], key[USAGE_NAME_MAX];
 
+	if (usage_name(cfg, name, key, sizeof(key)) < 0)
+		return;
 	/*
 	 * Through the backend: a database's users are in no table here (the
 	 * file's lookup found none of them, and their quotas never held).
 	 */
-	if (userdb_lookup(name, &info, why, sizeof(why)) != USERDB_FOUND) {
+	if (userdb_find(vhost_userdb(cfg->vhost), name, &info, why,
+	    sizeof(why)) != USERDB_FOUND) {
 		/* Gone with a reload, or unreachable: a later login retries. */
-		if ((u = usage_find(name)) != NULL)
+		if ((u = usage_find(key)) != NULL)
 			usage_count_failed(u);
 		users_info_free(&info);
 		return;
 	}
-	u = usage_user(name, &info.limits, cfg);
+	u = usage_user(key, &info.limits, cfg);
 	if (u != NULL && usage_has_quota(u)) {
-		if (count_home(info.home, &bytes, &files) < 0) {
+		if (count_home(vhost_homes(cfg->vhost), info.home, &bytes,
+		    &files) < 0) {
 			log_msg("quota: cannot count the home %s of %s: %s",
 			    info.home, name, strerror(errno));
 			usage_count_failed(u);
 		} else if (!__atomic_load_n(&stopping, __ATOMIC_RELAXED)) {
 			usage_set_counted(u, bytes, files);
 			log_msg("quota: usage of %s counted: %lld bytes, "
-			    "%lld files", name, bytes, files);
+			    "%lld files", key, bytes, files);
 		}
 	}
 	users_info_free(&info);
+}
+
+/* Lists the users of every host of cfg into t. */
+static void
+collect_all(const struct config *cfg, struct todo *t)
+{
+	size_t i;
+
+	for (i = 0; i <= cfg->nhosts; i++) {
+		t->host = i == 0 ? cfg : cfg->hosts[i - 1];
+		if (t->host->vhost != NULL && userdb_each(vhost_userdb(
+		    t->host->vhost), collect, t) < 0)
+			log_msg("quota: out of memory listing the users");
+	}
 }
 
 static void *
@@ -155,34 +187,36 @@ recount_thread(void *arg)
 	const struct config *cfg = arg;
 
 	for (;;) {
-		struct todo t = { NULL, 0 }, one;
+		struct todo t = { NULL, NULL, 0 }, one = { NULL, NULL, 0 };
 		int all;
 		size_t i;
 
 		pthread_mutex_lock(&run_lock);
 		all = want_all;
 		want_all = 0;
-		one.names = queued;
+		one.v = queued;
 		one.n = nqueued;
 		queued = NULL;
 		nqueued = 0;
 		if ((!all && one.n == 0) || stopping) {
 			running = 0;
 			pthread_mutex_unlock(&run_lock);
-			free(one.names);
+			free(one.v);
 			return NULL;
 		}
+		/* The settings of the latest recount_start. */
+		cfg = run_cfg;
 		pthread_mutex_unlock(&run_lock);
-		if (all && users_foreach(collect, &t) < 0)
-			log_msg("quota: out of memory listing the users");
+		if (all)
+			collect_all(cfg, &t);
 		for (i = 0; i < t.n &&
 		    !__atomic_load_n(&stopping, __ATOMIC_RELAXED); i++)
-			count_user(cfg, t.names[i]);
+			count_user(t.v[i].host, t.v[i].name);
 		for (i = 0; i < one.n &&
 		    !__atomic_load_n(&stopping, __ATOMIC_RELAXED); i++)
-			count_user(cfg, one.names[i]);
-		free(t.names);
-		free(one.names);
+			count_user(one.v[i].host, one.v[i].name);
+		free(t.v);
+		free(one.v);
 	}
 }
 
@@ -190,8 +224,10 @@ recount_thread(void *arg)
 static int
 start_locked(const struct config *cfg)
 {
-	if (running)
+	if (running) {
+		run_cfg = cfg;	/* the newest settings for its next round */
 		return 0;	/* it looks at the work before it ends */
+	}
 	if (run_cfg != NULL)	/* a finished earlier run */
 		(void)pthread_join(thread, NULL);
 	run_cfg = cfg;
@@ -219,7 +255,7 @@ recount_start(const struct config *cfg)
 int
 recount_user(const struct config *cfg, const char *name)
 {
-	char (*v)[USER_NAME_MAX + 1];
+	struct who *v;
 	int rc = -1;
 
 	if (strlen(name) > USER_NAME_MAX)
@@ -228,8 +264,9 @@ recount_user(const struct config *cfg, const char *name)
 	if (!stopping && nqueued < RECOUNT_QUEUE_MAX &&
 	    (v = reallocarray(queued, nqueued + 1, sizeof(*v))) != NULL) {
 		queued = v;
-		memcpy(queued[nqueued++], name, strlen(name) + 1);
-		rc = start_locked(cfg);
+		v[nqueued].host = cfg;
+		memcpy(v[nqueued++].name, name, strlen(name) + 1);
+		rc = start_locked(run_cfg != NULL ? run_cfg : cfg);
 	}
 	pthread_mutex_unlock(&run_lock);
 	return rc;
@@ -269,7 +306,7 @@ print_usage(const struct config *cfg, const char *name)
 		    cfg->users_file != NULL ? cfg->users_file : "(no users file)");
 		return 1;
 	}
-	if (count_home(info.home, &bytes, &files) < 0) {
+	if (count_home(NULL, info.home, &bytes, &files) < 0) {
 		fprintf(stderr, "ftpd: cannot count the home %s of %s: %s\n",
 		    info.home, name, strerror(errno));
 		users_info_free(&info);

@@ -171,3 +171,9 @@ userdb_close(void)
 	userdb_free(current);
 	current = NULL;
 }
+
+struct userdb *
+userdb_process(void)
+{
+	return current;
+}

@@ -150,4 +150,7 @@ int userdb_foreach(userdb_foreach_fn *fn, void *arg);
 /* Closes the current backend (at exit). */
 void userdb_close(void);
 
+/* The process-wide instance (NULL: none open). */
+struct userdb *userdb_process(void);
+
 #endif
