@@ -284,7 +284,6 @@ class Sni(Base):
     def test_sni_chooses_users_root_and_data_tls_resumes_its_session(self):
         # The data connection must resume the control session although SNI
         # switched the control to another context (tls_require_reuse is on).
-
         f = H.ReusingFTP_TLS(context=no_verify())
         # Implicit FTPS: wrap before the greeting, naming the host.
         raw = socket.create_connection(('127.0.0.1', self.srv.implicit_port()),
