@@ -643,6 +643,26 @@ load_state(int check_only)
 }
 
 /*
+ * Sweeps stale temporary uploads from each host's root once (hosts may
+ * share one), while still root.
+ */
+static void
+sweep_roots(void)
+{
+	size_t i, j;
+
+	(void)uploadtmp_sweep_start(cfg.root);
+	for (i = 0; i < cfg.nhosts; i++) {
+		const char *root = cfg.hosts[i]->root;
+
+		for (j = 0; j < i && strcmp(cfg.hosts[j]->root, root) != 0; j++)
+			;
+		if (j == i && strcmp(root, cfg.root) != 0)
+			(void)uploadtmp_sweep_start(root);
+	}
+}
+
+/*
  * --check-config: every problem on its own line (config file problems
  * were printed while loading), then a verdict. Returns the exit code.
  */
@@ -713,7 +733,7 @@ main(int argc, char **argv)
 	max_fds = raise_fd_limit();
 	if (load_state(0) > 0)
 		return 1;
-	(void)uploadtmp_sweep_start(cfg.root);
+	sweep_roots();
 	if (proxyconn_init(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
 		return 2;

@@ -170,7 +170,14 @@ reload_run(char *msg, size_t msgsz)
 	}
 	config_defaults(&snap->cfg);
 	problems = build(&snap->cfg);
-	if (problems > 0 || keep_restart_only(&snap->cfg, live) < 0) {
+	/*
+	 * The hosts again, from the global settings as they will be in force
+	 * (restart-only ones kept), so that no host holds a value the
+	 * process does not.
+	 */
+	if (problems > 0 || keep_restart_only(&snap->cfg, live) < 0 ||
+	    (problems = (unsigned)config_build_hosts(&snap->cfg, log_problem,
+	    NULL)) > 0) {
 		config_free(&snap->cfg);
 		free(snap);
 		snprintf(msg, msgsz, "keeping the old settings: %u problem%s "

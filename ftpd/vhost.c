@@ -111,7 +111,6 @@ make(const struct config *h, int check_only, struct host_report *r,
     unsigned *problems)
 {
 	struct vhost *v = calloc(1, sizeof(*v));
-	unsigned before = *problems;
 	char err[512];
 	int n;
 
@@ -156,7 +155,6 @@ fail:
 	(*problems)++;
 fail_counted:
 	vhost_free(v);
-	(void)before;
 	return NULL;
 }
 

@@ -194,6 +194,31 @@ class HostCommand(Base):
         f.quit()
         self.assertIn('login on host localhost', self.srv.log_text())
 
+    def test_sni_on_auth_tls_without_host_chooses_the_host(self):
+        f = self.ftps()
+        f.host = 'localhost'            # Python sends SNI for names only
+        f.auth()
+        self.assertEqual(der_fingerprint(f.sock.getpeercert(True)),
+                         self.srv.fingerprint('localhost'))
+        f.login('carol', H.PASSWORD)
+        f.prot_p()
+        self.assertEqual(self.retr(f, 'who.txt'), b'host localhost\n')
+        f.quit()
+        self.assertIn('host localhost (TLS server name)',
+                      self.srv.log_text())
+
+    def test_host_before_auth_wins_over_sni(self):
+        f = self.ftps()
+        f.sendcmd('HOST other.example')
+        f.host = 'localhost'
+        f.auth()
+        self.assertEqual(der_fingerprint(f.sock.getpeercert(True)),
+                         self.srv.fingerprint('default'))
+        f.login('dave', H.PASSWORD)
+        f.prot_p()
+        self.assertEqual(self.retr(f, 'who.txt'), b'host other.example\n')
+        f.quit()
+
     def test_host_names_match_without_case(self):
         f = self.ftps()
         self.assertTrue(f.sendcmd('HOST LocalHost.').startswith('220'))
@@ -341,6 +366,50 @@ class Ftpc(Base):
         self.assertEqual(self.get('alice', '127.0.0.1'), b'default host\n')
 
 
+class SameNameOnTwoHosts(unittest.TestCase):
+    """alice on the default host and alice on [host localhost] are two
+    users: their own homes, and quota usage counted apart (per host, at
+    startup)."""
+
+    def setUp(self):
+        self.srv = VhostServer(tls=False, hosts=('localhost',))
+        _, users = self.srv.host_dirs['localhost']
+        with open(users, 'w') as f:
+            f.write(users_line('alice', '/carol').rstrip('\n') +
+                    ':quota_files=1\n')
+        self.srv.start()
+
+    def tearDown(self):
+        self.srv.cleanup()
+
+    def login(self, host):
+        f = ftplib.FTP()
+        f.connect('127.0.0.1', self.srv.port, timeout=20)
+        if host:
+            f.sendcmd('HOST ' + host)
+        f.login('alice', H.PASSWORD)
+        return f
+
+    def test_quota_usage_is_per_host(self):
+        H.wait_for(lambda: 'quota: usage of localhost/alice counted: 15 '
+                   'bytes, 1 files' in self.srv.log_text(),
+                   what='the per-host count')
+        import io
+        f = self.login('localhost')
+        self.assertEqual(f.nlst(), ['who.txt'])  # the host's home
+        with self.assertRaises(ftplib.error_perm) as e:
+            f.storbinary('STOR two.txt', io.BytesIO(b'x'))
+        self.assertTrue(str(e.exception).startswith('552'), e.exception)
+        f.quit()
+        # The default host's alice has no quota and her own home.
+        f = self.login(None)
+        for i in range(3):
+            f.storbinary('STOR f%d.txt' % i, io.BytesIO(b'x'))
+        self.assertIn('who.txt', f.nlst())
+        f.quit()
+        self.assertTrue(os.path.exists(self.srv.path('alice/f2.txt')))
+
+
 class CheckConfig(unittest.TestCase):
     def setUp(self):
         self.srv = VhostServer(tls=False)
@@ -404,7 +473,8 @@ class Reload(unittest.TestCase):
             lines = [ln for ln in self.srv.log_text().splitlines()
                      if 'SIGHUP: ' in ln][before:]
             for ln in lines:
-                if 'settings reloaded' in ln or 'keeping the old' in ln:
+                if ('settings reloaded' in ln or
+                        'keeping the old settings' in ln):
                     return ln
             return None
         return H.wait_for(done, what='the reload')
@@ -433,6 +503,28 @@ class Reload(unittest.TestCase):
         chunks = []
         f.retrbinary('RETR who.txt', chunks.append)
         self.assertEqual(b''.join(chunks), b'host localhost\n')
+        f.quit()
+
+    def test_restart_only_setting_kept_for_the_hosts_too(self):
+        # tls is restart-only: the reload keeps it off for the default
+        # host, and the hosts (built from the global part) must agree.
+        self.srv.write_config(['localhost'])
+        self.assertIn('settings reloaded', self.reload())
+        cert, key = make_cert(os.path.join(self.srv.dir, 'late-cert'))
+        self.srv.write_config(['localhost'], more='')
+        with open(self.srv.config) as f:
+            text = f.read()
+        with open(self.srv.config, 'w') as f:
+            f.write('tls = required\ntls_cert = %s\ntls_key = %s\n' %
+                    (cert, key) + text)
+        self.assertIn('settings reloaded', self.reload())
+        self.assertIn('tls turned on; it takes a restart',
+                      self.srv.log_text())
+        f = ftplib.FTP()
+        f.connect('127.0.0.1', self.srv.port, timeout=20)
+        f.sendcmd('HOST localhost')
+        self.assertTrue(f.sendcmd('USER carol').startswith('331'))
+        f.sendcmd('PASS ' + H.PASSWORD)
         f.quit()
 
     def test_reload_with_a_broken_new_host_is_refused(self):
