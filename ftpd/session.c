@@ -205,7 +205,14 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	session_idle_timeout(s, 1);
 	bufferevent_enable(s->ctrl, EV_READ | EV_WRITE);
 	session_log(s, "connect");
-	session_reply_text(s, R_220_READY, cfg->banner);
+	/*
+	 * Implicit FTPS greets once the handshake is done: SNI may choose a
+	 * virtual host during it, whose banner is the one to send.
+	 */
+	if (implicit_tls)
+		s->greet_pending = 1;
+	else
+		session_reply_text(s, R_220_READY, cfg->banner);
 }
 
 /*
@@ -562,6 +569,10 @@ count_ctrl_handshake(struct session *s, short what)
 		/* SNI may have chosen a host: its idle_timeout now. */
 		if (s->host_given)
 			session_idle_timeout(s, 1);
+		if (s->greet_pending) {
+			s->greet_pending = 0;
+			session_reply_text(s, R_220_READY, s->cfg->banner);
+		}
 	}
 	else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		metrics_inc(M_TLS_CONTROL_FAILED);

@@ -48,6 +48,7 @@ struct session {
 	const struct config *cfg;
 	const struct config *base;
 	unsigned host_given : 1;	/* HOST (or SNI) chose cfg */
+	unsigned greet_pending : 1;	/* implicit TLS: 220 after handshake */
 	struct session *next, *prev;	/* the worker's list */
 	unsigned long long id;		/* unique in the process, from 1 */
 	time_t since;			/* when it connected */

@@ -318,6 +318,7 @@ class Sni(Base):
         f.af = f.sock.family
         f.file = f.sock.makefile('r', encoding=f.encoding)
         f.welcome = f.getresp()
+        self.assertIn('welcome to localhost', f.welcome)  # the host's
         f._prot_p = True
         with self.assertRaises(ftplib.error_perm):
             f.login('alice', H.PASSWORD)
