@@ -30,6 +30,7 @@ setup(void)
 static int
 teardown(void)
 {
+	config_free(&cfg);
 	(void)unlink(path);
 	return rmdir(dir);
 }
@@ -277,8 +278,6 @@ test_no_sections_no_hosts(void)
 	CU_ASSERT_EQUAL(load("root = /srv\n"), 0);
 	CU_ASSERT_EQUAL(cfg.nhosts, 0);
 	CU_ASSERT_PTR_NULL(config_host(&cfg, "localhost"));
-	config_free(&cfg);
-	config_defaults(&cfg);
 }
 
 void
