@@ -573,8 +573,7 @@ count_ctrl_handshake(struct session *s, short what)
 			s->greet_pending = 0;
 			session_reply_text(s, R_220_READY, s->cfg->banner);
 		}
-	}
-	else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+	} else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		metrics_inc(M_TLS_CONTROL_FAILED);
 	else
 		return;
