@@ -10,7 +10,9 @@ port the host comes from SNI, checked with Python's ssl and with
 `openssl s_client -servername`. ftpc sends HOST with its URL's host name:
 `localhost` selects the section of that name, `127.0.0.1` (an IP literal)
 the default host. --check-config names the host in each problem, and a
-reload can add a host (or is refused when the new host is broken).
+reload can add a host (or is refused when the new host is broken). Users
+of the same name on two hosts are two users (quota usage apart), and one
+host may take its users from PostgreSQL while another reads a file.
 """
 import crypt
 import ftplib
@@ -27,9 +29,12 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cluster  # noqa: E402
 import ftpharness as H  # noqa: E402
 from ftpc_cases import ftpc  # noqa: E402
 
+DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
+                    'docs')
 TOOLS = os.environ.get('TOOLS', os.path.join(
     os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tools'))
 
@@ -409,6 +414,50 @@ class SameNameOnTwoHosts(unittest.TestCase):
         self.assertIn('who.txt', f.nlst())
         f.quit()
         self.assertTrue(os.path.exists(self.srv.path('alice/f2.txt')))
+
+
+@unittest.skipIf(cluster.available(), 'missing: %s' % cluster.available())
+class DatabaseHost(unittest.TestCase):
+    """One host's users in PostgreSQL, the default host's in a file."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='ftpd-vhost-pg.')
+        cls.db = cluster.Postgres(cls.tmp).start()
+        cls.db.load_users_schema(DOCS)
+        cls.db.add_user('erin', cluster.ftpd_hash(H.FTPD, H.PASSWORD),
+                        '/dave', 'rw')
+        cls.srv = VhostServer(tls=False, hosts=())
+        top, _ = cls.srv.host_dirs['other.example']
+        cls.srv.host_dirs['other.example'] = (top, cls.db.url())
+        cls.srv.write_config(['other.example'])
+        cls.srv.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+        cls.db.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def login(self, host, user):
+        f = ftplib.FTP()
+        f.connect('127.0.0.1', self.srv.port, timeout=20)
+        if host:
+            f.sendcmd('HOST ' + host)
+        f.login(user, H.PASSWORD)
+        return f
+
+    def test_each_host_asks_its_own_backend(self):
+        f = self.login('other.example', 'erin')
+        chunks = []
+        f.retrbinary('RETR who.txt', chunks.append)
+        self.assertEqual(b''.join(chunks), b'host other.example\n')
+        f.quit()
+        with self.assertRaises(ftplib.error_perm):
+            self.login(None, 'erin')        # not a user of the default host
+        with self.assertRaises(ftplib.error_perm):
+            self.login('other.example', 'alice')
+        self.login(None, 'alice').quit()
 
 
 class CheckConfig(unittest.TestCase):
