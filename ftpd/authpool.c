@@ -20,6 +20,7 @@
 struct auth_job {
 	struct auth_job *next;
 	struct worker *w;
+	struct userdb *db;	/* the host's users; lives until exit */
 	char *user;
 	char *password;
 	void (*done)(void *, struct auth_result *);
@@ -88,7 +89,8 @@ hasher_main(void *unused)
 		if (head == NULL)
 			tail = NULL;
 		pthread_mutex_unlock(&lock);
-		authpool_check(job->user, job->password, &job->result);
+		authpool_check_in(job->db, job->user, job->password,
+		    &job->result);
 		users_wipe(job->password, strlen(job->password));
 		/* Out of memory: the session stays suspended until it ends. */
 		if (worker_post(job->w, job_finished, job) < 0)
@@ -102,18 +104,25 @@ hasher_main(void *unused)
 void
 authpool_check(const char *user, const char *password, struct auth_result *r)
 {
+	authpool_check_in(userdb_process(), user, password, r);
+}
+
+void
+authpool_check_in(struct userdb *db, const char *user, const char *password,
+    struct auth_result *r)
+{
 	enum userdb_status st;
 	const char *hash = NO_SUCH_USER_HASH;
 
 	r->why[0] = '\0';
-	st = userdb_lookup(user, &r->info, r->why, sizeof(r->why));
+	st = userdb_find(db, user, &r->info, r->why, sizeof(r->why));
 	if (st == USERDB_UNAVAILABLE) {
 		r->outcome = AUTH_UNAVAILABLE;
 		return;
 	}
 	if (st == USERDB_FOUND)
 		hash = r->info.hash;
-	if (users_check_password(hash, password))
+	if (userdb_password_ok(db, hash, password))
 		r->outcome = AUTH_OK;
 	else if (st == USERDB_NO_SUCH_USER)
 		r->outcome = AUTH_NO_SUCH_USER;
@@ -170,8 +179,9 @@ delay_over(evutil_socket_t fd, short what, void *arg)
 }
 
 struct auth_job *
-authpool_submit(struct worker *w, const char *user, const char *password,
-    unsigned delay_ms, void (*done)(void *, struct auth_result *), void *arg)
+authpool_submit(struct worker *w, struct userdb *db, const char *user,
+    const char *password, unsigned delay_ms,
+    void (*done)(void *, struct auth_result *), void *arg)
 {
 	struct timeval tv = { (time_t)(delay_ms / 1000),
 	    (suseconds_t)(delay_ms % 1000) * 1000 };
@@ -180,6 +190,7 @@ authpool_submit(struct worker *w, const char *user, const char *password,
 	if (job == NULL)
 		return NULL;
 	job->w = w;
+	job->db = db;
 	job->done = done;
 	job->arg = arg;
 	job->user = strdup(user);

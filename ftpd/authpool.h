@@ -17,6 +17,7 @@
 
 struct worker;
 struct auth_job;
+struct userdb;
 
 /* Starts n hashing threads. Returns 0 or -1. */
 int authpool_start(unsigned n) WARN_UNUSED;
@@ -47,6 +48,10 @@ struct auth_result {
 void authpool_check(const char *user, const char *password,
     struct auth_result *r);
 
+/* The same against db's users (a host's; authpool_check: the process's). */
+void authpool_check_in(struct userdb *db, const char *user,
+    const char *password, struct auth_result *r);
+
 /*
  * Queues authpool_check(user, password) (both copied; the caller may wipe
  * its own) after delay_ms milliseconds (the tarpit, see connlimit.h;
@@ -54,7 +59,8 @@ void authpool_check(const char *user, const char *password,
  * done(arg, result) runs later on w's thread, unless the job was
  * cancelled. Returns the job, or NULL (nothing will be called).
  */
-struct auth_job *authpool_submit(struct worker *w, const char *user,
+struct auth_job *authpool_submit(struct worker *w, struct userdb *db,
+    const char *user,
     const char *password, unsigned delay_ms,
     void (*done)(void *arg, struct auth_result *r), void *arg) WARN_UNUSED;
 

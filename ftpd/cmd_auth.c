@@ -20,6 +20,7 @@
 #include "usage.h"
 #include "userdb.h"
 #include "users.h"
+#include "vhost.h"
 #include "worker.h"
 
 static int
@@ -75,11 +76,22 @@ cmd_user(struct session *s, char *arg)
 		session_reply(s, R_331_NEED_PASSWORD, "Please specify the password.");
 }
 
-/* Opens home (relative to the server root) for the session. */
+/* Logs a login, naming the virtual host when HOST chose one. */
+static void
+log_login(struct session *s, const char *what, const char *extra)
+{
+	if (s->cfg->host_name != NULL)
+		session_log(s, "%s%s on host %s", what, extra,
+		    s->cfg->host_name);
+	else
+		session_log(s, "%s%s", what, extra);
+}
+
+/* Opens home (relative to the host's root) for the session. */
 static int
 enter_home(struct session *s, const char *home)
 {
-	int fd = homes_open(home);
+	int fd = homes_enter(vhost_homes(s->cfg->vhost), home);
 
 	if (fd < 0)
 		return -1;
@@ -135,7 +147,7 @@ login_failed(struct session *s, const char *why)
 static void
 login_ok(struct session *s, struct auth_result *r)
 {
-	char why[VPATH_MAX + 64];
+	char why[VPATH_MAX + 64], key[USAGE_NAME_MAX];
 
 	if (enter_home(s, r->info.home) < 0) {
 		snprintf(why, sizeof(why), "home %s: %s", r->info.home,
@@ -144,7 +156,9 @@ login_ok(struct session *s, struct auth_result *r)
 		return;
 	}
 	s->limits = r->info.limits;
-	if ((s->usage = usage_user(s->user, &s->limits, s->cfg)) == NULL) {
+	/* Users of the same name on two hosts are two users. */
+	if (usage_name(s->cfg, s->user, key, sizeof(key)) < 0 ||
+	    (s->usage = usage_user(key, &s->limits, s->cfg)) == NULL) {
 		login_failed(s, "out of memory");
 		return;
 	}
@@ -155,7 +169,7 @@ login_ok(struct session *s, struct auth_result *r)
 	s->writable = r->info.writable;
 	s->login = LOGIN_DONE;
 	session_logged_in(s);
-	session_log(s, "login");
+	log_login(s, "login", "");
 	session_reply(s, R_230_LOGGED_IN, "Login successful.");
 }
 
@@ -181,7 +195,7 @@ password_checked(void *arg, struct auth_result *r)
 		return;
 	case AUTH_REFUSED:
 		snprintf(why, sizeof(why), "bad entry in the %s: %s",
-		    userdb_name(), r->why);
+		    userdb_kind(vhost_userdb(s->cfg->vhost)), r->why);
 		login_failed(s, why);
 		break;
 	case AUTH_NO_SUCH_USER:
@@ -215,8 +229,8 @@ check_async(struct session *s, const char *password)
 		session_log(s, "tarpit: password check for %s waits %u ms",
 		    s->user, delay_ms);
 	}
-	s->auth_job = authpool_submit(s->worker, s->user, password, delay_ms,
-	    password_checked, s);
+	s->auth_job = authpool_submit(s->worker, vhost_userdb(s->cfg->vhost),
+	    s->user, password, delay_ms, password_checked, s);
 	if (s->auth_job == NULL) {
 		session_close_after(s, R_421_SERVICE_UNAVAILABLE, "Out of memory.");
 		return;
@@ -239,7 +253,8 @@ cmd_pass(struct session *s, char *arg)
 		s->writable = s->cfg->anonymous_write;
 		s->login = LOGIN_DONE;
 		session_logged_in(s);
-		session_log(s, "anonymous login%s", s->writable ? " (writable)" : "");
+		log_login(s, "anonymous login", s->writable ? " (writable)" :
+		    "");
 		session_reply(s, R_230_LOGGED_IN, "Login successful.");
 		return;
 	}

@@ -16,6 +16,16 @@ void cmd_pass(struct session *s, char *arg);
 void cmd_quit(struct session *s, char *arg);
 void cmd_rein(struct session *s, char *arg);
 
+/* cmd_host.c */
+void cmd_host(struct session *s, char *arg);
+
+/*
+ * The TLS SNI hook (tls_set_sni_hook): owner is the session; picks the
+ * host named servername, or NULL to keep the default host.
+ */
+struct tls_server;
+struct tls_server *cmd_host_sni(void *owner, const char *servername);
+
 /* cmd_tls.c */
 void cmd_auth(struct session *s, char *arg);
 void cmd_pbsz(struct session *s, char *arg);

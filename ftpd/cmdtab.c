@@ -37,6 +37,7 @@ const struct command cmdtab[] = {
 	{ "FEAT", cmd_feat, NONE, NULL, "(list features)" },
 	{ "HASH", cmd_hash, L | REQ, "HASH", "<sp> path" },
 	{ "HELP", cmd_help, 0, NULL, "[<sp> command]" },
+	{ "HOST", cmd_host, REQ, "HOST", "<sp> name | [address]" },
 	{ "LIST", cmd_list, L | D, NULL, "[<sp> path]" },
 	{ "MDTM", cmd_mdtm, L | REQ, "MDTM", "<sp> path" },
 	{ "MFMT", cmd_mfmt, L | REQ | W, "MFMT", "<sp> YYYYMMDDHHMMSS path" },

@@ -13,72 +13,87 @@
 #include "addr.h"
 #include "buf.h"
 #include "config.h"
+#include "hostarg.h"
 #include "userlimits.h"
 
 enum kind { K_STR, K_UINT, K_BOOL, K_RANGE, K_MODE, K_PORT_OR_OFF, K_SIZE };
 
-/* One row per key: its name, kind, where it lives, and the allowed range. */
+/*
+ * Where a key may be set: HOST keys also inside a [host NAME] section
+ * (each virtual host its own value); PROC keys only in the global part,
+ * because the process has one of them: its sockets, threads, files and
+ * logs, the limits counted across every host, and what a session uses
+ * before HOST can name its host (login_timeout, tls: the greeting, FEAT
+ * and AUTH come first).
+ */
+enum scope { HOST, PROC };
+
+/*
+ * One row per key: its name, kind, where it lives, the allowed range and
+ * where it may be set.
+ */
 static const struct option_def {
 	const char *key;
 	enum kind kind;
 	size_t offset;
 	unsigned min, max;
+	enum scope scope;
 } options[] = {
 #define OFF(f) offsetof(struct config, f)
-	{ "listen", K_STR, OFF(listen), 0, 0 },
-	{ "port", K_UINT, OFF(port), 0, 65535 },
-	{ "root", K_STR, OFF(root), 0, 0 },
-	{ "users", K_STR, OFF(users_file), 0, 0 },
-	{ "pasv_ports", K_RANGE, OFF(pasv_min), 1024, 65535 },
-	{ "pasv_address", K_STR, OFF(pasv_address), 0, 0 },
-	{ "anonymous", K_BOOL, OFF(anonymous), 0, 1 },
-	{ "anonymous_write", K_BOOL, OFF(anonymous_write), 0, 1 },
-	{ "anonymous_home", K_STR, OFF(anonymous_home), 0, 0 },
-	{ "anonymous_sees_homes", K_BOOL, OFF(anonymous_sees_homes), 0, 1 },
-	{ "foreground", K_BOOL, OFF(foreground), 0, 1 },
-	{ "log_file", K_STR, OFF(log_file), 0, 0 },
-	{ "xferlog_file", K_STR, OFF(xferlog_file), 0, 0 },
-	{ "workers", K_UINT, OFF(workers), 0, 256 },
-	{ "auth_threads", K_UINT, OFF(auth_threads), 0, 256 },
-	{ "idle_timeout", K_UINT, OFF(idle_timeout), 1, 86400 },
-	{ "data_timeout", K_UINT, OFF(data_timeout), 1, 86400 },
-	{ "shutdown_timeout", K_UINT, OFF(shutdown_timeout), 0, 86400 },
-	{ "max_list_entries", K_UINT, OFF(max_list_entries), 1, 10000000 },
-	{ "upload_in_place", K_BOOL, OFF(upload_in_place), 0, 1 },
-	{ "allow_foreign_data", K_BOOL, OFF(allow_foreign_data), 0, 1 },
-	{ "proxy_protocol", K_STR, OFF(proxy_protocol), 0, 0 },
-	{ "proxy_from", K_STR, OFF(proxy_from), 0, 0 },
-	{ "file_mode", K_MODE, OFF(file_mode), 0, 0777 },
-	{ "dir_mode", K_MODE, OFF(dir_mode), 0, 0777 },
-	{ "banner", K_STR, OFF(banner), 0, 0 },
-	{ "hide_ids", K_BOOL, OFF(hide_ids), 0, 1 },
-	{ "run_as", K_STR, OFF(run_as), 0, 0 },
-	{ "max_sessions", K_UINT, OFF(max_sessions), 0, 1000000 },
-	{ "max_sessions_per_ip", K_UINT, OFF(max_sessions_per_ip), 1, 1000000 },
-	{ "login_timeout", K_UINT, OFF(login_timeout), 1, 86400 },
-	{ "max_login_failures", K_UINT, OFF(max_login_failures), 1, 1000 },
-	{ "ip_failure_window", K_UINT, OFF(ip_failure_window), 1, 86400 },
-	{ "max_ip_failures", K_UINT, OFF(max_ip_failures), 1, 1000000 },
-	{ "login_tarpit_delay", K_UINT, OFF(login_tarpit_delay), 0, 3600 },
-	{ "login_delay_ms", K_UINT, OFF(login_delay_ms), 0, 60000 },
-	{ "tls", K_STR, OFF(tls), 0, 0 },
-	{ "tls_cert", K_STR, OFF(tls_cert), 0, 0 },
-	{ "tls_key", K_STR, OFF(tls_key), 0, 0 },
-	{ "implicit_tls_port", K_PORT_OR_OFF, OFF(implicit_tls_port), 0, 65535 },
-	{ "tls_require_reuse", K_BOOL, OFF(tls_require_reuse), 0, 1 },
-	{ "metrics_listen", K_STR, OFF(metrics_listen), 0, 0 },
-	{ "log_format", K_STR, OFF(log_format), 0, 0 },
-	{ "log_commands", K_BOOL, OFF(log_commands), 0, 1 },
-	{ "pid_file", K_STR, OFF(pid_file), 0, 0 },
-	{ "admin_socket", K_STR, OFF(admin_socket), 0, 0 },
-	{ "hash_jobs", K_UINT, OFF(hash_jobs), 0, 256 },
-	{ "hash_max_bytes", K_SIZE, OFF(hash_max_bytes), 0, 0 },
-	{ "rate_down", K_SIZE, OFF(rate_down), 0, 0 },
-	{ "rate_up", K_SIZE, OFF(rate_up), 0, 0 },
-	{ "server_rate_down", K_SIZE, OFF(server_rate_down), 0, 0 },
-	{ "server_rate_up", K_SIZE, OFF(server_rate_up), 0, 0 },
-	{ "quota_bytes", K_SIZE, OFF(quota_bytes), 0, 0 },
-	{ "quota_files", K_SIZE, OFF(quota_files), 0, 0 },
+	{ "listen", K_STR, OFF(listen), 0, 0, PROC },
+	{ "port", K_UINT, OFF(port), 0, 65535, PROC },
+	{ "root", K_STR, OFF(root), 0, 0, HOST },
+	{ "users", K_STR, OFF(users_file), 0, 0, HOST },
+	{ "pasv_ports", K_RANGE, OFF(pasv_min), 1024, 65535, PROC },
+	{ "pasv_address", K_STR, OFF(pasv_address), 0, 0, HOST },
+	{ "anonymous", K_BOOL, OFF(anonymous), 0, 1, HOST },
+	{ "anonymous_write", K_BOOL, OFF(anonymous_write), 0, 1, HOST },
+	{ "anonymous_home", K_STR, OFF(anonymous_home), 0, 0, HOST },
+	{ "anonymous_sees_homes", K_BOOL, OFF(anonymous_sees_homes), 0, 1, HOST },
+	{ "foreground", K_BOOL, OFF(foreground), 0, 1, PROC },
+	{ "log_file", K_STR, OFF(log_file), 0, 0, PROC },
+	{ "xferlog_file", K_STR, OFF(xferlog_file), 0, 0, PROC },
+	{ "workers", K_UINT, OFF(workers), 0, 256, PROC },
+	{ "auth_threads", K_UINT, OFF(auth_threads), 0, 256, PROC },
+	{ "idle_timeout", K_UINT, OFF(idle_timeout), 1, 86400, HOST },
+	{ "data_timeout", K_UINT, OFF(data_timeout), 1, 86400, HOST },
+	{ "shutdown_timeout", K_UINT, OFF(shutdown_timeout), 0, 86400, PROC },
+	{ "max_list_entries", K_UINT, OFF(max_list_entries), 1, 10000000, HOST },
+	{ "upload_in_place", K_BOOL, OFF(upload_in_place), 0, 1, HOST },
+	{ "allow_foreign_data", K_BOOL, OFF(allow_foreign_data), 0, 1, HOST },
+	{ "proxy_protocol", K_STR, OFF(proxy_protocol), 0, 0, PROC },
+	{ "proxy_from", K_STR, OFF(proxy_from), 0, 0, PROC },
+	{ "file_mode", K_MODE, OFF(file_mode), 0, 0777, HOST },
+	{ "dir_mode", K_MODE, OFF(dir_mode), 0, 0777, HOST },
+	{ "banner", K_STR, OFF(banner), 0, 0, HOST },
+	{ "hide_ids", K_BOOL, OFF(hide_ids), 0, 1, HOST },
+	{ "run_as", K_STR, OFF(run_as), 0, 0, PROC },
+	{ "max_sessions", K_UINT, OFF(max_sessions), 0, 1000000, PROC },
+	{ "max_sessions_per_ip", K_UINT, OFF(max_sessions_per_ip), 1, 1000000, PROC },
+	{ "login_timeout", K_UINT, OFF(login_timeout), 1, 86400, PROC },
+	{ "max_login_failures", K_UINT, OFF(max_login_failures), 1, 1000, HOST },
+	{ "ip_failure_window", K_UINT, OFF(ip_failure_window), 1, 86400, PROC },
+	{ "max_ip_failures", K_UINT, OFF(max_ip_failures), 1, 1000000, PROC },
+	{ "login_tarpit_delay", K_UINT, OFF(login_tarpit_delay), 0, 3600, PROC },
+	{ "login_delay_ms", K_UINT, OFF(login_delay_ms), 0, 60000, HOST },
+	{ "tls", K_STR, OFF(tls), 0, 0, PROC },
+	{ "tls_cert", K_STR, OFF(tls_cert), 0, 0, HOST },
+	{ "tls_key", K_STR, OFF(tls_key), 0, 0, HOST },
+	{ "implicit_tls_port", K_PORT_OR_OFF, OFF(implicit_tls_port), 0, 65535, PROC },
+	{ "tls_require_reuse", K_BOOL, OFF(tls_require_reuse), 0, 1, HOST },
+	{ "metrics_listen", K_STR, OFF(metrics_listen), 0, 0, PROC },
+	{ "log_format", K_STR, OFF(log_format), 0, 0, PROC },
+	{ "log_commands", K_BOOL, OFF(log_commands), 0, 1, HOST },
+	{ "pid_file", K_STR, OFF(pid_file), 0, 0, PROC },
+	{ "admin_socket", K_STR, OFF(admin_socket), 0, 0, PROC },
+	{ "hash_jobs", K_UINT, OFF(hash_jobs), 0, 256, PROC },
+	{ "hash_max_bytes", K_SIZE, OFF(hash_max_bytes), 0, 0, HOST },
+	{ "rate_down", K_SIZE, OFF(rate_down), 0, 0, HOST },
+	{ "rate_up", K_SIZE, OFF(rate_up), 0, 0, HOST },
+	{ "server_rate_down", K_SIZE, OFF(server_rate_down), 0, 0, PROC },
+	{ "server_rate_up", K_SIZE, OFF(server_rate_up), 0, 0, PROC },
+	{ "quota_bytes", K_SIZE, OFF(quota_bytes), 0, 0, HOST },
+	{ "quota_files", K_SIZE, OFF(quota_files), 0, 0, HOST },
 #undef OFF
 };
 
@@ -317,6 +332,133 @@ parse_value(char *v, const char **why)
 }
 
 int
+config_key_per_host(const char *key)
+{
+	int i = key_index(key);
+
+	return i >= 0 && options[i].scope == HOST;
+}
+
+static void
+free_section(struct config_section *sec)
+{
+	size_t i;
+
+	for (i = 0; i < sec->nlines; i++) {
+		free(sec->lines[i].key);
+		free(sec->lines[i].value);
+		free(sec->lines[i].origin);
+	}
+	free(sec->lines);
+	free(sec->name);
+	free(sec->origin);
+	memset(sec, 0, sizeof(*sec));
+}
+
+/*
+ * A "[host NAME]" header (line trimmed): starts a section in cfg and sets
+ * *cur to its index. 0, or -1 with why in msg.
+ */
+static int
+open_section(struct config *cfg, char *line, const char *origin,
+    size_t *cur, char *msg, size_t msgsz)
+{
+	char name[HOSTARG_NAME_MAX + 1], *end = line + strlen(line) - 1, *arg;
+	struct config_section *v;
+	size_t i;
+
+	if (*end != ']') {
+		snprintf(msg, msgsz, "expected [host NAME]");
+		return -1;
+	}
+	*end = '\0';
+	arg = trim(line + 1);
+	if (strncasecmp(arg, "host", 4) != 0 ||
+	    !isspace((unsigned char)arg[4])) {
+		snprintf(msg, msgsz, "unknown section [%s]: the only kind is "
+		    "[host NAME]", arg);
+		return -1;
+	}
+	arg = trim(arg + 4);
+	if (hostarg_parse(arg, name, sizeof(name)) != HOSTARG_NAME) {
+		snprintf(msg, msgsz, "[host %s]: not a host name (letters, "
+		    "digits, '-' and '.')", arg);
+		return -1;
+	}
+	for (i = 0; i < cfg->nsections; i++) {
+		if (strcmp(cfg->sections[i].name, name) == 0) {
+			snprintf(msg, msgsz, "duplicate [host %s] (first at %s)",
+			    name, cfg->sections[i].origin);
+			return -1;
+		}
+	}
+	v = reallocarray(cfg->sections, cfg->nsections + 1, sizeof(*v));
+	if (v == NULL)
+		goto nomem;
+	cfg->sections = v;
+	v = &cfg->sections[cfg->nsections];
+	memset(v, 0, sizeof(*v));
+	if ((v->name = strdup(name)) == NULL ||
+	    (v->origin = strdup(origin)) == NULL) {
+		free_section(v);
+		goto nomem;
+	}
+	*cur = cfg->nsections++;
+	return 0;
+nomem:
+	snprintf(msg, msgsz, "out of memory");
+	return -1;
+}
+
+/*
+ * A "key = value" line inside a section: checked now (a key the section
+ * may set, a value it takes), applied by config_build_hosts. 0, or -1
+ * with why in msg.
+ */
+static int
+section_line(struct config_section *sec, const char *key, const char *value,
+    const char *origin, char *msg, size_t msgsz)
+{
+	struct config scratch;
+	struct config_line *v, *l;
+	int i = key_index(key), rc;
+
+	if (i < 0) {
+		snprintf(msg, msgsz, "unknown setting '%s'", key);
+		return -1;
+	}
+	if (options[i].scope != HOST) {
+		snprintf(msg, msgsz, "%s cannot be set inside [host %s]: the "
+		    "server has one %s for every host; set it before the first "
+		    "[host] section", key, sec->name, key);
+		return -1;
+	}
+	config_defaults(&scratch);
+	rc = config_set(&scratch, key, value, msg, msgsz);
+	config_free(&scratch);
+	if (rc < 0)
+		return -1;
+	if ((v = reallocarray(sec->lines, sec->nlines + 1, sizeof(*v))) == NULL)
+		goto nomem;
+	sec->lines = v;
+	l = &v[sec->nlines];
+	l->key = strdup(key);
+	l->value = strdup(value);
+	l->origin = strdup(origin);
+	if (l->key == NULL || l->value == NULL || l->origin == NULL) {
+		free(l->key);
+		free(l->value);
+		free(l->origin);
+		goto nomem;
+	}
+	sec->nlines++;
+	return 0;
+nomem:
+	snprintf(msg, msgsz, "out of memory");
+	return -1;
+}
+
+int
 config_load_each(struct config *cfg, const char *path,
     void (*report)(void *arg, const char *msg), void *arg)
 {
@@ -324,6 +466,8 @@ config_load_each(struct config *cfg, const char *path,
 	const char *why = NULL;
 	unsigned lineno = 0;
 	int problems = 0;
+	size_t sec = 0;
+	int in_section = 0;	/* each file starts in the global part */
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL) {
@@ -343,6 +487,16 @@ config_load_each(struct config *cfg, const char *path,
 				;
 		} else if (*(key = trim(line)) == '\0' || *key == '#') {
 			continue;
+		} else if (*key == '[') {
+			snprintf(full, sizeof(full), "%s:%u", path, lineno);
+			/* A bad header: its lines are refused, not global. */
+			in_section = -1;
+			if (open_section(cfg, key, full, &sec, msg,
+			    sizeof(msg)) == 0)
+				in_section = 1;
+		} else if (in_section < 0) {
+			snprintf(msg, sizeof(msg), "setting under a bad section "
+			    "header");
 		} else if ((eq = strchr(key, '=')) == NULL) {
 			snprintf(msg, sizeof(msg), "expected key = value");
 		} else {
@@ -352,8 +506,10 @@ config_load_each(struct config *cfg, const char *path,
 			else {
 				snprintf(full, sizeof(full), "%s:%u", path,
 				    lineno);
-				if (config_set_from(cfg, trim(key), value, full,
-				    msg, sizeof(msg)) == 0)
+				if ((in_section ? section_line(&cfg->sections[sec],
+				    trim(key), value, full, msg, sizeof(msg)) :
+				    config_set_from(cfg, trim(key), value, full,
+				    msg, sizeof(msg))) == 0)
 					msg[0] = '\0';
 			}
 		}
@@ -466,11 +622,16 @@ validate_proxy(const struct config *cfg,
 	return n;
 }
 
-int
-config_validate_each(const struct config *cfg,
+/*
+ * What one host needs (a root, someone who can log in, its certificate)
+ * and, for the global part (host_name NULL), the process-wide settings.
+ */
+static int
+validate_host(const struct config *cfg,
     void (*report)(void *arg, const char *msg), void *arg)
 {
 	int tls_off = strcmp(cfg->tls, "off") == 0;
+	int global = cfg->host_name == NULL;
 	int n = 0;
 
 	if (cfg->root == NULL)
@@ -479,7 +640,7 @@ config_validate_each(const struct config *cfg,
 	if (cfg->users_file == NULL && !cfg->anonymous)
 		n += problem(cfg, "anonymous", report, arg,
 		    "no users file and no anonymous access: nobody could log in");
-	if (!tls_off && strcmp(cfg->tls, "optional") != 0 &&
+	if (global && !tls_off && strcmp(cfg->tls, "optional") != 0 &&
 	    strcmp(cfg->tls, "required") != 0)
 		n += problem(cfg, "tls", report, arg,
 		    "tls must be off, optional or required");
@@ -488,7 +649,7 @@ config_validate_each(const struct config *cfg,
 		n += problem(cfg, "tls", report, arg, "TLS needs a certificate "
 		    "and a key (--tls-cert FILE --tls-key FILE; tools/make-cert "
 		    "makes a pair)");
-	if (cfg->implicit_tls_port >= 0 && tls_off)
+	if (global && cfg->implicit_tls_port >= 0 && tls_off)
 		n += problem(cfg, "implicit_tls_port", report, arg,
 		    "an implicit TLS port needs tls optional or required");
 	/* Refused, not ignored: the admin meant to encrypt. */
@@ -500,11 +661,43 @@ config_validate_each(const struct config *cfg,
 	if (cfg->anonymous_write && !cfg->anonymous)
 		n += problem(cfg, "anonymous_write", report, arg,
 		    "anonymous_write needs anonymous");
+	return n;
+}
+
+/* Says "host NAME: msg" through the caller's report. */
+struct host_report {
+	const char *name;
+	void (*report)(void *arg, const char *msg);
+	void *arg;
+};
+
+static void
+report_for_host(void *arg, const char *msg)
+{
+	struct host_report *h = arg;
+	char full[1024];
+
+	snprintf(full, sizeof(full), "host %s: %s", h->name, msg);
+	h->report(h->arg, full);
+}
+
+int
+config_validate_each(const struct config *cfg,
+    void (*report)(void *arg, const char *msg), void *arg)
+{
+	int n = validate_host(cfg, report, arg);
+	size_t i;
+
 	if (strcmp(cfg->log_format, "text") != 0 &&
 	    strcmp(cfg->log_format, "json") != 0)
 		n += problem(cfg, "log_format", report, arg,
 		    "log_format must be text or json");
 	n += validate_proxy(cfg, report, arg);
+	for (i = 0; i < cfg->nhosts; i++) {
+		struct host_report h = { cfg->hosts[i]->host_name, report, arg };
+
+		n += validate_host(cfg->hosts[i], report_for_host, &h);
+	}
 	return n;
 }
 
@@ -587,6 +780,106 @@ config_key_copy(struct config *dst, const struct config *src, const char *key)
 	return -1;
 }
 
+/* Copies every setting of src into dst (made with config_defaults). */
+static int
+copy_settings(struct config *dst, const struct config *src)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(options); i++)
+		if (config_key_copy(dst, src, options[i].key) < 0)
+			return -1;
+	return 0;
+}
+
+/* One host from sec over cfg's settings; NULL on a problem (reported). */
+static struct config *
+build_host(const struct config *cfg, const struct config_section *sec,
+    void (*report)(void *arg, const char *msg), void *arg, int *problems)
+{
+	struct config *h = calloc(1, sizeof(*h));
+	char msg[512], full[1024];
+	size_t i;
+
+	if (h != NULL)
+		config_defaults(h);
+	if (h == NULL || copy_settings(h, cfg) < 0 ||
+	    (h->host_name = strdup(sec->name)) == NULL) {
+		snprintf(full, sizeof(full), "%s: host %s: out of memory",
+		    sec->origin, sec->name);
+		report(arg, full);
+		(*problems)++;
+		goto fail;
+	}
+	for (i = 0; i < sec->nlines; i++) {
+		const struct config_line *l = &sec->lines[i];
+
+		if (config_set_from(h, l->key, l->value, l->origin, msg,
+		    sizeof(msg)) == 0)
+			continue;
+		snprintf(full, sizeof(full), "%s: host %s: %s", l->origin,
+		    sec->name, msg);
+		report(arg, full);
+		(*problems)++;
+	}
+	return h;
+fail:
+	if (h != NULL) {
+		config_free(h);
+		free(h);
+	}
+	return NULL;
+}
+
+static void
+free_hosts(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nhosts; i++) {
+		config_free(cfg->hosts[i]);
+		free(cfg->hosts[i]);
+	}
+	free(cfg->hosts);
+	cfg->hosts = NULL;
+	cfg->nhosts = 0;
+}
+
+int
+config_build_hosts(struct config *cfg,
+    void (*report)(void *arg, const char *msg), void *arg)
+{
+	int problems = 0;
+	size_t i;
+
+	free_hosts(cfg);
+	if (cfg->nsections == 0)
+		return 0;
+	if ((cfg->hosts = calloc(cfg->nsections, sizeof(*cfg->hosts))) == NULL) {
+		report(arg, "virtual hosts: out of memory");
+		return 1;
+	}
+	for (i = 0; i < cfg->nsections; i++) {
+		struct config *h = build_host(cfg, &cfg->sections[i], report,
+		    arg, &problems);
+
+		if (h != NULL)
+			cfg->hosts[cfg->nhosts++] = h;
+	}
+	return problems;
+}
+
+const struct config *
+config_host(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nhosts; i++)
+		if (strcasecmp(cfg->hosts[i]->host_name, name) == 0)
+			return cfg->hosts[i];
+	return NULL;
+}
+
 /* The settings new sessions take (config_publish). */
 static const struct config *current;
 
@@ -613,5 +906,10 @@ config_free(struct config *cfg)
 	for (i = 0; i < ARRAY_LEN(options); i++)
 		if (options[i].kind == K_STR)
 			free(*(char **)((char *)cfg + options[i].offset));
+	free_hosts(cfg);
+	for (i = 0; i < cfg->nsections; i++)
+		free_section(&cfg->sections[i]);
+	free(cfg->sections);
+	free(cfg->host_name);
 	memset(cfg, 0, sizeof(*cfg));
 }

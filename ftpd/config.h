@@ -11,6 +11,22 @@
 
 #include "compat.h"
 
+struct vhost;
+
+/* One "key = value" line of a [host NAME] section, as read. */
+struct config_line {
+	char *key, *value;
+	char *origin;		/* "file:line" */
+};
+
+/* A [host NAME] section as read (config_build_hosts applies it). */
+struct config_section {
+	char *name;		/* lower case (hostarg.h) */
+	char *origin;		/* "file:line" of its header */
+	struct config_line *lines;
+	size_t nlines;
+};
+
 /* At least the number of keys (config.c checks at compile time). */
 #define CONFIG_MAX_KEYS 64
 
@@ -72,6 +88,19 @@ struct config {
 	/* HASH (cmd_hash.c). */
 	unsigned hash_jobs;		/* hash threads; 0: one per CPU */
 	unsigned long long hash_max_bytes; /* per HASH; 0: no limit */
+	/*
+	 * Virtual hosts (RFC 7151 HOST; vhost.h). The global part is the
+	 * default host; it holds the [host NAME] sections as read and, after
+	 * config_build_hosts, one whole struct config per section: the global
+	 * settings with the section's own over them. A host's struct has
+	 * host_name set and no sections or hosts of its own.
+	 */
+	struct config_section *sections;
+	size_t nsections;
+	struct config **hosts;		/* hosts[i] from sections[i] */
+	size_t nhosts;
+	char *host_name;		/* NULL: the default host */
+	struct vhost *vhost;		/* run-time objects, not a setting */
 };
 
 /* The tls setting as a value. */
@@ -115,6 +144,23 @@ int config_load(struct config *cfg, const char *path, char *err,
 int config_load_each(struct config *cfg, const char *path,
     void (*report)(void *arg, const char *msg), void *arg);
 
+/*
+ * Builds cfg->hosts from cfg->sections over cfg's global settings (call
+ * it once every file and command-line setting is in). Returns the number
+ * of problems reported (a bad value: "file:line: host NAME: reason").
+ */
+int config_build_hosts(struct config *cfg,
+    void (*report)(void *arg, const char *msg), void *arg);
+
+/*
+ * The host named name (lower case), or NULL when cfg has no such section.
+ * Matching ignores case (RFC 7151: host names are DNS names).
+ */
+const struct config *config_host(const struct config *cfg, const char *name);
+
+/* Whether key may be set inside a [host NAME] section (0: unknown key). */
+int config_key_per_host(const char *key);
+
 /* The name of the i-th config key, or NULL past the last (for tests). */
 const char *config_key_name(size_t i);
 
@@ -124,7 +170,11 @@ const char *config_key_name(size_t i);
  */
 int config_validate(const struct config *cfg, char *err, size_t errsz) WARN_UNUSED;
 
-/* The same, reporting every problem; returns how many. */
+/*
+ * The same, reporting every problem; returns how many. Each built host
+ * (config_build_hosts) is checked too, its messages starting with
+ * "host NAME: ".
+ */
 int config_validate_each(const struct config *cfg,
     void (*report)(void *arg, const char *msg), void *arg);
 

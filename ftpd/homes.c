@@ -22,68 +22,110 @@ struct home {
 	unsigned long refs;
 };
 
+/* One host's root; see homes.h. */
+struct homes {
+	char *root_path;
+	int startup_root_fd;	/* only for a root the run_as user cannot reach */
+	int warned;
+};
+
+/* The shared descriptors, by folder, for every host. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct home *homes;
-static char *root_path;
-static int startup_root_fd = -1;	/* only for a root the run_as user cannot reach */
-static int warned;
+
+/* The instance behind homes_init and homes_open (tools, tests). */
+static struct homes *legacy;
+
+struct homes *
+homes_new(const char *root, char *err, size_t errsz)
+{
+	struct homes *h = calloc(1, sizeof(*h));
+	char cwd[4096];
+
+	if (h == NULL) {
+		snprintf(err, errsz, "root %s: %s", root, strerror(errno));
+		return NULL;
+	}
+	h->startup_root_fd = -1;
+	if (root[0] == '/')
+		h->root_path = strdup(root);
+	else if (getcwd(cwd, sizeof(cwd)) != NULL &&
+	    asprintf(&h->root_path, "%s/%s", cwd, root) < 0)
+		h->root_path = NULL;
+	if (h->root_path == NULL) {
+		snprintf(err, errsz, "root %s: %s", root, strerror(errno));
+		free(h);
+		return NULL;
+	}
+	h->startup_root_fd = open(h->root_path, O_PATH | O_DIRECTORY |
+	    O_CLOEXEC);
+	if (h->startup_root_fd < 0) {
+		snprintf(err, errsz, "root %s: %s", h->root_path,
+		    strerror(errno));
+		homes_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+homes_free(struct homes *h)
+{
+	if (h == NULL)
+		return;
+	free(h->root_path);
+	if (h->startup_root_fd >= 0)
+		close(h->startup_root_fd);
+	free(h);
+}
+
+int
+homes_root(const struct homes *h)
+{
+	return h != NULL ? h->startup_root_fd : -1;
+}
 
 int
 homes_init(const char *root, char *err, size_t errsz)
 {
-	char cwd[4096];
-	int fd;
+	struct homes *h = homes_new(root, err, errsz);
 
-	free(root_path);
-	root_path = NULL;
-	if (root[0] == '/')
-		root_path = strdup(root);
-	else if (getcwd(cwd, sizeof(cwd)) != NULL &&
-	    asprintf(&root_path, "%s/%s", cwd, root) < 0)
-		root_path = NULL;
-	if (root_path == NULL) {
-		snprintf(err, errsz, "root %s: %s", root, strerror(errno));
+	if (h == NULL)
 		return -1;
-	}
-	fd = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errsz, "root %s: %s", root_path, strerror(errno));
-		return -1;
-	}
-	if (startup_root_fd >= 0)
-		close(startup_root_fd);
-	startup_root_fd = fd;
+	homes_free(legacy);
+	legacy = h;
 	return 0;
 }
 
 int
 homes_root_fd(void)
 {
-	return startup_root_fd;
+	return homes_root(legacy);
 }
 
 /* Opens home beneath the root as the root's path names it right now. */
 static int
-open_fresh(const char *home)
+open_fresh(struct homes *h, const char *home)
 {
 	int rootfd, fd, err;
 
-	if (root_path == NULL) {
+	if (h == NULL || h->root_path == NULL) {
 		errno = ENOENT;
 		return -1;
 	}
-	rootfd = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0 && errno == EACCES && startup_root_fd >= 0) {
+	rootfd = open(h->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0 && errno == EACCES && h->startup_root_fd >= 0) {
 		/*
 		 * A folder above the root is closed to the run_as user: keep
 		 * serving the root opened at startup rather than nothing.
 		 */
-		if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+		if (!__atomic_exchange_n(&h->warned, 1, __ATOMIC_RELAXED))
 			log_msg("root %s: %s after dropping root; serving the "
 			    "folder opened at startup, so a replaced root is "
-			    "seen only after a restart", root_path,
+			    "seen only after a restart", h->root_path,
 			    strerror(EACCES));
-		return vfs_open(startup_root_fd, home, O_PATH | O_DIRECTORY, 0);
+		return vfs_open(h->startup_root_fd, home, O_PATH |
+		    O_DIRECTORY, 0);
 	}
 	if (rootfd < 0)
 		return -1;
@@ -97,9 +139,15 @@ open_fresh(const char *home)
 int
 homes_open(const char *path)
 {
+	return homes_enter(legacy, path);
+}
+
+int
+homes_enter(struct homes *hs, const char *path)
+{
 	struct home *h;
 	struct stat st;
-	int fd = open_fresh(path);
+	int fd = open_fresh(hs, path);
 
 	if (fd < 0)
 		return -1;
@@ -157,9 +205,6 @@ homes_release(int fd)
 void
 homes_shutdown(void)
 {
-	free(root_path);
-	root_path = NULL;
-	if (startup_root_fd >= 0)
-		close(startup_root_fd);
-	startup_root_fd = -1;
+	homes_free(legacy);
+	legacy = NULL;
 }

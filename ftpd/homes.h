@@ -23,6 +23,30 @@
 #include "compat.h"
 
 /*
+ * One root and the homes beneath it: each virtual host (vhost.h) has its
+ * own. The table of shared descriptors is the process's, for every host.
+ */
+struct homes;
+
+/*
+ * Remembers root (see homes_init) in a new instance. NULL with the reason
+ * in err.
+ */
+struct homes *homes_new(const char *root, char *err, size_t errsz);
+
+/* Frees h (NULL: nothing). Descriptors given out stay valid. */
+void homes_free(struct homes *h);
+
+/* h's root as opened by homes_new; owned by h. -1 for NULL. */
+int homes_root(const struct homes *h);
+
+/* homes_open beneath h's root. */
+int homes_enter(struct homes *h, const char *home) WARN_UNUSED;
+
+/*
+ * The functions below work on one process-wide instance (the command-line
+ * tools and tests); the server uses its hosts' own.
+ *
  * Remembers root for later logins (made absolute against the current
  * folder, since a daemon changes to /) and opens it now, for the fallback
  * above. Returns 0, or -1 with the reason in err.

@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "authpool.h"
 #include "hashpool.h"
+#include "cmds.h"
 #include "config.h"
 #include "connlimit.h"
 #include "hashpw.h"
@@ -40,6 +41,7 @@
 #include "tls.h"
 #include "uploadtmp.h"
 #include "usage.h"
+#include "vhost.h"
 #include "userdb.h"
 #include "users.h"
 #include "usertool.h"
@@ -605,35 +607,16 @@ load_state(int check_only)
 {
 	unsigned problems = 0;
 	char err[512];
-	int n, root_fd;
+	int n;
 
 	if (!vfs_available()) {
 		fprintf(stderr, "ftpd: this kernel lacks openat2 (Linux 5.6+), "
 		    "which confinement needs\n");
 		return 1;
 	}
-	if (homes_init(cfg.root, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ftpd: %s\n", err);
-		return 1;	/* nothing below can be checked without it */
-	}
-	root_fd = homes_root_fd();
-	if (cfg.users_file != NULL && userdb_open(cfg.users_file, err,
-	    sizeof(err)) < 0) {
-		fprintf(stderr, "ftpd: %s\n", err);
-		if (!check_only)
-			return 1;
-		problems++;
-	} else if (check_only && userdb_check(err, sizeof(err)) < 0) {
-		fprintf(stderr, "ftpd: %s\n", err);
-		problems++;
-	}
-	if (tls_init(&cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ftpd: %s\n", err);
-		if (!check_only)
-			return 1;
-		problems++;
-	}
-	n = preflight_anonymous(&cfg, root_fd, say_problem, NULL);
+	/* Each host's root, users and certificate (vhost.h). */
+	tls_set_sni_hook(cmd_host_sni);
+	n = (int)vhost_setup(&cfg, check_only, say_problem, NULL);
 	if (n > 0) {
 		if (!check_only)
 			return (unsigned)n;
@@ -648,14 +631,35 @@ load_state(int check_only)
 	    check_only, &problems) < 0 && !check_only)
 		return problems;
 	/* A database that is down now may be up by the first login. */
-	if (!check_only && userdb_check(err, sizeof(err)) < 0)
+	if (!check_only && userdb_verify(vhost_userdb(cfg.vhost), err,
+	    sizeof(err)) < 0)
 		log_msg("warning: %s (logins get 421 until it answers)", err);
 	/* A missing home only fails its own logins: warn when serving. */
-	n = preflight_homes(root_fd, check_only ? say_problem :
+	n = (int)vhost_check_homes(&cfg, check_only ? say_problem :
 	    say_warning, NULL);
 	if (check_only)
 		problems += (unsigned)n;
 	return problems;
+}
+
+/*
+ * Sweeps stale temporary uploads from each host's root once (hosts may
+ * share one), while still root.
+ */
+static void
+sweep_roots(void)
+{
+	size_t i, j;
+
+	(void)uploadtmp_sweep_start(cfg.root);
+	for (i = 0; i < cfg.nhosts; i++) {
+		const char *root = cfg.hosts[i]->root;
+
+		for (j = 0; j < i && strcmp(cfg.hosts[j]->root, root) != 0; j++)
+			;
+		if (j == i && strcmp(root, cfg.root) != 0)
+			(void)uploadtmp_sweep_start(root);
+	}
 }
 
 /*
@@ -709,6 +713,8 @@ main(int argc, char **argv)
 	    strcmp(argv[2], "recount") == 0)
 		return problems > 0 ? 2 : recount_main(argc - 2, argv + 2, &cfg);
 	parse_args(argc, argv, &mode, &hash_method);
+	/* The hosts inherit the global settings, flags included. */
+	problems += (unsigned)config_build_hosts(&cfg, say_problem, NULL);
 	if (mode == RUN_HASH)
 		return hashpw_run(hash_method);
 	if (mode == RUN_CHECK)
@@ -727,7 +733,7 @@ main(int argc, char **argv)
 	max_fds = raise_fd_limit();
 	if (load_state(0) > 0)
 		return 1;
-	(void)uploadtmp_sweep_start(cfg.root);
+	sweep_roots();
 	if (proxyconn_init(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
 		return 2;
@@ -799,9 +805,7 @@ main(int argc, char **argv)
 	for (i = 0; signals[i] != 0; i++)
 		event_free(sigs[i]);
 	event_base_free(base);
-	userdb_close();
-	tls_free();
-	homes_shutdown();
+	vhost_shutdown();
 	log_msg("stopped");
 	reload_free();
 	config_free(&cfg);

@@ -70,7 +70,7 @@ check_user_in_anon(void *arg, const char *path, unsigned line,
 }
 
 int
-preflight_anonymous(const struct config *cfg, int root_fd,
+preflight_anonymous(const struct config *cfg, struct userdb *db, int root_fd,
     preflight_report_fn *report, void *arg)
 {
 	struct anon_walk w = { "", NULL, report, arg, 0 };
@@ -97,7 +97,7 @@ preflight_anonymous(const struct config *cfg, int root_fd,
 	}
 	if (cfg->anonymous_sees_homes)
 		return 0;
-	if (!userdb_listable() && strcmp(canon, "/") == 0) {
+	if (!userdb_can_list(db) && strcmp(canon, "/") == 0) {
 		snprintf(msg, sizeof(msg), "%sanonymous_home /: the root holds "
 		    "every user's home, and the users backend cannot list them "
 		    "to check; choose a folder such as /pub, or set "
@@ -106,7 +106,7 @@ preflight_anonymous(const struct config *cfg, int root_fd,
 		return 1;
 	}
 	w.anon = canon;
-	(void)userdb_foreach(check_user_in_anon, &w);
+	(void)userdb_each(db, check_user_in_anon, &w);
 	return w.problems;
 }
 
@@ -135,10 +135,11 @@ check_home(void *arg, const char *path, unsigned line, const char *name,
 }
 
 int
-preflight_homes(int root_fd, preflight_report_fn *report, void *arg)
+preflight_homes(struct userdb *db, int root_fd, preflight_report_fn *report,
+    void *arg)
 {
 	struct homes_walk w = { root_fd, report, arg, 0 };
 
-	(void)userdb_foreach(check_home, &w);
+	(void)userdb_each(db, check_home, &w);
 	return w.problems;
 }

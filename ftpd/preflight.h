@@ -15,22 +15,25 @@
 #define FTPD_PREFLIGHT_H
 
 struct config;
+struct userdb;
 
 typedef void preflight_report_fn(void *arg, const char *msg);
 
 /*
  * Checks the anonymous home (only when anonymous logins are on) beneath
- * root_fd, against the loaded users table. Returns the number of problems
+ * root_fd, against db's users (NULL: none). Returns the number of problems
  * reported; ftpd does not start with any.
  */
-int preflight_anonymous(const struct config *cfg, int root_fd,
+int preflight_anonymous(const struct config *cfg, struct userdb *db,
+    int root_fd,
     preflight_report_fn *report, void *arg);
 
 /*
- * Checks that every user's home is a folder beneath root_fd. Returns the
+ * Checks that every user of db has a folder beneath root_fd as home. Returns the
  * number of problems reported (a missing home is only a warning at
  * startup: the admin may create it later).
  */
-int preflight_homes(int root_fd, preflight_report_fn *report, void *arg);
+int preflight_homes(struct userdb *db, int root_fd,
+    preflight_report_fn *report, void *arg);
 
 #endif

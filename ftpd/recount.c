@@ -20,13 +20,21 @@
 #include "userdb.h"
 #include "userlimits.h"
 #include "users.h"
+#include "vhost.h"
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t thread;
 static int running, want_all, stopping;
 static const struct config *run_cfg;
+
+/* A user to count: the host's settings and the name. */
+struct who {
+	const struct config *host;	/* a snapshot's: lives until exit */
+	char name[USER_NAME_MAX + 1];
+};
+
 /* Single users to count (recount_user), under run_lock. */
-static char (*queued)[USER_NAME_MAX + 1];
+static struct who *queued;
 static size_t nqueued;
 
 /*
@@ -82,14 +90,15 @@ recount_dir(int dirfd, long long *bytes, long long *files)
 }
 
 /*
- * Counts home (relative to the root), skipping the uploads of u in
- * progress (u NULL: none). 0, or -1 with errno.
+ * Counts home (relative to h's root; NULL h: the process-wide root of
+ * `ftpd user recount`), skipping the uploads of u in progress (u NULL:
+ * none). 0, or -1 with errno.
  */
 static int
-count_home(const char *home, struct user_usage *u, long long *bytes,
-    long long *files)
+count_home(struct homes *h, const char *home, struct user_usage *u,
+    long long *bytes, long long *files)
 {
-	int pfd = homes_open(home), fd;
+	int pfd = h != NULL ? homes_enter(h, home) : homes_open(home), fd;
 
 	if (pfd < 0)
 		return -1;
@@ -102,9 +111,10 @@ count_home(const char *home, struct user_usage *u, long long *bytes,
 	return walk(fd, 0, u, bytes, files);
 }
 
-/* The users to count: name and home, copied out of the table's lock. */
+/* The users to count, copied out of the table's lock. */
 struct todo {
-	char (*names)[USER_NAME_MAX + 1];
+	const struct config *host;	/* the host collect is listing */
+	struct who *v;
 	size_t n;
 };
 
@@ -112,14 +122,15 @@ static int
 collect_name(void *arg, const char *name)
 {
 	struct todo *t = arg;
-	char (*v)[USER_NAME_MAX + 1];
+	struct who *v;
 
 	if (strlen(name) > USER_NAME_MAX)
 		return 0;
-	if ((v = reallocarray(t->names, t->n + 1, sizeof(*v))) == NULL)
+	if ((v = reallocarray(t->v, t->n + 1, sizeof(*v))) == NULL)
 		return -1;
-	t->names = v;
-	memcpy(t->names[t->n++], name, strlen(name) + 1);
+	t->v = v;
+	v[t->n].host = t->host;
+	memcpy(v[t->n++].name, name, strlen(name) + 1);
 	return 0;
 }
 
@@ -133,29 +144,33 @@ collect(void *arg, const char *path, unsigned line, const char *name,
 	return collect_name(arg, name);
 }
 
-/* Counts one user, when the user has a quota. */
+/* Counts one user of host cfg, when the user has a quota. */
 static void
 count_user(const struct config *cfg, const char *name)
 {
 	struct user_info info;
 	struct user_usage *u;
 	long long bytes, files;
-	char why[256];
+	char why[256], key[USAGE_NAME_MAX];
 
+	if (usage_name(cfg, name, key, sizeof(key)) < 0)
+		return;
 	/*
 	 * Through the backend: a database's users are in no table here (the
 	 * file's lookup found none of them, and their quotas never held).
 	 */
-	if (userdb_lookup(name, &info, why, sizeof(why)) != USERDB_FOUND) {
+	if (userdb_find(vhost_userdb(cfg->vhost), name, &info, why,
+	    sizeof(why)) != USERDB_FOUND) {
 		/* Gone with a reload, or unreachable: a later login retries. */
-		if ((u = usage_find(name)) != NULL)
+		if ((u = usage_find(key)) != NULL)
 			usage_count_failed(u);
 		users_info_free(&info);
 		return;
 	}
-	u = usage_user(name, &info.limits, cfg);
+	u = usage_user(key, &info.limits, cfg);
 	if (u != NULL && usage_has_quota(u)) {
-		if (count_home(info.home, u, &bytes, &files) < 0) {
+		if (count_home(vhost_homes(cfg->vhost), info.home, u, &bytes,
+		    &files) < 0) {
 			log_msg("quota: cannot count the home %s of %s: %s",
 			    info.home, name, strerror(errno));
 			usage_count_failed(u);
@@ -165,10 +180,51 @@ count_user(const struct config *cfg, const char *name)
 			usage_set_counted(u, bytes, files);
 			usage_get(u, &bytes, &files, &counted);
 			log_msg("quota: usage of %s counted: %lld bytes, "
-			    "%lld files", name, bytes, files);
+			    "%lld files", key, bytes, files);
 		}
 	}
 	users_info_free(&info);
+}
+
+/* Takes a usage entry's user when the entry is t->host's (usage_name). */
+static int
+collect_used(void *arg, const char *key)
+{
+	struct todo *t = arg;
+	const char *slash = strchr(key, '/');
+	const char *host = t->host->host_name;
+
+	if (host == NULL)
+		return slash == NULL ? collect_name(t, key) : 0;
+	if (slash == NULL || (size_t)(slash - key) != strlen(host) ||
+	    strncmp(key, host, strlen(host)) != 0)
+		return 0;
+	return collect_name(t, slash + 1);
+}
+
+/*
+ * Lists the users of every host of cfg into t. A database cannot list its
+ * users: those that have logged in (have a usage entry) are counted, the
+ * others at their first login.
+ */
+static void
+collect_all(const struct config *cfg, struct todo *t)
+{
+	size_t i;
+
+	for (i = 0; i <= cfg->nhosts; i++) {
+		struct userdb *db;
+		int rc;
+
+		t->host = i == 0 ? cfg : cfg->hosts[i - 1];
+		if (t->host->vhost == NULL)
+			continue;
+		db = vhost_userdb(t->host->vhost);
+		rc = userdb_can_list(db) ? userdb_each(db, collect, t) :
+		    usage_foreach(collect_used, t);
+		if (rc < 0)
+			log_msg("quota: out of memory listing the users");
+	}
 }
 
 static void *
@@ -177,39 +233,36 @@ recount_thread(void *arg)
 	const struct config *cfg = arg;
 
 	for (;;) {
-		struct todo t = { NULL, 0 }, one;
+		struct todo t = { NULL, NULL, 0 }, one = { NULL, NULL, 0 };
 		int all;
 		size_t i;
 
 		pthread_mutex_lock(&run_lock);
 		all = want_all;
 		want_all = 0;
-		one.names = queued;
+		one.v = queued;
 		one.n = nqueued;
 		queued = NULL;
 		nqueued = 0;
 		if ((!all && one.n == 0) || stopping) {
 			running = 0;
 			pthread_mutex_unlock(&run_lock);
-			free(one.names);
+			free(one.v);
 			return NULL;
 		}
+		/* The settings of the latest recount_start. */
+		cfg = run_cfg;
 		pthread_mutex_unlock(&run_lock);
-		/*
-		 * A database cannot list its users: recount those that have
-		 * logged in (the others are counted at their first login).
-		 */
-		if (all && (userdb_listable() ? userdb_foreach(collect, &t) :
-		    usage_foreach(collect_name, &t)) < 0)
-			log_msg("quota: out of memory listing the users");
+		if (all)
+			collect_all(cfg, &t);
 		for (i = 0; i < t.n &&
 		    !__atomic_load_n(&stopping, __ATOMIC_RELAXED); i++)
-			count_user(cfg, t.names[i]);
+			count_user(t.v[i].host, t.v[i].name);
 		for (i = 0; i < one.n &&
 		    !__atomic_load_n(&stopping, __ATOMIC_RELAXED); i++)
-			count_user(cfg, one.names[i]);
-		free(t.names);
-		free(one.names);
+			count_user(one.v[i].host, one.v[i].name);
+		free(t.v);
+		free(one.v);
 	}
 }
 
@@ -217,8 +270,10 @@ recount_thread(void *arg)
 static int
 start_locked(const struct config *cfg)
 {
-	if (running)
+	if (running) {
+		run_cfg = cfg;	/* the newest settings for its next round */
 		return 0;	/* it looks at the work before it ends */
+	}
 	if (run_cfg != NULL)	/* a finished earlier run */
 		(void)pthread_join(thread, NULL);
 	run_cfg = cfg;
@@ -246,7 +301,7 @@ recount_start(const struct config *cfg)
 int
 recount_user(const struct config *cfg, const char *name)
 {
-	char (*v)[USER_NAME_MAX + 1];
+	struct who *v;
 	int rc = -1;
 
 	if (strlen(name) > USER_NAME_MAX)
@@ -255,8 +310,9 @@ recount_user(const struct config *cfg, const char *name)
 	if (!stopping && nqueued < RECOUNT_QUEUE_MAX &&
 	    (v = reallocarray(queued, nqueued + 1, sizeof(*v))) != NULL) {
 		queued = v;
-		memcpy(queued[nqueued++], name, strlen(name) + 1);
-		rc = start_locked(cfg);
+		v[nqueued].host = cfg;
+		memcpy(v[nqueued++].name, name, strlen(name) + 1);
+		rc = start_locked(run_cfg != NULL ? run_cfg : cfg);
 	}
 	pthread_mutex_unlock(&run_lock);
 	return rc;
@@ -303,7 +359,7 @@ print_usage(const struct config *cfg, const char *name)
 		fprintf(stderr, "ftpd: %s: %s\n", name, why);
 		return 1;
 	}
-	if (count_home(info.home, NULL, &bytes, &files) < 0) {
+	if (count_home(NULL, info.home, NULL, &bytes, &files) < 0) {
 		fprintf(stderr, "ftpd: cannot count the home %s of %s: %s\n",
 		    info.home, name, strerror(errno));
 		users_info_free(&info);

@@ -8,15 +8,11 @@
 
 #include "config.h"
 #include "connlimit.h"
-#include "homes.h"
 #include "log.h"
-#include "preflight.h"
 #include "reload.h"
-#include "tls.h"
 #include "recount.h"
 #include "usage.h"
-#include "userdb.h"
-#include "users.h"
+#include "vhost.h"
 
 /*
  * Settings a running server cannot change: its sockets, threads and
@@ -114,6 +110,9 @@ build(struct config *cfg)
 		}
 	}
 	if (problems == 0)
+		problems += (unsigned)config_build_hosts(cfg, log_problem,
+		    NULL);
+	if (problems == 0)
 		problems += (unsigned)config_validate_each(cfg, log_problem,
 		    NULL);
 	return problems;
@@ -145,73 +144,16 @@ keep_restart_only(struct config *cfg, const struct config *old)
 	return 0;
 }
 
-/* The new certificate and key, or the old ones back in cfg. 0 or -1. */
-static int
-reload_tls(struct config *cfg, const struct config *old)
-{
-	char err[512];
-
-	if (tls_reload(cfg, err, sizeof(err)) == 0)
-		return 0;
-	log_msg("SIGHUP: keeping the old TLS certificate and key: %s", err);
-	if (config_key_copy(cfg, old, "tls_cert") < 0 ||
-	    config_key_copy(cfg, old, "tls_key") < 0)
-		log_msg("SIGHUP: out of memory");
-	return -1;
-}
-
 /*
- * The users cfg names (a file is read again; a database is read at each
- * login anyway); 0, or -1 (logged: the old table stays). Then the quota
- * usage is counted again (new quotas, files changed behind our back).
- */
-static int
-reload_users(const struct config *cfg)
-{
-	char err[512];
-	int root, rc = 0;
-
-	if (cfg->users_file == NULL)
-		return 0;
-	/* The root as its path names it now (it may be replaced). */
-	root = homes_open("/");
-	/* After dropping root the run_as user must be able to read it. */
-	if (!userdb_listable()) {
-		log_msg("SIGHUP: the %s is read at each login: nothing to "
-		    "reload", userdb_name());
-	} else if (userdb_reload(err, sizeof(err)) < 0) {
-		log_msg("SIGHUP: keeping the old users: %s", err);
-		rc = -1;
-	} else if (preflight_anonymous(cfg, root >= 0 ? root :
-	    homes_root_fd(), log_problem, NULL) > 0 && userdb_revert() == 0) {
-		log_msg("SIGHUP: keeping the old users: the new file gives "
-		    "anonymous users a user's home");
-		rc = -1;
-	} else {
-		log_msg("SIGHUP: users reloaded from %s", cfg->users_file);
-	}
-	(void)recount_start(cfg);
-	(void)preflight_homes(root >= 0 ? root : homes_root_fd(),
-	    log_problem, NULL);
-	if (root >= 0)
-		homes_release(root);
-	return rc;
-}
-
-/*
- * A refused config: the settings in force stay, but the users file and
- * the certificate they name are read again (a renewed certificate or an
+ * A refused config: the settings in force stay, but the users files and
+ * the certificates they name are read again (a renewed certificate or an
  * `ftpd user` edit must not wait for the config to be fixed).
  */
 static void
 reload_files_only(void)
 {
-	char err[512];
-
-	if (tls_reload(live, err, sizeof(err)) < 0)
-		log_msg("SIGHUP: keeping the old TLS certificate and key: %s",
-		    err);
-	(void)reload_users(live);
+	vhost_reload_files(live);
+	(void)recount_start(live);
 }
 
 int
@@ -228,7 +170,14 @@ reload_run(char *msg, size_t msgsz)
 	}
 	config_defaults(&snap->cfg);
 	problems = build(&snap->cfg);
-	if (problems > 0 || keep_restart_only(&snap->cfg, live) < 0) {
+	/*
+	 * The hosts again, from the global settings as they will be in force
+	 * (restart-only ones kept), so that no host holds a value the
+	 * process does not.
+	 */
+	if (problems > 0 || keep_restart_only(&snap->cfg, live) < 0 ||
+	    (problems = (unsigned)config_build_hosts(&snap->cfg, log_problem,
+	    NULL)) > 0) {
 		config_free(&snap->cfg);
 		free(snap);
 		snprintf(msg, msgsz, "keeping the old settings: %u problem%s "
@@ -237,8 +186,17 @@ reload_run(char *msg, size_t msgsz)
 		reload_files_only();
 		return -1;
 	}
-	partial = reload_tls(&snap->cfg, live) < 0;
-	partial |= reload_users(&snap->cfg) < 0;
+	partial = 0;
+	if (vhost_reload(&snap->cfg, &partial) < 0) {
+		config_free(&snap->cfg);
+		free(snap);
+		snprintf(msg, msgsz, "keeping the old settings: a new host "
+		    "cannot be served (logged)");
+		log_msg("SIGHUP: %s", msg);
+		reload_files_only();
+		return -1;
+	}
+	(void)recount_start(&snap->cfg);
 	log_set_format(strcmp(snap->cfg.log_format, "json") == 0 ?
 	    LOG_FORMAT_JSON : LOG_FORMAT_TEXT);
 	snap->next = snapshots;

@@ -31,6 +31,7 @@
 #include "metrics.h"
 #include "reply.h"
 #include "tls.h"
+#include "vhost.h"
 #include "session.h"
 #include "worker.h"
 #include "xfer.h"
@@ -157,9 +158,16 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	(void)setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	tls_new_sid(s->tls_sid);
+	s->base = s->cfg = worker_settings(w);
 	if (implicit_tls) {
-		/* Implicit FTPS: TLS from the first byte, data private. */
-		if ((ssl = tls_new(NULL, s->tls_sid)) != NULL)
+		/*
+		 * Implicit FTPS: TLS from the first byte, data private. The
+		 * handshake starts on the default host's certificate; SNI may
+		 * choose another host's (cmd_host_sni).
+		 */
+		if (vhost_tls(s->cfg->vhost) != NULL &&
+		    (ssl = tls_server_ssl(vhost_tls(s->cfg->vhost), s,
+		    s->tls_sid)) != NULL)
 			s->ctrl = bufferevent_openssl_socket_new(worker_base(w),
 			    fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
 			    BEV_OPT_CLOSE_ON_FREE);
@@ -197,7 +205,14 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	session_idle_timeout(s, 1);
 	bufferevent_enable(s->ctrl, EV_READ | EV_WRITE);
 	session_log(s, "connect");
-	session_reply_text(s, R_220_READY, cfg->banner);
+	/*
+	 * Implicit FTPS greets once the handshake is done: SNI may choose a
+	 * virtual host during it, whose banner is the one to send.
+	 */
+	if (implicit_tls)
+		s->greet_pending = 1;
+	else
+		session_reply_text(s, R_220_READY, cfg->banner);
 }
 
 /*
@@ -556,9 +571,16 @@ count_ctrl_handshake(struct session *s, short what)
 {
 	if (!s->tls_active || s->tls_counted)
 		return;
-	if (what & BEV_EVENT_CONNECTED)
+	if (what & BEV_EVENT_CONNECTED) {
 		metrics_inc(M_TLS_CONTROL_OK);
-	else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		/* SNI may have chosen a host: its idle_timeout now. */
+		if (s->host_given)
+			session_idle_timeout(s, 1);
+		if (s->greet_pending) {
+			s->greet_pending = 0;
+			session_reply_text(s, R_220_READY, s->cfg->banner);
+		}
+	} else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		metrics_inc(M_TLS_CONTROL_FAILED);
 	else
 		return;
@@ -602,7 +624,10 @@ session_start_tls(struct session *s)
 	/* Anything after "AUTH TLS" came in plaintext: never run it. */
 	evbuffer_drain(in, evbuffer_get_length(in));
 	bufferevent_set_timeouts(under, NULL, NULL);
-	if ((ssl = tls_new(NULL, s->tls_sid)) == NULL)
+	/* The certificate of the host HOST chose, if any (RFC 7151). */
+	if (vhost_tls(s->cfg->vhost) == NULL ||
+	    (ssl = tls_server_ssl(vhost_tls(s->cfg->vhost), s,
+	    s->tls_sid)) == NULL)
 		goto fail;
 	tls = bufferevent_openssl_filter_new(worker_base(s->worker), under, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);

@@ -40,7 +40,15 @@ enum login_state {
 
 struct session {
 	struct worker *worker;
+	/*
+	 * The settings: cfg is the host the session chose (HOST, or SNI on
+	 * TLS; vhost.h), base the snapshot it started with, which is the
+	 * default host and holds the table of hosts. Both are read-only.
+	 */
 	const struct config *cfg;
+	const struct config *base;
+	unsigned host_given : 1;	/* HOST (or SNI) chose cfg */
+	unsigned greet_pending : 1;	/* implicit TLS: 220 after handshake */
 	struct session *next, *prev;	/* the worker's list */
 	unsigned long long id;		/* unique in the process, from 1 */
 	time_t since;			/* when it connected */

@@ -5,18 +5,63 @@
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "tls.h"
 
 /*
- * The context for new handshakes. Worker threads take a reference under
- * the lock (SSL_new counts one), so a reload can swap it and drop its own
- * reference while SSL objects made from the old one keep it alive.
+ * A host's context for new handshakes. Worker threads take a reference
+ * under the lock (SSL_new counts one), so a reload can swap it and drop
+ * its own reference while SSL objects made from the old one keep it alive.
  */
-static SSL_CTX *ctx;
-static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+struct tls_server {
+	SSL_CTX *ctx;
+	pthread_mutex_t lock;
+};
+
+static int enabled;
+static struct tls_server *(*sni_pick)(void *owner, const char *name);
+
+/*
+ * Per-SSL data: the owner for the SNI hook, and the context a control
+ * connection's handshake started on (SNI may switch it to another one, but
+ * its sessions and tickets stay with the first: data connections start
+ * there too). The control SSL holds a reference to both contexts.
+ */
+static int owner_idx = -1, first_ctx_idx = -1;
+static pthread_once_t idx_once = PTHREAD_ONCE_INIT;
+
+static void
+make_indexes(void)
+{
+	owner_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	first_ctx_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+/* SNI: answers with the context the hook picks for the name. */
+static int
+servername_cb(SSL *ssl, int *al, void *arg)
+{
+	const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+	void *owner = SSL_get_ex_data(ssl, owner_idx);
+	struct tls_server *to;
+
+	(void)al;
+	(void)arg;
+	if (name == NULL || owner == NULL || sni_pick == NULL ||
+	    (to = sni_pick(owner, name)) == NULL)
+		return SSL_TLSEXT_ERR_NOACK;
+	pthread_mutex_lock(&to->lock);
+	if (SSL_get_SSL_CTX(ssl) != to->ctx &&
+	    SSL_set_SSL_CTX(ssl, to->ctx) == NULL) {
+		pthread_mutex_unlock(&to->lock);
+		return SSL_TLSEXT_ERR_ALERT_FATAL;
+	}
+	pthread_mutex_unlock(&to->lock);
+	return SSL_TLSEXT_ERR_OK;
+}
 
 /* Makes a context with cfg's certificate and key into *out. 0 or -1. */
 static int
@@ -38,6 +83,7 @@ build_ctx(const struct config *cfg, SSL_CTX **out, char *err, size_t errsz)
 	    SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_SERVER);
 	SSL_CTX_sess_set_cache_size(c, 100000);
+	SSL_CTX_set_tlsext_servername_callback(c, servername_cb);
 	if (SSL_CTX_use_certificate_chain_file(c, cfg->tls_cert) != 1) {
 		snprintf(err, errsz, "tls_cert %s: %s", cfg->tls_cert,
 		    tls_error_string(why, sizeof(why)));
@@ -58,35 +104,66 @@ undo:
 	return -1;
 }
 
-int
-tls_init(const struct config *cfg, char *err, size_t errsz)
+struct tls_server *
+tls_server_new(const struct config *cfg, char *err, size_t errsz)
 {
-	if (config_tls_mode(cfg) == TLS_OFF)
-		return 0;
-	return build_ctx(cfg, &ctx, err, errsz);
+	struct tls_server *t = calloc(1, sizeof(*t));
+
+	(void)pthread_once(&idx_once, make_indexes);
+	if (t == NULL || pthread_mutex_init(&t->lock, NULL) != 0) {
+		free(t);
+		snprintf(err, errsz, "TLS setup: out of memory");
+		return NULL;
+	}
+	if (build_ctx(cfg, &t->ctx, err, errsz) < 0) {
+		tls_server_free(t);
+		return NULL;
+	}
+	return t;
 }
 
 int
-tls_reload(const struct config *cfg, char *err, size_t errsz)
+tls_server_reload(struct tls_server *t, const struct config *cfg, char *err,
+    size_t errsz)
 {
 	SSL_CTX *fresh, *old;
 
-	if (ctx == NULL)
-		return 0;
 	if (build_ctx(cfg, &fresh, err, errsz) < 0)
 		return -1;
-	pthread_mutex_lock(&ctx_lock);
-	old = ctx;
-	__atomic_store_n(&ctx, fresh, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&ctx_lock);
+	pthread_mutex_lock(&t->lock);
+	old = t->ctx;
+	t->ctx = fresh;
+	pthread_mutex_unlock(&t->lock);
 	SSL_CTX_free(old);
 	return 0;
+}
+
+void
+tls_server_free(struct tls_server *t)
+{
+	if (t == NULL)
+		return;
+	SSL_CTX_free(t->ctx);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+void
+tls_set_sni_hook(struct tls_server *(*pick)(void *owner, const char *name))
+{
+	sni_pick = pick;
+}
+
+void
+tls_set_enabled(int on)
+{
+	__atomic_store_n(&enabled, on, __ATOMIC_RELEASE);
 }
 
 int
 tls_enabled(void)
 {
-	return __atomic_load_n(&ctx, __ATOMIC_ACQUIRE) != NULL;
+	return __atomic_load_n(&enabled, __ATOMIC_ACQUIRE);
 }
 
 void
@@ -96,25 +173,51 @@ tls_new_sid(unsigned char sid[TLS_SID_LEN])
 		memset(sid, 0, TLS_SID_LEN);	/* still works, just shared */
 }
 
-SSL *
-tls_new(SSL *peer, const unsigned char sid[TLS_SID_LEN])
+/* Binds ssl to sid. ssl, or NULL (freed) on error. */
+static SSL *
+bind_sid(SSL *ssl, const unsigned char sid[TLS_SID_LEN])
 {
-	SSL *ssl;
-
-	if (peer != NULL)
-		ssl = SSL_new(SSL_get_SSL_CTX(peer));
-	else {
-		pthread_mutex_lock(&ctx_lock);
-		ssl = ctx != NULL ? SSL_new(ctx) : NULL;
-		pthread_mutex_unlock(&ctx_lock);
-	}
-	if (ssl == NULL)
-		return NULL;
-	if (SSL_set_session_id_context(ssl, sid, TLS_SID_LEN) != 1) {
+	if (ssl != NULL &&
+	    SSL_set_session_id_context(ssl, sid, TLS_SID_LEN) != 1) {
 		SSL_free(ssl);
 		return NULL;
 	}
 	return ssl;
+}
+
+SSL *
+tls_server_ssl(struct tls_server *t, void *owner,
+    const unsigned char sid[TLS_SID_LEN])
+{
+	SSL *ssl;
+
+	pthread_mutex_lock(&t->lock);
+	ssl = SSL_new(t->ctx);
+	if (ssl != NULL && (SSL_set_ex_data(ssl, first_ctx_idx, t->ctx) != 1 ||
+	    SSL_set_ex_data(ssl, owner_idx, owner) != 1)) {
+		SSL_free(ssl);
+		ssl = NULL;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return bind_sid(ssl, sid);
+}
+
+SSL *
+tls_new(SSL *peer, const unsigned char sid[TLS_SID_LEN])
+{
+	SSL_CTX *now = SSL_get_SSL_CTX(peer), *first;
+	SSL *ssl;
+
+	if ((first = SSL_get_ex_data(peer, first_ctx_idx)) == NULL)
+		first = now;
+	if ((ssl = SSL_new(first)) == NULL)
+		return NULL;
+	/* The certificate SNI chose; the session cache stays the first's. */
+	if (now != first && SSL_set_SSL_CTX(ssl, now) == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	return bind_sid(ssl, sid);
 }
 
 void
@@ -137,9 +240,3 @@ tls_error_string(char *buf, size_t len)
 	return buf;
 }
 
-void
-tls_free(void)
-{
-	SSL_CTX_free(ctx);
-	ctx = NULL;
-}

@@ -1,7 +1,7 @@
 /*
  * tls: the server's TLS context (OpenSSL 3) for FTPS (RFC 4217).
  *
- * One SSL_CTX serves every session: TLS 1.2 or newer, no renegotiation,
+ * One SSL_CTX per virtual host serves its sessions: TLS 1.2 or newer, no renegotiation,
  * session resumption on (cache and tickets), so that a data connection can
  * resume its control connection's session. Each FTP session gets a random
  * session-id context that its control and data connections share: OpenSSL
@@ -21,26 +21,58 @@ struct config;
 
 #define TLS_SID_LEN 16
 
-/* Loads the certificate and key. 0, or -1 with the reason in err. */
-int tls_init(const struct config *cfg, char *err, size_t errsz) WARN_UNUSED;
+/*
+ * One certificate and key: a virtual host's context (vhost.h), swapped
+ * whole on reload. New handshakes take the current context; sessions keep
+ * the one they started with (OpenSSL counts its references).
+ */
+struct tls_server;
+
+/*
+ * A context with cfg's tls_cert and tls_key. NULL with the reason in err.
+ */
+struct tls_server *tls_server_new(const struct config *cfg, char *err,
+    size_t errsz);
 
 /*
  * SIGHUP: loads cfg's certificate and key (renewed files, or new paths)
- * into a new context that new handshakes use; sessions keep the one they
- * started with (OpenSSL counts its references). No-op when TLS is off.
- * 0, or -1 with the reason in err: the old context stays.
+ * into a new context that new handshakes use. 0, or -1 with the reason in
+ * err: the old context stays.
  */
-int tls_reload(const struct config *cfg, char *err, size_t errsz) WARN_UNUSED;
+int tls_server_reload(struct tls_server *t, const struct config *cfg,
+    char *err, size_t errsz) WARN_UNUSED;
 
-/* Whether TLS is configured (tls optional or required). */
+/* Frees t (NULL: nothing); handshakes made from it keep their context. */
+void tls_server_free(struct tls_server *t);
+
+/*
+ * A new server-side SSL for a control connection on t's current context,
+ * bound to the session-id context sid. owner is handed to the SNI hook
+ * (tls_set_sni_hook) when the client names a server. NULL on error.
+ */
+SSL *tls_server_ssl(struct tls_server *t, void *owner,
+    const unsigned char sid[TLS_SID_LEN]) WARN_UNUSED;
+
+/*
+ * Server Name Indication: when a client names a server in its hello,
+ * pick(owner, name) returns the context to answer with (the host's), or
+ * NULL to keep the one the handshake started on (an unknown name gets
+ * the default host). Runs on the thread doing the handshake.
+ */
+void tls_set_sni_hook(struct tls_server *(*pick)(void *owner,
+    const char *name));
+
+/* Whether TLS is configured (tls optional or required); set at startup. */
+void tls_set_enabled(int on);
 int tls_enabled(void);
 
 /*
- * A new server-side SSL bound to the session-id context sid, on peer's
- * context when peer is not NULL (a data connection on its control
- * connection's: only that context's cache and ticket keys can resume the
- * control session after a reload replaced the current one), else on the
- * current context. NULL on error.
+ * A new server-side SSL for a data connection of the control connection
+ * peer, bound to the session-id context sid: on peer's contexts (the one
+ * its handshake started on and the one SNI may have switched it to), so
+ * that it can resume peer's session: only that context's cache and
+ * ticket keys can, even after a reload replaced the current one. NULL on
+ * error.
  */
 SSL *tls_new(SSL *peer, const unsigned char sid[TLS_SID_LEN]) WARN_UNUSED;
 
@@ -63,7 +95,5 @@ void tls_new_sid(unsigned char sid[TLS_SID_LEN]);
 
 /* The most recent OpenSSL error as text (for logs). */
 const char *tls_error_string(char *buf, size_t len);
-
-void tls_free(void);
 
 #endif

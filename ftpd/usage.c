@@ -2,6 +2,7 @@
  * usage.c: per-user and per-server shared state; see usage.h.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,7 @@
 #include "users.h"
 
 struct user_usage {
-	char name[USER_NAME_MAX + 1];
+	char name[USAGE_NAME_MAX];	/* usage_name */
 	struct rl_shared down, up;
 	pthread_mutex_t lock;		/* the fields below */
 	unsigned long long quota_bytes, quota_files;
@@ -69,7 +70,7 @@ add_locked(const char *name)
 {
 	struct user_usage *u, **v;
 
-	if (strlen(name) > USER_NAME_MAX ||
+	if (strlen(name) >= USAGE_NAME_MAX ||
 	    (v = reallocarray(users, nusers + 1, sizeof(*v))) == NULL)
 		return NULL;
 	users = v;
@@ -335,4 +336,17 @@ usage_shutdown(void)
 	users = NULL;
 	nusers = 0;
 	pthread_mutex_unlock(&registry_lock);
+}
+
+int
+usage_name(const struct config *host, const char *user, char *out,
+    size_t outsz)
+{
+	int n;
+
+	if (host->host_name == NULL)
+		n = snprintf(out, outsz, "%s", user);
+	else
+		n = snprintf(out, outsz, "%s/%s", host->host_name, user);
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }

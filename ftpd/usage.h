@@ -26,6 +26,7 @@
 #ifndef FTPD_USAGE_H
 #define FTPD_USAGE_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "compat.h"
@@ -34,6 +35,18 @@
 
 struct config;
 struct user_usage;
+
+/* Room for usage_name's result. */
+#define USAGE_NAME_MAX 320
+
+/*
+ * The name a user's entry goes by: the user's name on the default host,
+ * "HOST/NAME" on a virtual host (vhost.h), so that users of the same name
+ * on two hosts share nothing ('/' is in no user or host name). 0, or -1
+ * when out is too small.
+ */
+int usage_name(const struct config *host, const char *user, char *out,
+    size_t outsz) WARN_UNUSED;
 
 /* Sets the server-wide rate limits (at startup and reload). */
 void usage_server_rates(unsigned long long down, unsigned long long up);

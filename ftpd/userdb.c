@@ -2,12 +2,19 @@
  * userdb.c: picks the users backend and forwards to it; see userdb.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "userdb.h"
 
-static const struct userdb_ops *current;
+struct userdb {
+	const struct userdb_ops *ops;
+	void *impl;		/* the backend's state */
+};
+
+/* The instance of the process-wide functions (tools, tests). */
+static struct userdb *current;
 
 const struct userdb_ops *
 userdb_backend_for(const char *spec)
@@ -19,73 +26,154 @@ userdb_backend_for(const char *spec)
 	return &userdb_file_ops;
 }
 
+struct userdb *
+userdb_new(const char *spec, char *err, size_t errsz)
+{
+	struct userdb *db = calloc(1, sizeof(*db));
+
+	if (db == NULL) {
+		snprintf(err, errsz, "users %s: out of memory", spec);
+		return NULL;
+	}
+	db->ops = userdb_backend_for(spec);
+	if ((db->impl = db->ops->open(spec, err, errsz)) == NULL) {
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+userdb_free(struct userdb *db)
+{
+	if (db == NULL)
+		return;
+	db->ops->close(db->impl);
+	free(db);
+}
+
+const char *
+userdb_kind(const struct userdb *db)
+{
+	return db != NULL ? db->ops->name : "none";
+}
+
+enum userdb_status
+userdb_find(struct userdb *db, const char *user, struct user_info *info,
+    char *why, size_t whysz)
+{
+	memset(info, 0, sizeof(*info));
+	if (db == NULL)
+		return USERDB_NO_SUCH_USER;
+	return db->ops->lookup(db->impl, user, info, why, whysz);
+}
+
+int
+userdb_password_ok(struct userdb *db, const char *hash, const char *password)
+{
+	if (db == NULL)
+		return users_check_password_in(NULL, hash, password);
+	return db->ops->password_ok(db->impl, hash, password);
+}
+
+int
+userdb_reread(struct userdb *db, char *err, size_t errsz)
+{
+	if (db == NULL) {
+		snprintf(err, errsz, "no users backend");
+		return -1;
+	}
+	return db->ops->reload(db->impl, err, errsz);
+}
+
+int
+userdb_undo(struct userdb *db)
+{
+	return db != NULL ? db->ops->revert(db->impl) : -1;
+}
+
+int
+userdb_verify(struct userdb *db, char *err, size_t errsz)
+{
+	return db != NULL ? db->ops->check(db->impl, err, errsz) : 0;
+}
+
+int
+userdb_can_list(struct userdb *db)
+{
+	return db != NULL ? db->ops->listable(db->impl) : 1;
+}
+
+int
+userdb_each(struct userdb *db, userdb_foreach_fn *fn, void *arg)
+{
+	return db != NULL ? db->ops->foreach(db->impl, fn, arg) : 0;
+}
+
 int
 userdb_open(const char *spec, char *err, size_t errsz)
 {
-	const struct userdb_ops *ops = userdb_backend_for(spec);
+	struct userdb *db = userdb_new(spec, err, errsz);
 
-	if (current != NULL && current != ops)
-		userdb_close();
-	if (ops->open(spec, err, errsz) < 0)
+	if (db == NULL)
 		return -1;
-	current = ops;
+	userdb_close();
+	current = db;
 	return 0;
 }
 
 const char *
 userdb_name(void)
 {
-	return current != NULL ? current->name : "none";
+	return userdb_kind(current);
 }
 
 enum userdb_status
 userdb_lookup(const char *user, struct user_info *info, char *why,
     size_t whysz)
 {
-	memset(info, 0, sizeof(*info));
-	if (current == NULL)
-		return USERDB_NO_SUCH_USER;
-	return current->lookup(user, info, why, whysz);
+	return userdb_find(current, user, info, why, whysz);
 }
 
 int
 userdb_reload(char *err, size_t errsz)
 {
-	if (current == NULL) {
-		snprintf(err, errsz, "no users backend");
-		return -1;
-	}
-	return current->reload(err, errsz);
+	return userdb_reread(current, err, errsz);
 }
 
 int
 userdb_revert(void)
 {
-	return current != NULL ? current->revert() : -1;
+	return userdb_undo(current);
 }
 
 int
 userdb_check(char *err, size_t errsz)
 {
-	return current != NULL ? current->check(err, errsz) : 0;
+	return userdb_verify(current, err, errsz);
 }
 
 int
 userdb_listable(void)
 {
-	return current != NULL ? current->listable() : 1;
+	return userdb_can_list(current);
 }
 
 int
 userdb_foreach(userdb_foreach_fn *fn, void *arg)
 {
-	return current != NULL ? current->foreach(fn, arg) : 0;
+	return userdb_each(current, fn, arg);
 }
 
 void
 userdb_close(void)
 {
-	if (current != NULL)
-		current->close();
+	userdb_free(current);
 	current = NULL;
+}
+
+struct userdb *
+userdb_process(void)
+{
+	return current;
 }

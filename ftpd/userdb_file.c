@@ -3,7 +3,7 @@
  *
  * The table is loaded whole at open and on SIGHUP; lookups copy an entry
  * under the table's lock, so they are quick and never fail for want of
- * the file.
+ * the file. Each instance has its own table (struct users).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,71 +11,102 @@
 
 #include "userdb.h"
 
-static char *path;	/* for SIGHUP */
+struct file_db {
+	char *path;		/* for SIGHUP */
+	struct users *users;
+};
 
-static int
+static void
+file_close(void *impl)
+{
+	struct file_db *f = impl;
+
+	if (f == NULL)
+		return;
+	users_free(f->users);
+	free(f->path);
+	free(f);
+}
+
+static void *
 file_open(const char *spec, char *err, size_t errsz)
 {
-	char *copy = strdup(spec);
+	struct file_db *f = calloc(1, sizeof(*f));
 
-	if (copy == NULL) {
+	if (f == NULL || (f->path = strdup(spec)) == NULL ||
+	    (f->users = users_new()) == NULL) {
 		snprintf(err, errsz, "users file %s: out of memory", spec);
-		return -1;
+		file_close(f);
+		return NULL;
 	}
-	if (users_load(spec, err, errsz) < 0) {
-		free(copy);
-		return -1;
+	if (users_load_in(f->users, spec, err, errsz) < 0) {
+		file_close(f);
+		return NULL;
 	}
-	free(path);
-	path = copy;
-	return 0;
+	return f;
 }
 
 static enum userdb_status
-file_lookup(const char *user, struct user_info *info, char *why,
+file_lookup(void *impl, const char *user, struct user_info *info, char *why,
     size_t whysz)
 {
+	struct file_db *f = impl;
+
 	(void)why;
 	(void)whysz;
-	return users_lookup(user, info) == 0 ? USERDB_FOUND :
+	return users_lookup_in(f->users, user, info) == 0 ? USERDB_FOUND :
 	    USERDB_NO_SUCH_USER;
 }
 
 static int
-file_reload(char *err, size_t errsz)
+file_reload(void *impl, char *err, size_t errsz)
 {
-	return users_load(path, err, errsz);
+	struct file_db *f = impl;
+
+	return users_load_in(f->users, f->path, err, errsz);
 }
 
 static int
-file_check(char *err, size_t errsz)
+file_revert(void *impl)
 {
+	struct file_db *f = impl;
+
+	return users_revert_in(f->users);
+}
+
+static int
+file_check(void *impl, char *err, size_t errsz)
+{
+	(void)impl;
 	(void)err;
 	(void)errsz;
 	return 0;	/* open has read every line already */
 }
 
 static int
-file_listable(void)
+file_listable(void *impl)
 {
+	(void)impl;
 	return users_listable();
 }
 
 static int
-file_foreach(userdb_foreach_fn *fn, void *arg)
+file_foreach(void *impl, userdb_foreach_fn *fn, void *arg)
 {
-	return users_foreach(fn, arg);
+	struct file_db *f = impl;
+
+	return users_foreach_in(f->users, fn, arg);
 }
 
-static void
-file_close(void)
+static int
+file_password_ok(void *impl, const char *hash, const char *password)
 {
-	users_unload();
-	free(path);
-	path = NULL;
+	struct file_db *f = impl;
+
+	return users_check_password_in(f->users, hash, password);
 }
 
 const struct userdb_ops userdb_file_ops = {
-	"users file", file_open, file_lookup, file_reload, users_revert,
-	file_check, file_listable, file_foreach, file_close,
+	"users file", file_open, file_lookup, file_reload, file_revert,
+	file_check, file_listable, file_foreach, file_password_ok, file_close,
 };

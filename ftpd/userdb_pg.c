@@ -36,13 +36,16 @@ static const char QUERY[] =
     "SELECT hash, home, permissions, locked, rate_down, rate_up, "
     "quota_bytes, quota_files FROM " TABLE " WHERE name = $1";
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static char *conninfo;
-static PGconn *idle[POOL_MAX];
-static size_t nidle;
-static int down;		/* the last attempt to connect failed */
-static unsigned backoff_ms = BACKOFF_FIRST_MS;
-static struct timespec retry_at;
+/* One database: its URI, its pool and its reachability. */
+struct pg_db {
+	pthread_mutex_t lock;
+	char *conninfo;
+	PGconn *idle[POOL_MAX];
+	size_t nidle;
+	int down;		/* the last attempt to connect failed */
+	unsigned backoff_ms;
+	struct timespec retry_at;
+};
 
 static long long
 now_ms(void)
@@ -93,55 +96,56 @@ connect_now(const char *info)
 
 /* A connection for one lookup, or NULL with why (down, or failed now). */
 static PGconn *
-get_conn(int fresh, char *why, size_t whysz)
+get_conn(struct pg_db *db, int fresh, char *why, size_t whysz)
 {
 	char msg[256];
 	long long now = now_ms(), wait;
 	unsigned next;
 	PGconn *c;
 
-	pthread_mutex_lock(&lock);
-	if (!fresh && nidle > 0) {
-		c = idle[--nidle];
-		pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&db->lock);
+	if (!fresh && db->nidle > 0) {
+		c = db->idle[--db->nidle];
+		pthread_mutex_unlock(&db->lock);
 		return c;
 	}
-	wait = (long long)retry_at.tv_sec * 1000 + retry_at.tv_nsec / 1000000 -
-	    now;
-	if (down && wait > 0) {
-		pthread_mutex_unlock(&lock);
+	wait = (long long)db->retry_at.tv_sec * 1000 +
+	    db->retry_at.tv_nsec / 1000000 - now;
+	if (db->down && wait > 0) {
+		pthread_mutex_unlock(&db->lock);
 		snprintf(why, whysz, "users database down; next try in %lld ms",
 		    wait);
 		return NULL;
 	}
-	if (down) {
+	if (db->down) {
 		/* This thread tries; others wait out the next backoff. */
-		retry_at.tv_sec = (now + backoff_ms) / 1000;
-		retry_at.tv_nsec = (long)((now + backoff_ms) % 1000) * 1000000;
+		db->retry_at.tv_sec = (now + db->backoff_ms) / 1000;
+		db->retry_at.tv_nsec = (long)((now + db->backoff_ms) % 1000) *
+		    1000000;
 	}
-	pthread_mutex_unlock(&lock);
-	c = connect_now(conninfo);
+	pthread_mutex_unlock(&db->lock);
+	c = connect_now(db->conninfo);
 	if (c != NULL && PQstatus(c) == CONNECTION_OK) {
-		pthread_mutex_lock(&lock);
-		if (down)
+		pthread_mutex_lock(&db->lock);
+		if (db->down)
 			log_msg("users database: connected again");
-		down = 0;
-		backoff_ms = BACKOFF_FIRST_MS;
-		pthread_mutex_unlock(&lock);
+		db->down = 0;
+		db->backoff_ms = BACKOFF_FIRST_MS;
+		pthread_mutex_unlock(&db->lock);
 		return c;
 	}
 	one_line(c != NULL ? PQerrorMessage(c) : "out of memory", msg,
 	    sizeof(msg));
 	PQfinish(c);
-	pthread_mutex_lock(&lock);
-	next = backoff_ms;
+	pthread_mutex_lock(&db->lock);
+	next = db->backoff_ms;
 	now = now_ms() + next;
-	retry_at.tv_sec = now / 1000;
-	retry_at.tv_nsec = (long)(now % 1000) * 1000000;
-	down = 1;
-	backoff_ms = backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
-	    backoff_ms * 2;
-	pthread_mutex_unlock(&lock);
+	db->retry_at.tv_sec = now / 1000;
+	db->retry_at.tv_nsec = (long)(now % 1000) * 1000000;
+	db->down = 1;
+	db->backoff_ms = db->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+	    db->backoff_ms * 2;
+	pthread_mutex_unlock(&db->lock);
 	log_msg("users database: cannot connect: %s; next try in %u ms", msg,
 	    next);
 	snprintf(why, whysz, "users database unreachable: %s", msg);
@@ -149,14 +153,14 @@ get_conn(int fresh, char *why, size_t whysz)
 }
 
 static void
-put_conn(PGconn *c)
+put_conn(struct pg_db *db, PGconn *c)
 {
-	pthread_mutex_lock(&lock);
-	if (nidle < POOL_MAX) {
-		idle[nidle++] = c;
+	pthread_mutex_lock(&db->lock);
+	if (db->nidle < POOL_MAX) {
+		db->idle[db->nidle++] = c;
 		c = NULL;
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&db->lock);
 	PQfinish(c);
 }
 
@@ -166,7 +170,8 @@ put_conn(PGconn *c)
  * clears it and puts *cp back), or NULL with why.
  */
 static PGresult *
-query(const char *user, PGconn **cp, char *why, size_t whysz)
+query(struct pg_db *db, const char *user, PGconn **cp, char *why,
+    size_t whysz)
 {
 	const char *params[1] = { user };
 	char msg[256];
@@ -174,7 +179,7 @@ query(const char *user, PGconn **cp, char *why, size_t whysz)
 	int attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		if ((*cp = get_conn(attempt > 0, why, whysz)) == NULL)
+		if ((*cp = get_conn(db, attempt > 0, why, whysz)) == NULL)
 			return NULL;
 		r = PQexecParams(*cp, QUERY, 1, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK)
@@ -196,17 +201,19 @@ query(const char *user, PGconn **cp, char *why, size_t whysz)
 }
 
 static enum userdb_status
-pg_lookup(const char *user, struct user_info *info, char *why, size_t whysz)
+pg_lookup(void *impl, const char *user, struct user_info *info, char *why,
+    size_t whysz)
 {
+	struct pg_db *db = impl;
 	const char *val[USERROW_NCOLS];
 	enum userdb_status st = USERDB_FOUND;
 	PGconn *c = NULL;
 	PGresult *r;
 	int i;
 
-	if ((r = query(user, &c, why, whysz)) == NULL) {
+	if ((r = query(db, user, &c, why, whysz)) == NULL) {
 		if (c != NULL)
-			put_conn(c);
+			put_conn(db, c);
 		return USERDB_UNAVAILABLE;
 	}
 	if (PQntuples(r) == 0)
@@ -223,22 +230,25 @@ pg_lookup(const char *user, struct user_info *info, char *why, size_t whysz)
 		users_wipe(PQgetvalue(r, 0, USERROW_HASH),
 		    (size_t)PQgetlength(r, 0, USERROW_HASH));
 	PQclear(r);
-	put_conn(c);
+	put_conn(db, c);
 	return st;
 }
 
-static int
+static void pg_close(void *impl);
+
+static void *
 pg_open(const char *spec, char *err, size_t errsz)
 {
 	PQconninfoOption *opts;
 	char *msg = NULL;
+	struct pg_db *db;
 
 	/* Syntax only: the server is contacted at the first lookup. */
 	if ((opts = PQconninfoParse(spec, &msg)) == NULL) {
 		snprintf(err, errsz, "users: bad PostgreSQL URI: %s",
 		    msg != NULL ? msg : "out of memory");
 		PQfreemem(msg);
-		return -1;
+		return NULL;
 	}
 	PQconninfoFree(opts);
 	/*
@@ -247,21 +257,29 @@ pg_open(const char *spec, char *err, size_t errsz)
 	 * made now rather than inside the first unknown user's login, which
 	 * would then take two hashes' time.
 	 */
-	(void)users_check_password(NO_SUCH_USER_HASH, "");
-	free(conninfo);
-	if ((conninfo = strdup(spec)) == NULL) {
+	(void)users_check_password_in(NULL, NO_SUCH_USER_HASH, "");
+	if ((db = calloc(1, sizeof(*db))) == NULL ||
+	    pthread_mutex_init(&db->lock, NULL) != 0) {
+		free(db);
 		snprintf(err, errsz, "users: out of memory");
-		return -1;
+		return NULL;
 	}
-	return 0;
+	db->backoff_ms = BACKOFF_FIRST_MS;
+	if ((db->conninfo = strdup(spec)) == NULL) {
+		pg_close(db);
+		snprintf(err, errsz, "users: out of memory");
+		return NULL;
+	}
+	return db;
 }
 
 /* Connects and runs the query with no row, so that every column is named. */
 static int
-pg_check(char *err, size_t errsz)
+pg_check(void *impl, char *err, size_t errsz)
 {
+	struct pg_db *db = impl;
 	char msg[256];
-	PGconn *c = connect_now(conninfo);
+	PGconn *c = connect_now(db->conninfo);
 	PGresult *r;
 	int rc = 0;
 
@@ -286,47 +304,60 @@ pg_check(char *err, size_t errsz)
 }
 
 static int
-pg_reload(char *err, size_t errsz)
+pg_reload(void *impl, char *err, size_t errsz)
 {
+	(void)impl;
 	(void)err;
 	(void)errsz;
 	return 0;	/* every lookup reads the table */
 }
 
 static int
-pg_revert(void)
+pg_revert(void *impl)
 {
+	(void)impl;
 	return -1;	/* reload changed nothing */
 }
 
 static int
-pg_listable(void)
+pg_listable(void *impl)
 {
+	(void)impl;
 	return 0;	/* not at startup: users come and go in the table */
 }
 
 static int
-pg_foreach(userdb_foreach_fn *fn, void *arg)
+pg_foreach(void *impl, userdb_foreach_fn *fn, void *arg)
 {
+	(void)impl;
 	(void)fn;
 	(void)arg;
 	return 0;
 }
 
-static void
-pg_close(void)
+/* No table here: unknown users are checked against the default decoy. */
+static int
+pg_password_ok(void *impl, const char *hash, const char *password)
 {
-	pthread_mutex_lock(&lock);
-	while (nidle > 0)
-		PQfinish(idle[--nidle]);
-	free(conninfo);
-	conninfo = NULL;
-	down = 0;
-	backoff_ms = BACKOFF_FIRST_MS;
-	pthread_mutex_unlock(&lock);
+	(void)impl;
+	return users_check_password_in(NULL, hash, password);
+}
+
+static void
+pg_close(void *impl)
+{
+	struct pg_db *db = impl;
+
+	if (db == NULL)
+		return;
+	while (db->nidle > 0)
+		PQfinish(db->idle[--db->nidle]);
+	free(db->conninfo);
+	pthread_mutex_destroy(&db->lock);
+	free(db);
 }
 
 const struct userdb_ops userdb_pg_ops = {
 	"users database", pg_open, pg_lookup, pg_reload, pg_revert, pg_check,
-	pg_listable, pg_foreach, pg_close,
+	pg_listable, pg_foreach, pg_password_ok, pg_close,
 };

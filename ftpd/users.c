@@ -29,13 +29,22 @@ struct user_table {
 	char decoy[CRYPT_OUTPUT_SIZE];	/* see users_check_password */
 };
 
-static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct user_table *current;
-static struct user_table *previous;	/* for users_revert */
+/* One users file's table; see users.h. */
+struct users {
+	pthread_mutex_t lock;
+	struct user_table *current;
+	struct user_table *previous;	/* for users_revert */
+};
+
+/* The instance behind the users_* functions without one (tools, tests). */
+static struct users legacy = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL };
+
 /*
  * The decoy used while no table is loaded (no users file): yescrypt,
- * like new hashes. Made on first use by a hashing thread.
+ * like new hashes. Made on first use by a hashing thread; shared by every
+ * instance.
  */
+static pthread_mutex_t default_decoy_lock = PTHREAD_MUTEX_INITIALIZER;
 static char default_decoy[CRYPT_OUTPUT_SIZE];
 
 static void
@@ -295,6 +304,12 @@ find_duplicate(const struct user_table *t, const char *path, char *err,
 int
 users_load(const char *path, char *err, size_t errsz)
 {
+	return users_load_in(&legacy, path, err, errsz);
+}
+
+int
+users_load_in(struct users *u, const char *path, char *err, size_t errsz)
+{
 	struct user_table *t, *old;
 	char line[8192];
 	unsigned lineno = 0;
@@ -337,11 +352,11 @@ users_load(const char *path, char *err, size_t errsz)
 		    path);
 		goto fail_closed;
 	}
-	pthread_mutex_lock(&table_lock);
-	old = previous;
-	previous = current;
-	current = t;
-	pthread_mutex_unlock(&table_lock);
+	pthread_mutex_lock(&u->lock);
+	old = u->previous;
+	u->previous = u->current;
+	u->current = t;
+	pthread_mutex_unlock(&u->lock);
 	table_free(old);
 	return 0;
 nomem:
@@ -357,13 +372,19 @@ fail_closed:
 int
 users_lookup(const char *name, struct user_info *info)
 {
+	return users_lookup_in(&legacy, name, info);
+}
+
+int
+users_lookup_in(struct users *u, const char *name, struct user_info *info)
+{
 	int rc = -1;
 	size_t i;
 
 	memset(info, 0, sizeof(*info));
-	pthread_mutex_lock(&table_lock);
-	for (i = 0; current != NULL && i < current->n; i++) {
-		const struct user_entry *e = &current->v[i];
+	pthread_mutex_lock(&u->lock);
+	for (i = 0; u->current != NULL && i < u->current->n; i++) {
+		const struct user_entry *e = &u->current->v[i];
 
 		if (strcmp(e->name, name) != 0)
 			continue;
@@ -374,7 +395,7 @@ users_lookup(const char *name, struct user_info *info)
 		rc = (info->hash && info->home) ? 0 : -1;
 		break;
 	}
-	pthread_mutex_unlock(&table_lock);
+	pthread_mutex_unlock(&u->lock);
 	if (rc < 0)
 		users_info_free(info);
 	return rc;
@@ -386,14 +407,14 @@ users_decoy_cost(char *out, size_t outsz)
 	size_t k;
 	int rc = -1;
 
-	pthread_mutex_lock(&table_lock);
-	if (current != NULL && (k = cost_key_len(current->decoy)) > 0 &&
-	    k < outsz) {
-		memcpy(out, current->decoy, k);
+	pthread_mutex_lock(&legacy.lock);
+	if (legacy.current != NULL &&
+	    (k = cost_key_len(legacy.current->decoy)) > 0 && k < outsz) {
+		memcpy(out, legacy.current->decoy, k);
 		out[k] = '\0';
 		rc = 0;
 	}
-	pthread_mutex_unlock(&table_lock);
+	pthread_mutex_unlock(&legacy.lock);
 	return rc;
 }
 
@@ -401,14 +422,23 @@ int
 users_foreach(int (*fn)(void *arg, const char *path, unsigned line,
     const char *name, const char *home), void *arg)
 {
+	return users_foreach_in(&legacy, fn, arg);
+}
+
+int
+users_foreach_in(struct users *u, int (*fn)(void *arg, const char *path,
+    unsigned line, const char *name, const char *home), void *arg)
+{
+	const struct user_table *t;
 	size_t i;
 	int rc = 0;
 
-	pthread_mutex_lock(&table_lock);
-	for (i = 0; current != NULL && i < current->n && rc == 0; i++)
-		rc = fn(arg, current->path, current->v[i].line,
-		    current->v[i].name, current->v[i].home);
-	pthread_mutex_unlock(&table_lock);
+	pthread_mutex_lock(&u->lock);
+	t = u->current;
+	for (i = 0; t != NULL && i < t->n && rc == 0; i++)
+		rc = fn(arg, t->path, t->v[i].line, t->v[i].name,
+		    t->v[i].home);
+	pthread_mutex_unlock(&u->lock);
 	return rc;
 }
 
@@ -431,27 +461,56 @@ users_info_free(struct user_info *info)
 void
 users_unload(void)
 {
-	pthread_mutex_lock(&table_lock);
-	table_free(current);
-	table_free(previous);
-	current = previous = NULL;
-	pthread_mutex_unlock(&table_lock);
+	pthread_mutex_lock(&legacy.lock);
+	table_free(legacy.current);
+	table_free(legacy.previous);
+	legacy.current = legacy.previous = NULL;
+	pthread_mutex_unlock(&legacy.lock);
+}
+
+struct users *
+users_new(void)
+{
+	struct users *u = calloc(1, sizeof(*u));
+
+	if (u != NULL && pthread_mutex_init(&u->lock, NULL) != 0) {
+		free(u);
+		u = NULL;
+	}
+	return u;
+}
+
+void
+users_free(struct users *u)
+{
+	if (u == NULL)
+		return;
+	table_free(u->current);
+	table_free(u->previous);
+	pthread_mutex_destroy(&u->lock);
+	free(u);
 }
 
 int
 users_revert(void)
 {
+	return users_revert_in(&legacy);
+}
+
+int
+users_revert_in(struct users *u)
+{
 	struct user_table *bad;
 
-	pthread_mutex_lock(&table_lock);
-	if (previous == NULL) {
-		pthread_mutex_unlock(&table_lock);
+	pthread_mutex_lock(&u->lock);
+	if (u->previous == NULL) {
+		pthread_mutex_unlock(&u->lock);
 		return -1;
 	}
-	bad = current;
-	current = previous;
-	previous = NULL;
-	pthread_mutex_unlock(&table_lock);
+	bad = u->current;
+	u->current = u->previous;
+	u->previous = NULL;
+	pthread_mutex_unlock(&u->lock);
 	table_free(bad);
 	return 0;
 }
@@ -468,32 +527,51 @@ equal_ct(const char *a, const char *b, size_t n)
 	return d == 0;
 }
 
-/* Copies the decoy hash into out (making the default one if needed). */
+/*
+ * Copies u's decoy hash into out (NULL u, or no table: the default one,
+ * made if needed).
+ */
 static void
-get_decoy(char *out, size_t outsz)
+get_decoy(struct users *u, char *out, size_t outsz)
 {
 	char made[CRYPT_OUTPUT_SIZE];
 
 	/* All the buffers are CRYPT_OUTPUT_SIZE: the copies always fit. */
-	pthread_mutex_lock(&table_lock);
-	if (xstrlcpy(out, current != NULL ? current->decoy : default_decoy,
-	    outsz) < 0)
+	out[0] = '\0';
+	if (u != NULL) {
+		pthread_mutex_lock(&u->lock);
+		if (u->current != NULL &&
+		    xstrlcpy(out, u->current->decoy, outsz) < 0)
+			out[0] = '\0';
+		pthread_mutex_unlock(&u->lock);
+	}
+	if (out[0] != '\0')
+		return;
+	pthread_mutex_lock(&default_decoy_lock);
+	if (xstrlcpy(out, default_decoy, outsz) < 0)
 		out[0] = '\0';
-	pthread_mutex_unlock(&table_lock);
+	pthread_mutex_unlock(&default_decoy_lock);
 	if (out[0] != '\0')
 		return;
 	/* Hash outside the lock: it takes a while. */
 	if (make_decoy(NULL, made, sizeof(made)) < 0)
 		return;
-	pthread_mutex_lock(&table_lock);
+	pthread_mutex_lock(&default_decoy_lock);
 	if (default_decoy[0] == '\0')
 		memcpy(default_decoy, made, sizeof(default_decoy));
-	pthread_mutex_unlock(&table_lock);
+	pthread_mutex_unlock(&default_decoy_lock);
 	memcpy(out, made, outsz < sizeof(made) ? outsz : sizeof(made));
 }
 
 int
 users_check_password(const char *hash, const char *password)
+{
+	return users_check_password_in(&legacy, hash, password);
+}
+
+int
+users_check_password_in(struct users *u, const char *hash,
+    const char *password)
 {
 	char decoy[CRYPT_OUTPUT_SIZE];
 	struct crypt_data *cd;
@@ -506,7 +584,7 @@ users_check_password(const char *hash, const char *password)
 		 * "!", "*" (a locked account or no such user): hash anyway, so
 		 * that the answer takes as long as a real user's.
 		 */
-		get_decoy(decoy, sizeof(decoy));
+		get_decoy(u, decoy, sizeof(decoy));
 		hash = decoy;
 	}
 	/* struct crypt_data is large (~32 KiB): keep it off the stack. */

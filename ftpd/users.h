@@ -26,6 +26,35 @@ struct user_info {
 };
 
 /*
+ * One users file's table, replaced whole on reload. Each virtual host
+ * (vhost.h) has its own; the users_* functions without an instance work
+ * on one process-wide table (the command-line tools and unit tests).
+ */
+struct users;
+
+/* A new, empty instance, or NULL (ENOMEM). */
+struct users *users_new(void);
+
+/* Frees u and its tables (NULL: nothing). */
+void users_free(struct users *u);
+
+/* users_load, users_lookup, users_revert, users_foreach, on u. */
+int users_load_in(struct users *u, const char *path, char *err,
+    size_t errsz) WARN_UNUSED;
+int users_lookup_in(struct users *u, const char *name,
+    struct user_info *info) WARN_UNUSED;
+int users_revert_in(struct users *u) WARN_UNUSED;
+int users_foreach_in(struct users *u, int (*fn)(void *arg, const char *path,
+    unsigned line, const char *name, const char *home), void *arg);
+
+/*
+ * users_check_password with u's decoy (NULL u: the default decoy, as for
+ * a users database).
+ */
+int users_check_password_in(struct users *u, const char *hash,
+    const char *password);
+
+/*
  * Loads path and makes it the current table (replacing any previous one).
  * Returns 0, or -1 with "path:line: reason" in err (a bad line, a home with
  * "..", a user listed twice) or "users file path: reason"; on failure the

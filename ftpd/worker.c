@@ -84,11 +84,18 @@ worker_stopping(const struct worker *w)
 	return w->stopping;
 }
 
+const struct config *
+worker_settings(const struct worker *w)
+{
+	return config_current() != NULL ? config_current() : w->cfg;
+}
+
 void
 worker_add_session(struct worker *w, struct session *s)
 {
 	/* A reload publishes new settings; this session keeps these. */
-	s->cfg = config_current() != NULL ? config_current() : w->cfg;
+	if (s->cfg == NULL)
+		s->base = s->cfg = worker_settings(w);
 	s->next = w->sessions;
 	s->prev = NULL;
 	if (w->sessions != NULL)

@@ -58,6 +58,12 @@ int worker_splice_pipe(struct worker *w, int fds[2]);
 /* Discards the pipe (it may hold stray bytes after an error). */
 void worker_splice_pipe_reset(struct worker *w);
 struct event_base *worker_base(struct worker *w);
+/*
+ * The settings a session starting now takes: the ones published last
+ * (config_publish), or the startup ones.
+ */
+const struct config *worker_settings(const struct worker *w);
+
 void worker_add_session(struct worker *w, struct session *s);
 void worker_remove_session(struct worker *w, struct session *s);
 int worker_stopping(const struct worker *w);

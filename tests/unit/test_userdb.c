@@ -221,6 +221,58 @@ test_check_job_outcomes(void)
 	CU_ASSERT_PTR_NULL(r.info.home);
 }
 
+/*
+ * Two instances (two virtual hosts' users) never see each other's users,
+ * each reloads and reverts on its own, and neither touches the
+ * process-wide one.
+ */
+static void
+test_instances_are_separate(void)
+{
+	struct userdb *a, *b;
+	struct user_info info;
+	struct auth_result r;
+	int n = 0;
+
+	userdb_close();
+	a = userdb_new(fixture("good.users"), err, sizeof(err));
+	b = userdb_new(fixture("crlf.users"), err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_STRING_EQUAL(userdb_kind(a), "users file");
+	CU_ASSERT_EQUAL(userdb_find(a, "alice", &info, err, sizeof(err)),
+	    USERDB_FOUND);
+	users_info_free(&info);
+	CU_ASSERT_EQUAL(userdb_find(b, "alice", &info, err, sizeof(err)),
+	    USERDB_NO_SUCH_USER);
+	CU_ASSERT_EQUAL(userdb_find(b, "frank", &info, err, sizeof(err)),
+	    USERDB_FOUND);
+	users_info_free(&info);
+	CU_ASSERT_EQUAL(userdb_find(a, "frank", &info, err, sizeof(err)),
+	    USERDB_NO_SUCH_USER);
+	CU_ASSERT_EQUAL(userdb_lookup("alice", &info, err, sizeof(err)),
+	    USERDB_NO_SUCH_USER);	/* the process-wide one is empty */
+	CU_ASSERT_EQUAL(userdb_each(b, count_user, &n), 0);
+	CU_ASSERT_EQUAL(n, 1);
+	/* Passwords are checked against the instance's own users. */
+	authpool_check_in(a, "alice", "secret", &r);
+	CU_ASSERT_EQUAL(r.outcome, AUTH_OK);
+	users_info_free(&r.info);
+	authpool_check_in(b, "alice", "secret", &r);
+	CU_ASSERT_EQUAL(r.outcome, AUTH_NO_SUCH_USER);
+	CU_ASSERT_EQUAL(userdb_reread(b, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(userdb_undo(b), 0);
+	CU_ASSERT_EQUAL(userdb_undo(a), -1);	/* a was never reloaded */
+	userdb_free(a);
+	CU_ASSERT_EQUAL(userdb_find(b, "frank", &info, err, sizeof(err)),
+	    USERDB_FOUND);
+	users_info_free(&info);
+	userdb_free(b);
+	CU_ASSERT_EQUAL(userdb_find(NULL, "frank", &info, err, sizeof(err)),
+	    USERDB_NO_SUCH_USER);
+	CU_ASSERT_STRING_EQUAL(userdb_kind(NULL), "none");
+}
+
 /* Port 1 on loopback: nothing listens, so connecting fails at once. */
 #define DOWN_URI "postgresql://ftpd@127.0.0.1:1/ftpd?connect_timeout=2"
 
@@ -268,6 +320,7 @@ suite_register(void)
 	    TEST(test_no_backend_knows_no_user),
 	    TEST(test_file_backend_through_the_interface),
 	    TEST(test_check_job_outcomes),
+	    TEST(test_instances_are_separate),
 	    TEST(test_database_down_is_unavailable_then_backs_off),
 	    TEST(test_bad_uri_refused_at_open));
 	ADD_SUITE("userrow", NULL, NULL,
