@@ -294,6 +294,9 @@ ctrl_tls_start(struct engine *e, struct sess *s)
 		return;
 	}
 	SSL_set_app_data(s->cssl, s);
+	/* Thousands of idle sessions: no TLS buffers while nothing moves. */
+	if (s->job == JOB_IDLE)
+		SSL_set_mode(s->cssl, SSL_MODE_RELEASE_BUFFERS);
 	if (e->cfg.tls_resume && s->tls_sess != NULL)
 		(void)SSL_set_session(s->cssl, s->tls_sess);
 	s->phase = P_HANDSHAKE;
