@@ -14,51 +14,16 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <openssl/err.h>
 
-#include "engine.h"
-
-enum phase {
-	P_FREE, P_CONNECT, P_BANNER, P_USER, P_PASS, P_TYPE, P_READY,
-	P_BARRIER, P_PASV, P_START, P_XFER, P_QUIT, P_NOOP, P_DONE,
-};
+#include "btls.h"
+#include "engine_int.h"
 
 static const char *const phase_names[] = {
-	"free", "connect", "banner", "USER", "PASS", "TYPE", "ready",
-	"barrier", "PASV", "transfer start", "transfer", "QUIT", "NOOP", "done",
+	"free", "connect", "banner", "AUTH TLS", "TLS handshake", "USER",
+	"PASS", "PBSZ", "PROT", "TYPE", "ready", "barrier", "PASV",
+	"transfer start", "transfer", "QUIT", "NOOP", "done",
 };
-
-struct sess {
-	enum job job;
-	enum phase phase;
-	int ctrl, data;
-	uint32_t ctrl_gen, data_gen;
-	int logged;		/* counted in engine.logged_in */
-	int done;		/* counted in engine.done */
-	char in[8192];		/* control bytes not yet taken as a reply */
-	size_t inlen;
-	char cmd[64];		/* the last command, for messages */
-	int got_final;		/* 226 seen for the current transfer */
-	int data_over;		/* data end seen (GET) or all sent (PUT) */
-	uint64_t xfer_bytes;	/* of the current file */
-	off_t src_off;
-	unsigned file;
-	double noop_sent, noop_lat;
-	struct sess_result r;
-};
-
-struct engine {
-	struct engine_cfg cfg;
-	int ep;
-	struct sockaddr_in addr;
-	struct sess *s;
-	unsigned max, n;
-	unsigned logged_in, done, logins;
-	int stop_logins, go, failed;
-	char block[4096];	/* upload data when there is no source file */
-};
-
-#define KIND_DATA ((uint64_t)1 << 32)
-#define EXTRA_TAG UINT64_MAX
 
 double
 now_s(void)
@@ -69,8 +34,8 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-fail(struct engine *e, const struct sess *s, const char *fmt, ...)
+void
+eng_fail(struct engine *e, const struct sess *s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -94,22 +59,36 @@ tag(const struct engine *e, const struct sess *s, int data)
 	    ((uint64_t)(gen & 0x7fffffff) << 33);
 }
 
-static int
-watch(struct engine *e, struct sess *s, int data, uint32_t events, int op)
+int
+eng_watch(struct engine *e, struct sess *s, int data, uint32_t events, int op)
 {
 	struct epoll_event ev = { .events = events };
 
 	ev.data.u64 = tag(e, s, data);
 	if (epoll_ctl(e->ep, op, data ? s->data : s->ctrl, &ev) < 0) {
-		fail(e, s, "epoll_ctl: %s", strerror(errno));
+		eng_fail(e, s, "epoll_ctl: %s", strerror(errno));
 		return -1;
 	}
+	*(data ? &s->data_ev : &s->ctrl_ev) = events;
 	return 0;
 }
 
-static void
-close_data(struct sess *s)
+/* Asks epoll for other events on a watched socket, if they differ. */
+int
+eng_want(struct engine *e, struct sess *s, int data, uint32_t events)
 {
+	if ((data ? s->data_ev : s->ctrl_ev) == events)
+		return 0;
+	return eng_watch(e, s, data, events, EPOLL_CTL_MOD);
+}
+
+void
+eng_close_data(struct sess *s)
+{
+	btls_free(s->dssl);
+	s->dssl = NULL;
+	s->data_hs = s->draining = 0;
+	s->wpend = 0;
 	if (s->data >= 0) {
 		close(s->data);	/* also leaves the epoll set */
 		s->data = -1;
@@ -120,7 +99,10 @@ close_data(struct sess *s)
 static void
 close_ctrl(struct engine *e, struct sess *s)
 {
-	close_data(s);
+	eng_close_data(s);
+	btls_free(s->cssl);
+	s->cssl = NULL;
+	s->prot = 0;
 	if (s->ctrl >= 0) {
 		close(s->ctrl);
 		s->ctrl = -1;
@@ -154,7 +136,7 @@ send_cmd(struct engine *e, struct sess *s, enum phase next, const char *fmt, ...
 	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(line) - 2) {
-		fail(e, s, "command too long");
+		eng_fail(e, s, "command too long");
 		return -1;
 	}
 	snprintf(s->cmd, sizeof(s->cmd), "%.*s", n, line);
@@ -162,8 +144,9 @@ send_cmd(struct engine *e, struct sess *s, enum phase next, const char *fmt, ...
 		snprintf(s->cmd, sizeof(s->cmd), "PASS ****");
 	memcpy(line + n, "\r\n", 2);
 	n += 2;
-	if (write(s->ctrl, line, (size_t)n) != n) {
-		fail(e, s, "sending the command: %s", strerror(errno));
+	if (s->cssl != NULL ? SSL_write(s->cssl, line, n) != n :
+	    write(s->ctrl, line, (size_t)n) != n) {
+		eng_fail(e, s, "sending the command: %s", strerror(errno));
 		return -1;
 	}
 	s->phase = next;
@@ -177,7 +160,7 @@ start_connect(struct engine *e, struct sess *s)
 
 	s->ctrl = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->ctrl < 0) {
-		fail(e, s, "socket: %s", strerror(errno));
+		eng_fail(e, s, "socket: %s", strerror(errno));
 		return -1;
 	}
 	(void)setsockopt(s->ctrl, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -185,10 +168,10 @@ start_connect(struct engine *e, struct sess *s)
 	s->phase = P_CONNECT;
 	if (connect(s->ctrl, (struct sockaddr *)&e->addr, sizeof(e->addr)) < 0 &&
 	    errno != EINPROGRESS) {
-		fail(e, s, "connect: %s", strerror(errno));
+		eng_fail(e, s, "connect: %s", strerror(errno));
 		return -1;
 	}
-	return watch(e, s, 0, EPOLLOUT | EPOLLIN, EPOLL_CTL_ADD);
+	return eng_watch(e, s, 0, EPOLLOUT | EPOLLIN, EPOLL_CTL_ADD);
 }
 
 static void
@@ -219,13 +202,10 @@ start_files(struct engine *e, struct sess *s)
 	next_file(e, s);
 }
 
+/* Logged in, and with FTPS the data channel protected: start the job. */
 static void
-logged_in(struct engine *e, struct sess *s)
+start_job(struct engine *e, struct sess *s)
 {
-	s->logged = 1;
-	e->logged_in++;
-	e->logins++;
-	s->r.logins++;
 	switch (s->job) {
 	case JOB_IDLE:
 	case JOB_NOOP:
@@ -245,11 +225,91 @@ logged_in(struct engine *e, struct sess *s)
 }
 
 static void
-file_done(struct engine *e, struct sess *s)
+logged_in(struct engine *e, struct sess *s)
+{
+	s->logged = 1;
+	e->logged_in++;
+	e->logins++;
+	s->r.logins++;
+	if (s->cssl != NULL && !s->prot && (s->job == JOB_GET ||
+	    s->job == JOB_PUT || s->job == JOB_PROBE)) {
+		(void)send_cmd(e, s, P_PBSZ, "PBSZ 0");
+		return;
+	}
+	start_job(e, s);
+}
+
+/*
+ * A connection of session s got a new TLS session: the next data
+ * connection offers it. Like curl, the client keeps the newest one, from
+ * the control or a data connection: a server with single-use TLS 1.3
+ * tickets (vsftpd) sends a fresh one on every data connection and
+ * accepts no ticket twice.
+ */
+static int
+on_new_session(SSL *ssl, SSL_SESSION *sess)
+{
+	struct sess *s = SSL_get_app_data(ssl);
+
+	if (s == NULL)
+		return 0;
+	SSL_SESSION_free(s->tls_sess);
+	s->tls_sess = sess;
+	return 1;
+}
+
+static void
+ctrl_handshake(struct engine *e, struct sess *s)
+{
+	char why[160];
+	uint32_t ev = 0;
+
+	switch (btls_step(s->cssl, SSL_connect(s->cssl), &ev, why, sizeof(why))) {
+	case 1:
+		if (e->tls.ctrl++ == 0) {
+			snprintf(e->tls.version, sizeof(e->tls.version), "%s",
+			    SSL_get_version(s->cssl));
+			snprintf(e->tls.cipher, sizeof(e->tls.cipher), "%s",
+			    SSL_get_cipher_name(s->cssl));
+		}
+		e->tls.ctrl_resumed += SSL_session_reused(s->cssl) != 0;
+		if (eng_want(e, s, 0, EPOLLIN) == 0)
+			(void)send_cmd(e, s, P_USER, "USER %s", e->cfg.user);
+		return;
+	case 0:
+		(void)eng_want(e, s, 0, ev);
+		return;
+	default:
+		eng_fail(e, s, "control %s", why);
+	}
+}
+
+/* 234 to AUTH TLS: the control connection turns into TLS. */
+static void
+ctrl_tls_start(struct engine *e, struct sess *s)
+{
+	if ((s->cssl = SSL_new(e->ctx)) == NULL ||
+	    SSL_set_fd(s->cssl, s->ctrl) != 1) {
+		eng_fail(e, s, "SSL_new failed");
+		return;
+	}
+	SSL_set_app_data(s->cssl, s);
+	/* Thousands of idle sessions: no TLS buffers while nothing moves. */
+	if (s->job == JOB_IDLE)
+		SSL_set_mode(s->cssl, SSL_MODE_RELEASE_BUFFERS);
+	if (e->cfg.tls_resume && s->tls_sess != NULL)
+		(void)SSL_set_session(s->cssl, s->tls_sess);
+	s->phase = P_HANDSHAKE;
+	snprintf(s->cmd, sizeof(s->cmd), "TLS handshake");
+	ctrl_handshake(e, s);
+}
+
+void
+eng_file_done(struct engine *e, struct sess *s)
 {
 	if (e->cfg.get_size != 0 && s->job == JOB_GET &&
 	    s->xfer_bytes != e->cfg.get_size) {
-		fail(e, s, "got %llu bytes, expected %llu",
+		eng_fail(e, s, "got %llu bytes, expected %llu",
 		    (unsigned long long)s->xfer_bytes,
 		    (unsigned long long)e->cfg.get_size);
 		return;
@@ -266,44 +326,12 @@ file_done(struct engine *e, struct sess *s)
 	next_file(e, s);
 }
 
-/* 227 Entering Passive Mode (h1,h2,h3,h4,p1,p2): open the data socket. */
-static int
-open_data(struct engine *e, struct sess *s, const char *text)
-{
-	unsigned h[4], p1, p2;
-	struct sockaddr_in a = e->addr;
-	const char *lp = strchr(text, '(');
-
-	if (lp == NULL || sscanf(lp, "(%u,%u,%u,%u,%u,%u)", &h[0], &h[1],
-	    &h[2], &h[3], &p1, &p2) != 6 || p1 > 255 || p2 > 255) {
-		fail(e, s, "cannot parse PASV reply: %s", text);
-		return -1;
-	}
-	a.sin_port = htons((uint16_t)(p1 * 256 + p2));
-	s->data = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->data < 0) {
-		fail(e, s, "socket: %s", strerror(errno));
-		return -1;
-	}
-	if (connect(s->data, (struct sockaddr *)&a, sizeof(a)) < 0 &&
-	    errno != EINPROGRESS) {
-		fail(e, s, "data connect: %s", strerror(errno));
-		return -1;
-	}
-	s->got_final = 0;
-	s->data_over = 0;
-	s->xfer_bytes = 0;
-	s->src_off = 0;
-	/* Uploads wait for the 150 before they ask for EPOLLOUT. */
-	return watch(e, s, 1, s->job == JOB_PUT ? 0 : EPOLLIN, EPOLL_CTL_ADD);
-}
-
 static void
 on_pasv(struct engine *e, struct sess *s, const char *text)
 {
 	char name[512];
 
-	if (open_data(e, s, text) < 0)
+	if (data_open(e, s, text) < 0)
 		return;
 	if (s->job == JOB_PROBE) {
 		(void)send_cmd(e, s, P_START, "LIST");
@@ -331,12 +359,35 @@ on_reply(struct engine *e, struct sess *s, int code, const char *text)
 {
 	switch (s->phase) {
 	case P_BANNER:
+		if (code == 220 && e->ctx != NULL) {
+			(void)send_cmd(e, s, P_AUTH, "AUTH TLS");
+			return;
+		}
 		if (code == 220) {
 			(void)send_cmd(e, s, P_USER, "USER %s", e->cfg.user);
 			return;
 		}
 		if (code == 120)
 			return;
+		break;
+	case P_AUTH:
+		if (code == 234) {
+			ctrl_tls_start(e, s);
+			return;
+		}
+		break;
+	case P_PBSZ:
+		if (code == 200) {
+			(void)send_cmd(e, s, P_PROT, "PROT P");
+			return;
+		}
+		break;
+	case P_PROT:
+		if (code == 200) {
+			s->prot = 1;
+			start_job(e, s);
+			return;
+		}
 		break;
 	case P_USER:
 		if (code == 331) {
@@ -372,8 +423,7 @@ on_reply(struct engine *e, struct sess *s, int code, const char *text)
 	case P_START:
 		if (code == 150 || code == 125) {
 			s->phase = P_XFER;
-			if (s->job == JOB_PUT)
-				(void)watch(e, s, 1, EPOLLOUT, EPOLL_CTL_MOD);
+			data_start(e, s);
 			return;
 		}
 		break;
@@ -381,7 +431,7 @@ on_reply(struct engine *e, struct sess *s, int code, const char *text)
 		if (code == 226 || code == 250) {
 			s->got_final = 1;
 			if (s->data_over)
-				file_done(e, s);
+				eng_file_done(e, s);
 			return;
 		}
 		break;
@@ -401,7 +451,7 @@ on_reply(struct engine *e, struct sess *s, int code, const char *text)
 	default:
 		break;
 	}
-	fail(e, s, "unexpected reply: %s", text);
+	eng_fail(e, s, "unexpected reply: %s", text);
 }
 
 /*
@@ -443,10 +493,46 @@ take_reply(struct sess *s, char *text, size_t textsz)
 	return 0;
 }
 
+/*
+ * Reads control bytes into s->in: returns how many, 0 when there are
+ * none now, -1 when the connection closed or failed (text in why).
+ */
+static ssize_t
+ctrl_read(struct engine *e, struct sess *s, char *why, size_t whysz)
+{
+	size_t room = sizeof(s->in) - s->inlen;
+	uint32_t ev = 0;
+	ssize_t n;
+	int r;
+
+	if (s->cssl == NULL) {
+		n = read(s->ctrl, s->in + s->inlen, room);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (n <= 0)
+			snprintf(why, whysz, "%s", n == 0 ? "closed by the server" :
+			    strerror(errno));
+		return n > 0 ? n : -1;
+	}
+	r = SSL_read(s->cssl, s->in + s->inlen, (int)room);
+	switch (btls_step(s->cssl, r, &ev, why, whysz)) {
+	case 1:
+		return r;
+	case 0:
+		(void)eng_want(e, s, 0, ev);
+		return 0;
+	case 2:
+		snprintf(why, whysz, "closed by the server");
+		return -1;
+	default:
+		return -1;
+	}
+}
+
 static void
 on_ctrl(struct engine *e, struct sess *s, uint32_t events)
 {
-	char text[512];
+	char text[512], why[160];
 	ssize_t n;
 	int code;
 
@@ -458,96 +544,47 @@ on_ctrl(struct engine *e, struct sess *s, uint32_t events)
 			return;
 		(void)getsockopt(s->ctrl, SOL_SOCKET, SO_ERROR, &err, &len);
 		if (err != 0) {
-			fail(e, s, "connect: %s", strerror(err));
+			eng_fail(e, s, "connect: %s", strerror(err));
 			return;
 		}
 		s->phase = P_BANNER;
-		if (watch(e, s, 0, EPOLLIN, EPOLL_CTL_MOD) < 0)
+		if (eng_watch(e, s, 0, EPOLLIN, EPOLL_CTL_MOD) < 0)
 			return;
 	}
-	n = read(s->ctrl, s->in + s->inlen, sizeof(s->in) - s->inlen);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		if (s->phase == P_QUIT) {
-			on_quit(e, s);
-			return;
-		}
-		fail(e, s, "control connection %s",
-		    n == 0 ? "closed by the server" : strerror(errno));
+	if (s->phase == P_HANDSHAKE) {
+		ctrl_handshake(e, s);
 		return;
 	}
-	s->inlen += (size_t)n;
-	while (s->ctrl >= 0 && !e->failed &&
-	    (code = take_reply(s, text, sizeof(text))) != 0) {
-		if (code < 0) {
-			fail(e, s, "not an FTP reply: %.80s", s->in);
+	/*
+	 * TLS keeps read-ahead records of its own that epoll does not see:
+	 * read until there is nothing left (one read is enough for plain).
+	 */
+	do {
+		n = ctrl_read(e, s, why, sizeof(why));
+		if (n == 0)
+			return;
+		if (n < 0) {
+			if (s->phase == P_QUIT)
+				on_quit(e, s);
+			else
+				eng_fail(e, s, "control connection %s", why);
 			return;
 		}
-		on_reply(e, s, code, text);
-	}
-	if (s->ctrl >= 0 && s->inlen == sizeof(s->in))
-		fail(e, s, "reply longer than %zu bytes", sizeof(s->in));
-}
-
-static void
-data_finished(struct engine *e, struct sess *s)
-{
-	close_data(s);
-	s->data_over = 1;
-	if (s->got_final)
-		file_done(e, s);
-}
-
-static void
-on_data_in(struct engine *e, struct sess *s)
-{
-	for (;;) {
-		/* MSG_TRUNC: TCP drops the bytes without copying them. */
-		ssize_t n = recv(s->data, NULL, 1 << 30, MSG_TRUNC | MSG_DONTWAIT);
-
-		if (n > 0) {
-			s->xfer_bytes += (uint64_t)n;
-			continue;
+		s->inlen += (size_t)n;
+		while (s->ctrl >= 0 && !e->failed &&
+		    (code = take_reply(s, text, sizeof(text))) != 0) {
+			if (code < 0) {
+				eng_fail(e, s, "not an FTP reply: %.80s", s->in);
+				return;
+			}
+			on_reply(e, s, code, text);
 		}
-		if (n == 0) {
-			data_finished(e, s);
+		if (s->ctrl >= 0 && s->inlen == sizeof(s->in)) {
+			eng_fail(e, s, "reply longer than %zu bytes", sizeof(s->in));
 			return;
 		}
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		fail(e, s, "data connection: %s", strerror(errno));
-		return;
-	}
-}
-
-static void
-on_data_out(struct engine *e, struct sess *s)
-{
-	uint64_t want = e->cfg.put_size;
-
-	while (s->xfer_bytes < want) {
-		uint64_t left = want - s->xfer_bytes;
-		ssize_t n;
-
-		if (e->cfg.put_src_fd >= 0) {
-			n = sendfile(s->data, e->cfg.put_src_fd, &s->src_off,
-			    left > (1u << 30) ? (1u << 30) : (size_t)left);
-		} else {
-			n = write(s->data, e->block,
-			    left > sizeof(e->block) ? sizeof(e->block) : (size_t)left);
-		}
-		if (n > 0) {
-			s->xfer_bytes += (uint64_t)n;
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		fail(e, s, "sending data: %s", n == 0 ? "source file too short" :
-		    strerror(errno));
-		return;
-	}
-	data_finished(e, s);
+	} while (s->cssl != NULL && s->ctrl >= 0 && !e->failed &&
+	    s->phase != P_HANDSHAKE);
 }
 
 static void
@@ -569,16 +606,8 @@ dispatch(struct engine *e, const struct epoll_event *ev)
 			on_ctrl(e, s, ev->events);
 		return;
 	}
-	if (s->data < 0)
-		return;
-	if (s->job == JOB_PUT) {
-		if (ev->events & (EPOLLERR | EPOLLHUP))
-			fail(e, s, "data connection closed by the server");
-		else if (s->phase == P_XFER && (ev->events & EPOLLOUT))
-			on_data_out(e, s);
-		return;
-	}
-	on_data_in(e, s);
+	if (s->data >= 0)
+		data_event(e, s, ev->events);
 }
 
 struct engine *
@@ -592,6 +621,10 @@ engine_new(const struct engine_cfg *cfg, unsigned max_sessions)
 	e->max = max_sessions;
 	e->s = calloc(max_sessions, sizeof(*e->s));
 	e->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (cfg->tls != 0 && (e->ctx = btls_ctx_new(cfg->tls, on_new_session)) == NULL) {
+		engine_free(e);
+		return NULL;
+	}
 	e->addr.sin_family = AF_INET;
 	e->addr.sin_port = htons((uint16_t)cfg->port);
 	memset(e->block, 'x', sizeof(e->block));
@@ -612,8 +645,11 @@ engine_free(struct engine *e)
 
 	if (e == NULL)
 		return;
-	for (i = 0; i < e->n; i++)
+	for (i = 0; i < e->n; i++) {
 		close_ctrl(e, &e->s[i]);
+		SSL_SESSION_free(e->s[i].tls_sess);
+	}
+	SSL_CTX_free(e->ctx);
 	if (e->ep >= 0)
 		close(e->ep);
 	free(e->s);
@@ -760,4 +796,10 @@ const struct sess_result *
 engine_result(const struct engine *e, int idx)
 {
 	return &e->s[idx].r;
+}
+
+const struct engine_tls_stats *
+engine_tls(const struct engine *e)
+{
+	return &e->tls;
 }

@@ -10,6 +10,14 @@
  * as little CPU as it can and is never the bottleneck. Any reply the job
  * does not expect ends the run with a message naming the session, the
  * command and the reply.
+ *
+ * With cfg.tls set, sessions speak explicit FTPS (RFC 4217): AUTH TLS
+ * after the greeting, PBSZ 0 and PROT P before the first data
+ * connection, and every data connection resumes the newest TLS session
+ * of its FTP session, first the control connection's (servers may
+ * require it: vsftpd's require_ssl_reuse, ftpd's tls_require_reuse). TLS downloads are
+ * decrypted (SSL_read into one buffer, then dropped); TLS uploads encrypt
+ * one 64 KiB buffer over and over.
  */
 #ifndef BENCH_ENGINE_H
 #define BENCH_ENGINE_H
@@ -38,6 +46,15 @@ struct engine_cfg {
 	int put_src_fd;			/* sendfile source, or -1: a buffer */
 	uint64_t get_size;		/* expected bytes per file, 0: any */
 	int barrier;			/* GET/PUT wait for engine_go */
+	int tls;			/* 0: plain; 12, 13: FTPS, that TLS version */
+	int tls_resume;			/* reconnects resume the last control session */
+};
+
+/* What the TLS connections of a run negotiated, for the report. */
+struct engine_tls_stats {
+	char version[16], cipher[64];	/* of the first control connection */
+	unsigned ctrl, ctrl_resumed;	/* control handshakes, of them resumed */
+	unsigned data, data_resumed;	/* data handshakes, of them resumed */
 };
 
 struct engine;
@@ -101,6 +118,9 @@ void engine_close(struct engine *e, int idx);
 void engine_stop_logins(struct engine *e);
 
 const struct sess_result *engine_result(const struct engine *e, int idx);
+
+/* The TLS figures so far (all zero for plain FTP). */
+const struct engine_tls_stats *engine_tls(const struct engine *e);
 
 /* Monotonic clock in seconds. */
 double now_s(void);

@@ -8,6 +8,9 @@
  *                                                  lines on stdin)
  * Common: --port P [--host 127.0.0.1] --user U --pass P
  *         [--server-cg FILE | --server-pid PID] [--timeout S]
+ *         [--tls 12|13 [--tls-resume]]   explicit FTPS with TLS 1.2 or 1.3;
+ *                                        --tls-resume: a client's next
+ *                                        login resumes its last session
  *
  * Each run prints one JSON object per line on stdout: the figures of its
  * timed window and the CPU seconds that client and server used in it.
@@ -15,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,12 +58,20 @@ mark_now(void)
 	return m;
 }
 
+/* The CPU figures of a window, and with FTPS what TLS negotiated. */
 static void
-print_cpu(const struct mark *a, const struct mark *b)
+print_cpu(const struct engine *e, const struct mark *a, const struct mark *b)
 {
+	const struct engine_tls_stats *t = engine_tls(e);
+
 	printf("\"seconds\":%.6f,\"client_cpu\":%.4f,\"server_cpu\":%.4f",
 	    b->t - a->t, b->client - a->client,
 	    (a->server < 0 || b->server < 0) ? -1.0 : b->server - a->server);
+	if (opt->cfg.tls != 0)
+		printf(",\"tls\":\"%s\",\"cipher\":\"%s\",\"ctrl_tls\":%u,"
+		    "\"ctrl_resumed\":%u,\"data_tls\":%u,\"data_resumed\":%u",
+		    t->version, t->cipher, t->ctrl, t->ctrl_resumed, t->data,
+		    t->data_resumed);
 }
 
 static int
@@ -170,7 +182,7 @@ run_xfer(enum job job)
 	    "\"p99_s\":%.6f,\"max_s\":%.6f,", (double)bytes / (b.t - a.t) / 1e6,
 	    files / (b.t - a.t), pct(done, opt->clients, 50),
 	    pct(done, opt->clients, 99), done[opt->clients - 1]);
-	print_cpu(&a, &b);
+	print_cpu(e, &a, &b);
 	printf("}\n");
 	free(done);
 	engine_free(e);
@@ -245,7 +257,7 @@ run_logins(void)
 	    "\"noop_p99_ms\":%.3f,\"noop_max_ms\":%.3f,", opt->clients, logins,
 	    logins / (b.t - a.t), nlat, pct(lat, nlat, 50) * 1e3,
 	    pct(lat, nlat, 99) * 1e3, nlat ? lat[nlat - 1] * 1e3 : -1.0);
-	print_cpu(&a, &b);
+	print_cpu(e, &a, &b);
 	printf("}\n");
 	free(lat);
 	engine_free(e);
@@ -316,7 +328,7 @@ run_idle(void)
 	b = mark_now();
 	printf("{\"event\":\"ready\",\"sessions\":%u,\"per_s\":%.3f,",
 	    opt->sessions, opt->sessions / (b.t - a.t));
-	print_cpu(&a, &b);
+	print_cpu(e, &a, &b);
 	printf("}\n");
 	fflush(stdout);
 	for (;;) {
@@ -400,6 +412,8 @@ main(int argc, char **argv)
 		{ "sessions", required_argument, NULL, 'i' },
 		{ "inflight", required_argument, NULL, 'k' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "tls", required_argument, NULL, 'L' },
+		{ "tls-resume", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
@@ -431,12 +445,17 @@ main(int argc, char **argv)
 		case 'i': o.sessions = (unsigned)atoi(optarg); break;
 		case 'k': o.inflight = (unsigned)atoi(optarg); break;
 		case 'T': o.timeout = atof(optarg); break;
+		case 'L': o.cfg.tls = atoi(optarg); break;
+		case 'R': o.cfg.tls_resume = 1; break;
 		default: usage();
 		}
 	}
 	if (o.cfg.port == 0 || o.cfg.user == NULL || o.cfg.pass == NULL ||
-	    o.clients == 0 || o.inflight == 0)
+	    o.clients == 0 || o.inflight == 0 ||
+	    (o.cfg.tls != 0 && o.cfg.tls != 12 && o.cfg.tls != 13))
 		usage();
+	/* A server that closes first must not kill a TLS write with SIGPIPE. */
+	(void)signal(SIGPIPE, SIG_IGN);
 	o.cfg.nfiles = o.count;
 	opt = &o;
 	raise_nofile(2 * (o.clients + o.sessions) + 2000);

@@ -158,6 +158,15 @@ class Vsftpd(Peer):
             # syscalls of newer glibc and kernels.
             'seccomp_sandbox': 'NO',
         }
+        if self.tls:
+            # FTPS required for logins and data, data sessions must reuse
+            # the control's (the default); the cipher list is Debian's
+            # default widened to HIGH so that ECDSA certificates work too.
+            settings.update({
+                'ssl_enable': 'YES', 'rsa_cert_file': self.tls.cert,
+                'rsa_private_key_file': self.tls.key, 'ssl_ciphers': 'HIGH',
+                'force_local_logins_ssl': 'YES', 'force_local_data_ssl': 'YES',
+                'require_ssl_reuse': 'YES', 'ssl_sslv2': 'NO', 'ssl_sslv3': 'NO'})
         with open(conf, 'w') as f:
             for k, v in settings.items():
                 f.write('%s=%s\n' % (k, v))
@@ -187,7 +196,11 @@ class PureFtpd(Peer):
         return [self.binary, '-S', '127.0.0.1,%d' % port, '-l', 'puredb:%s' % self.pdb,
                 '-c', '30000', '-C', '20000', '-E', '-A', '-H',
                 '-p', '%d:%d' % PASV_PORTS, '-I', '60', '-f', 'none',
-                '-O', 'clf:%s' % os.path.join(self.ws.logs, 'pure-ftpd.xferlog')]
+                '-O', 'clf:%s' % os.path.join(self.ws.logs, 'pure-ftpd.xferlog')] + (
+                    # -Y 2: TLS required; -2 CERT,KEY: the certificate in
+                    # the workspace, not /etc/ssl/private/pure-ftpd.pem.
+                    ['-Y', '2', '-2', '%s,%s' % (self.tls.cert, self.tls.key)]
+                    if self.tls else [])
 
 
 __all__ = ['Vsftpd', 'PureFtpd', 'fetch', 'PASSWORD']

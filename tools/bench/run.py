@@ -10,7 +10,13 @@ Environment (see tools/bench/README.md):
   BENCH_BIG_MIB, BENCH_SMALL_FILES, BENCH_LOGIN_SECONDS, BENCH_IDLE (list),
   BENCH_PEER_IDLE_MAX, BENCH_MULTI_CLIENTS, BENCH_MULTI_MIB
   BENCH_SERVERS=ftpd,vsftpd  only these servers
-  BENCH_TESTS=retr,idle   only these tests (ceiling retr stor small logins idle multi)
+  BENCH_TESTS=retr,idle   only these tests (see TESTS below; `plain` and
+                          `ftps` name the two groups)
+  BENCH_TLS=13-rsa,12-ecdsa  FTPS combinations (TLS version-key type) of
+                          the 1 GiB and login rows; BENCH_TLS_MAIN: the
+                          one of the other FTPS rows
+  BENCH_STRACE=1          one more, untimed small-files run per server
+                          under strace -c -f: system calls per file
 
 For each test, each repetition runs every server once, in rotated order
 (A B C, B C A, ...), each on a freshly started server, so that drift of
@@ -32,9 +38,11 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import report                                    # noqa: E402
+import otherclients                              # noqa: E402
+import syscalls                                  # noqa: E402
 from peers import PureFtpd, Vsftpd               # noqa: E402
 from servers import (BenchError, Cgroups, Ftpd, PASSWORD,  # noqa: E402
-                     Workspace, raise_nofile, tail)
+                     TlsSetup, Workspace, raise_nofile, tail)
 
 def last_error(path):
     """The last log line that reports a failure, without its time stamp."""
@@ -49,7 +57,13 @@ def last_error(path):
     return found.split(': ', 1)[-1] if found else ''
 
 
-TESTS = ['ceiling', 'retr', 'stor', 'small', 'logins', 'idle', 'multi']
+PLAIN = ['ceiling', 'retr', 'stor', 'small', 'clients', 'logins', 'idle', 'multi']
+FTPS = ['ftps_retr', 'ftps_stor', 'ftps_small', 'ftps_logins', 'ftps_idle', 'ftps_multi']
+TESTS = PLAIN + FTPS
+# Asked for by name only: Debian 12's curl stalls for a second on some
+# files at random (tools/bench/README.md, "Small files and the client").
+EXTRA = ['curl']
+GROUPS = {'plain': PLAIN, 'ftps': FTPS}
 
 
 class Config:
@@ -75,8 +89,19 @@ class Config:
         self.multi_mib = num('BENCH_MULTI_MIB', 10, 4)
         self.servers = env.get('BENCH_SERVERS', '').split(',') if env.get('BENCH_SERVERS') \
             else None
-        self.tests = env.get('BENCH_TESTS', '').split(',') if env.get('BENCH_TESTS') \
-            else TESTS
+        self.tests = []
+        for t in env.get('BENCH_TESTS', '').split(',') if env.get('BENCH_TESTS') else TESTS:
+            self.tests += GROUPS.get(t, [t])
+        unknown = [t for t in self.tests if t not in TESTS + EXTRA]
+        if unknown:
+            raise BenchError('BENCH_TESTS: unknown %s (known: %s, plain, ftps)'
+                             % (','.join(unknown), ' '.join(TESTS + EXTRA)))
+        # The 1 GiB and login rows run in every combination; the others,
+        # whose cost is per file or per session, in the main one.
+        self.tls = env.get('BENCH_TLS', '13-rsa,12-ecdsa' if quick else
+                           '13-rsa,13-ecdsa,12-rsa,12-ecdsa').split(',')
+        self.tls_main = env.get('BENCH_TLS_MAIN', '13-rsa')
+        self.strace = env.get('BENCH_STRACE', '') not in ('', '0')
         self.peers = peers
 
     def as_dict(self):
@@ -97,6 +122,8 @@ class Bench:
                 server.user, '--pass', PASSWORD]
         argv += ['--server-cg', server.cpu_file] if server.cpu_file else \
             ['--server-pid', str(server.pid)]
+        if server.tls:
+            argv += ['--tls', str(server.tls.version)]
         return argv + [str(x) for x in extra]
 
     def died(self, server):
@@ -144,11 +171,18 @@ class Bench:
                            self.cfg.small_files, '--size', 4096)
 
     def t_login_seq(self, s):
-        return self.client(s, 'logins', '--clients', 1, '--seconds', self.cfg.login_seconds)
+        return self.client(s, 'logins', '--clients', 1, '--seconds', self.cfg.login_seconds,
+                           *self.resume(s))
 
     def t_login_conc(self, s):
         return self.client(s, 'logins', '--clients', self.cfg.login_clients,
-                           '--seconds', self.cfg.login_seconds)
+                           '--seconds', self.cfg.login_seconds, *self.resume(s))
+
+    @staticmethod
+    def resume(s):
+        """FTPS logins: each client offers its last session, as a client that
+        reconnects does (the row shows how many the server resumed)."""
+        return ['--tls-resume'] if s.tls else []
 
     def t_multi(self, s):
         return self.client(s, 'get', '--name', 'ten.bin', '--clients',
@@ -214,7 +248,7 @@ class Bench:
     def record(self, test, server, value):
         self.results.setdefault(test, {}).setdefault(server, []).append(value)
 
-    def measure(self, test, server, fn):
+    def measure(self, test, server, fn, tls=None):
         if server.why:
             return
         if test.startswith('idle_') and server.name != 'ftpd':
@@ -225,13 +259,15 @@ class Bench:
                 return
         t0 = time.monotonic()
         try:
-            server.start()
+            server.start(tls)
             try:
                 value = fn(server)
             finally:
                 server.stop()
         except BenchError as e:
             value = str(e)
+        if isinstance(value, dict):
+            report.add_costs(test, value)
         self.record(test, server.name, value)
         brief = value if isinstance(value, str) else ', '.join(
             '%s=%.4g' % (k, value[k]) for k in ('mbps', 'files_per_s', 'per_s',
@@ -240,14 +276,38 @@ class Bench:
         print('  %-10s %-9s %s  [%.1f s]' % (test, server.name, brief,
                                             time.monotonic() - t0), flush=True)
 
-    def run_test(self, test, fn, before_rep=None):
+    def run_test(self, test, fn, before_rep=None, tls=None):
         servers = [s for s in self.servers if not s.why]
         for rep in range(self.cfg.reps):
             if before_rep:
                 before_rep()
             k = rep % len(servers) if servers else 0
             for s in servers[k:] + servers[:k]:
-                self.measure(test, s, fn)
+                self.measure(test, s, fn, tls)
+
+    def t_ftps_idle(self, s):
+        """The largest idle N with TLS control connections (peers: capped)."""
+        return self.t_idle(s, max(self.cfg.idle))
+
+    def run_ftps(self, tests):
+        combos = [TlsSetup(c, self.ws.certs) for c in self.cfg.tls]
+        main = TlsSetup(self.cfg.tls_main, self.ws.certs)
+        for tls in combos:
+            if 'ftps_retr' in tests:
+                self.run_test('ftps_retr.' + tls.combo, self.t_retr, tls=tls)
+            if 'ftps_stor' in tests:
+                self.run_test('ftps_stor.' + tls.combo, self.t_stor, tls=tls)
+        for tls in combos:
+            if 'ftps_logins' in tests:
+                self.run_test('ftps_login_seq.' + tls.combo, self.t_login_seq, tls=tls)
+                self.run_test('ftps_login_conc.' + tls.combo, self.t_login_conc, tls=tls)
+        per_main = [('ftps_small', 'ftps_small_get', self.t_small_get),
+                    ('ftps_small', 'ftps_small_put', self.t_small_put),
+                    ('ftps_multi', 'ftps_multi', self.t_multi),
+                    ('ftps_idle', 'ftps_idle_%d' % max(self.cfg.idle), self.t_ftps_idle)]
+        for group, test, fn in per_main:
+            if group in tests:
+                self.run_test('%s.%s' % (test, main.combo), fn, tls=main)
 
     def ceiling(self):
         for name, extra in (('ceiling', []), ('ceiling_sendfile', ['--sendfile'])):
@@ -255,6 +315,8 @@ class Bench:
                 v = self.loopback(*extra)
             except (BenchError, subprocess.TimeoutExpired) as e:
                 v = str(e)
+            if isinstance(v, dict):
+                report.add_costs(name, v)
             self.record(name, 'loopback', v)
             print('  %-10s %-9s %s' % (name, '-', v if isinstance(v, str) else
                                         'mbps=%.4g' % v['mbps']), flush=True)
@@ -271,6 +333,10 @@ class Bench:
         if 'small' in tests:
             self.run_test('small_get', self.t_small_get)
             self.run_test('small_put', self.t_small_put)
+        for name, fn in otherclients.tests(self, tests):
+            self.run_test(name, fn)
+        if self.cfg.strace and ('small' in tests or 'clients' in tests):
+            syscalls.run(self)
         if 'logins' in tests:
             self.run_test('login_seq', self.t_login_seq)
             self.run_test('login_conc', self.t_login_conc)
@@ -279,6 +345,7 @@ class Bench:
                 self.run_test('idle_%d' % n, lambda s, n=n: self.t_idle(s, n))
         if 'multi' in tests:
             self.run_test('multi', self.t_multi)
+        self.run_ftps(tests)
 
 
 def machine():
@@ -314,7 +381,10 @@ def main():
         sys.exit('bench: run as root (tmpfs mount, --run-as, the peers\' user)')
     # A TERM (scons interrupted, a timeout) still unmounts and removes the user.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit('bench: terminated'))
-    cfg = Config(os.environ, args.peers not in ('0', 'no', 'false'))
+    try:
+        cfg = Config(os.environ, args.peers not in ('0', 'no', 'false'))
+    except BenchError as e:
+        sys.exit('bench: %s' % e)
     nofile = raise_nofile()
     started = datetime.datetime.now(datetime.timezone.utc)
     load0 = os.getloadavg()
@@ -373,6 +443,14 @@ def main():
     out = [head, report.table(cfg, shown, bench.results), '',
            'CPU use during each timed window, in % of one core (200% = both cores):', '',
            report.cpu_table(cfg, shown, bench.results)]
+    for title, text in (
+            ('What the FTPS rows negotiated; data (and, for logins, control) '
+             'connections that resumed a TLS session, of all:',
+             report.tls_table(cfg, shown, bench.results)),
+            ('System calls per file (BENCH_STRACE=1), with the most frequent:',
+             report.strace_table(shown, bench.results))):
+        if text:
+            out += ['', title, '', text]
     print('\n' + '\n'.join(out))
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     report.write_json(args.out, {

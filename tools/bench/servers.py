@@ -105,6 +105,7 @@ class Workspace:
             with open(os.path.join(small, 'f%04u' % i), 'wb') as f:
                 f.write(os.urandom(4096))
         os.makedirs(os.path.join(self.home, 'up'))
+        self.certs = make_certs(self.etc)
 
     @staticmethod
     def write_file(path, size):
@@ -139,6 +140,44 @@ class Workspace:
         if self.lockf is not None:
             self.lockf.close()
             self.lockf = None
+
+
+# The FTPS certificates: one self-signed pair per key type, for all servers.
+KEYS = {'rsa': ['-newkey', 'rsa:2048'],
+        'ecdsa': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']}
+
+
+def make_certs(etc):
+    """{key type: (cert path, key path)}, made with openssl in etc."""
+    certs = {}
+    for kind, newkey in KEYS.items():
+        cert = os.path.join(etc, 'tls-%s.crt' % kind)
+        key = os.path.join(etc, 'tls-%s.key' % kind)
+        r = run_quiet(['openssl', 'req', '-x509', '-nodes', '-days', '7', '-subj',
+                       '/CN=127.0.0.1', '-keyout', key, '-out', cert] + newkey)
+        if r.returncode != 0:
+            raise BenchError('openssl req (%s): %s' % (kind, r.stdout.strip()))
+        certs[kind] = (cert, key)
+    return certs
+
+
+class TlsSetup:
+    """One FTPS combination: the TLS version the client offers, the key type."""
+
+    def __init__(self, combo, certs):
+        version, kind = combo.split('-')
+        if version not in ('12', '13') or kind not in certs:
+            raise BenchError('BENCH_TLS: %s is not VERSION-KEY (12|13)-(rsa|ecdsa)'
+                             % combo)
+        self.combo = combo
+        self.version = int(version)
+        self.kind = kind
+        self.cert, self.key = certs[kind]
+
+    @property
+    def label(self):
+        return 'TLS 1.%d, %s' % (self.version % 10, 'RSA-2048' if self.kind == 'rsa'
+                                 else 'ECDSA P-256')
 
 
 class Cgroups:
@@ -242,6 +281,7 @@ class Server:
         self.proc = None
         self.cgpath = None
         self.port = None
+        self.tls = None         # a TlsSetup while an FTPS test runs
 
     def prepare(self):
         """Once per run; sets self.why when the server cannot be used."""
@@ -282,7 +322,9 @@ class Server:
                 pass
         return total
 
-    def start(self):
+    def start(self, tls=None):
+        """Starts the server afresh; with tls (a TlsSetup), FTPS is required."""
+        self.tls = tls
         self.cgpath = self.cg.create(self.name)
         self.log = os.path.join(self.ws.logs, '%s.stderr' % self.name)
         port = self.fixed_port()
@@ -392,4 +434,6 @@ class Ftpd(Server):
                 '--pasv-ports', '%d-%d' % PASV_PORTS, '--workers', '2',
                 '--run-as', 'nobody', '--log', self.session_log,
                 '--set', 'max_sessions_per_ip=20000', '--set', 'max_sessions=30000',
-                '--set', 'login_delay_ms=0', '--set', 'idle_timeout=3600']
+                '--set', 'login_delay_ms=0', '--set', 'idle_timeout=3600'] + (
+                    ['--tls', 'required', '--tls-cert', self.tls.cert,
+                     '--tls-key', self.tls.key] if self.tls else [])
