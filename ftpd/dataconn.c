@@ -670,6 +670,12 @@ dc_armed(const struct dataconn *dc)
 }
 
 int
+dc_answering(const struct dataconn *dc)
+{
+	return dc->reporting;
+}
+
+int
 dc_waiting(const struct dataconn *dc)
 {
 	return dc->opened && (dc->state != DC_READY || dc->reporting);

@@ -87,6 +87,12 @@ int dc_armed(const struct dataconn *dc);
  */
 void dc_open(struct dataconn *dc, int tls, dc_done_fn done, void *arg);
 
+/*
+ * Whether dc_open's answer is already queued (the connection was there):
+ * done runs in this turn of the event loop, before any wait.
+ */
+int dc_answering(const struct dataconn *dc);
+
 /* Whether a transfer waits for its connection (for STAT). */
 int dc_waiting(const struct dataconn *dc);
 

@@ -41,6 +41,8 @@
  * while reading goes on, so that an ABOR sent after them is still seen.
  */
 #define HELD_MAX (4 * (CTRL_LINE_MAX + 2))
+/* Replies a cork holds (session_cork): a 150 and a 226, with room. */
+#define CORK_MAX 2048
 
 /*
  * Stop reading commands while this much output (plaintext or encrypted)
@@ -141,6 +143,7 @@ session_start(struct worker *w, int fd, const struct sockaddr *sa,
 	s->root_fd = -1;
 	s->mlst_facts = FACT_ALL;
 	buf_init(&s->held, HELD_MAX);
+	buf_init(&s->cork, CORK_MAX);
 	s->peer = peer;
 	addr_unmap(&s->peer);
 	len = sizeof(s->local);
@@ -225,11 +228,37 @@ session_ctrl_ssl(struct session *s)
 	return s->tls_active ? bufferevent_openssl_get_ssl(s->ctrl) : NULL;
 }
 
+/* Queues formatted reply bytes: straight to the socket when it can. */
+static void
+send_reply_bytes(struct session *s, const char *p, size_t n)
+{
+	size_t sent = write_through(s, p, n);
+
+	if (sent < n && bufferevent_write(s->ctrl, p + sent, n - sent) < 0)
+		s->closing = 1;
+}
+
+void
+session_cork(struct session *s)
+{
+	s->corked = 1;
+}
+
+void
+session_uncork(struct session *s)
+{
+	if (!s->corked)
+		return;
+	s->corked = 0;
+	if (s->cork.len > 0)
+		send_reply_bytes(s, s->cork.data, s->cork.len);
+	buf_reset(&s->cork);
+}
+
 void
 session_reply_text(struct session *s, int code, const char *text)
 {
 	struct buf out;
-	size_t sent;
 
 	buf_init(&out, REPLY_MAX);
 	if (reply_format(&out, code, text) < 0) {
@@ -240,10 +269,11 @@ session_reply_text(struct session *s, int code, const char *text)
 	if (s->cfg->log_commands)
 		session_log(s, "reply: %d %.*s", code, (int)strcspn(text, "\n"),
 		    text);
-	sent = write_through(s, out.data, out.len);
-	if (sent < out.len &&
-	    bufferevent_write(s->ctrl, out.data + sent, out.len - sent) < 0)
-		s->closing = 1;
+	/* Corked: held, unless it does not fit (then all goes, in order). */
+	if (!s->corked || buf_append(&s->cork, out.data, out.len) < 0) {
+		session_uncork(s);
+		send_reply_bytes(s, out.data, out.len);
+	}
 	buf_free(&out);
 }
 
@@ -270,6 +300,7 @@ session_close_after(struct session *s, int code, const char *text)
 		return;
 	if (code != 0)
 		session_reply_text(s, code, text);
+	session_uncork(s);
 	s->closing = 1;
 	bufferevent_disable(s->ctrl, EV_READ);
 	/*
@@ -309,6 +340,7 @@ session_free(struct session *s)
 	if (s->root_fd >= 0)
 		homes_release(s->root_fd);
 	buf_free(&s->held);
+	buf_free(&s->cork);
 	free(s->user);
 	free(s->cwd);
 	free(s->rnfr);

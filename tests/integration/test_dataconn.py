@@ -216,6 +216,18 @@ def client_tls():
     return ctx
 
 
+def recv_all(sock):
+    """Every byte until the peer closes, then closes sock."""
+    got = bytearray()
+    while True:
+        b = sock.recv(65536)
+        if not b:
+            break
+        got.extend(b)
+    sock.close()
+    return bytes(got)
+
+
 class Control:
     """A bare control connection: lines in, replies out, nothing hidden."""
 
@@ -267,15 +279,9 @@ class Control:
         nums = [int(n) for n in re.search(r'\((\d+(?:,\d+){5})\)', r).group(1).split(',')]
         data = socket.create_connection(('127.0.0.1', nums[4] * 256 + nums[5]), timeout=30)
         self.cmd(command, '150')
-        got = bytearray()
-        while True:
-            b = data.recv(65536)
-            if not b:
-                break
-            got.extend(b)
-        data.close()
+        got = recv_all(data)
         self.expect('226')
-        return bytes(got)
+        return got
 
     def close(self):
         self.sock.close()
@@ -292,15 +298,9 @@ def port_transfer(c, command):
     lsock.settimeout(30)
     data, _ = lsock.accept()
     lsock.close()
-    got = bytearray()
-    while True:
-        b = data.recv(65536)
-        if not b:
-            break
-        got.extend(b)
-    data.close()
+    got = recv_all(data)
     c.expect('226')
-    return bytes(got)
+    return got
 
 
 def stack_limited_ftpd(dirname, kib):
@@ -512,6 +512,80 @@ class SequenceRules(unittest.TestCase):
             raise
         finally:
             srv.cleanup()
+
+
+class SmallTransfers(unittest.TestCase):
+    """A download that ends at once sends its 150 with its 226 (one write,
+    one wake-up of the client; issue 13): every other path must still
+    send the 150 before it waits for the client."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = H.start_ftpd()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+
+    def pasv_port(self, c):
+        r = c.cmd('PASV', '227')
+        nums = [int(n) for n in re.search(r'\((\d+(?:,\d+){5})\)', r).group(1).split(',')]
+        return nums[4] * 256 + nums[5]
+
+    def test_client_that_connects_after_the_150_gets_its_file(self):
+        data = os.urandom(5000)
+        self.srv.write('alice/late.bin', data)
+        c = Control(self.srv.port)
+        c.login()
+        c.cmd('TYPE I', '200')
+        port = self.pasv_port(c)
+        # The server cannot hold the 150 back for the 226 here.
+        c.cmd('RETR late.bin', '150')
+        d = socket.create_connection(('127.0.0.1', port), timeout=30)
+        got = recv_all(d)
+        c.expect('226')
+        self.assertEqual(H.sha256(got), H.sha256(data))
+        c.close()
+
+    def test_many_small_downloads_and_uploads_on_one_session(self):
+        files = {'s%03d' % i: os.urandom(4096 + i) for i in range(50)}
+        for name, data in files.items():
+            self.srv.write('alice/' + name, data)
+        c = Control(self.srv.port)
+        c.login()
+        c.cmd('TYPE I', '200')
+        for name, data in files.items():
+            self.assertEqual(H.sha256(c.pasv_transfer('RETR ' + name)), H.sha256(data))
+        for name, data in files.items():
+            port = self.pasv_port(c)
+            d = socket.create_connection(('127.0.0.1', port), timeout=30)
+            c.cmd('STOR up-' + name, '150')
+            d.sendall(data)
+            d.close()
+            c.expect('226')
+            self.assertEqual(self.srv.read('alice/up-' + name), data)
+        c.close()
+
+    def test_download_ends_at_the_size_its_150_announced(self):
+        # A file that grows during its download: the client gets the
+        # bytes the 150 announced, no more.
+        data = os.urandom(16 << 20)
+        self.srv.write('alice/grows.bin', data)
+        c = Control(self.srv.port)
+        c.login()
+        c.cmd('TYPE I', '200')
+        port = self.pasv_port(c)
+        d = socket.create_connection(('127.0.0.1', port), timeout=30)
+        d.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        r = c.cmd('RETR grows.bin', '150')
+        self.assertIn('(%d bytes)' % len(data), r)
+        with open(self.srv.path('alice/grows.bin'), 'ab') as f:
+            f.write(b'x' * (1 << 20))
+        got = recv_all(d)
+        c.expect('226')
+        self.assertEqual(len(got), len(data))
+        self.assertEqual(H.sha256(got), H.sha256(data))
+        c.close()
 
 
 if __name__ == '__main__':
