@@ -18,6 +18,22 @@
 static SSL_CTX *ctx;
 static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * Cipher order, the server's: AES-128-GCM first (with AES-NI the fastest
+ * per byte, some 30 % cheaper than AES-256-GCM, which OpenSSL puts
+ * first), then the rest of OpenSSL's defaults. A client that puts
+ * ChaCha20 first (a CPU without AES instructions) gets it.
+ */
+static int
+prefer_fast_ciphers(SSL_CTX *c)
+{
+	SSL_CTX_set_options(c, SSL_OP_PRIORITIZE_CHACHA);
+	return SSL_CTX_set_ciphersuites(c, "TLS_AES_128_GCM_SHA256:"
+	    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256") == 1 &&
+	    SSL_CTX_set_cipher_list(c, "ECDHE+AES128+AESGCM:DEFAULT") == 1 ?
+	    0 : -1;
+}
+
 /* Makes a context with cfg's certificate and key into *out. 0 or -1. */
 static int
 build_ctx(const struct config *cfg, SSL_CTX **out, char *err, size_t errsz)
@@ -28,7 +44,8 @@ build_ctx(const struct config *cfg, SSL_CTX **out, char *err, size_t errsz)
 	ERR_clear_error();
 	if ((c = *out = SSL_CTX_new(TLS_server_method())) == NULL)
 		goto fail;
-	if (!SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION))
+	if (!SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION) ||
+	    prefer_fast_ciphers(c) < 0)
 		goto fail;
 	SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_IGNORE_UNEXPECTED_EOF |

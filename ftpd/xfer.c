@@ -41,6 +41,8 @@
 #define SENDFILE_CHUNK (1024 * 1024)
 #define PIPE_SIZE (1024 * 1024)
 #define WAIT_TOKENS 2
+/* TLS RETR reads this much at a time: four full records. */
+#define TLS_SLICE (64 * 1024)
 /* Downloads up to this size go out corked (see data_ready). */
 #define CORK_FILE_MAX (64 * 1024)
 
@@ -294,6 +296,70 @@ send_file_binary(struct xfer *x)
 }
 
 /*
+ * Binary RETR over TLS: read a slice of the file into iobuf and encrypt
+ * it from there (the one copy TLS needs; going through x->out cost a
+ * second one, 8 % of the server's CPU). SSL_write cuts full 16 KiB
+ * records. With kernel TLS the kernel encrypts straight from the page
+ * cache (dc_sendfile).
+ */
+static int
+send_file_tls(struct xfer *x, int *local_err)
+{
+	size_t sent = 0;
+
+	while (sent < SEND_BUDGET) {
+		size_t want;
+		ssize_t n;
+
+		if (x->io_off < x->io_len) {
+			n = dc_send(x->s->dc, x->iobuf + x->io_off,
+			    x->io_len - x->io_off);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				return errno == EAGAIN ? 1 : -1;
+			}
+			x->io_off += (size_t)n;
+			x->bytes += (unsigned long long)n;
+			sent += (size_t)n;
+			continue;
+		}
+		if (x->offset >= x->end)
+			return 0;
+		if ((want = xfer_allow(x, TLS_SLICE)) == 0)
+			return WAIT_TOKENS;
+		if ((off_t)want > x->end - x->offset)
+			want = (size_t)(x->end - x->offset);
+		if (dc_ktls_send(x->s->dc)) {
+			n = dc_sendfile(x->s->dc, x->file_fd, x->offset, want);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				return errno == EAGAIN ? 1 : -1;
+			}
+			x->offset += n;
+			x->bytes += (unsigned long long)n;
+		} else {
+			n = pread(x->file_fd, x->iobuf, want, x->offset);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				*local_err = 1;
+				return -1;
+			}
+			x->offset += n;
+			x->io_off = 0;
+			x->io_len = (size_t)n;
+		}
+		if (n == 0)
+			return 0;	/* the file shrank */
+		xfer_used(x, (size_t)n);
+		sent += (size_t)n;
+	}
+	return 1;
+}
+
+/*
  * RETR through a buffer, for TYPE A (LF to CRLF) or TLS (no sendfile):
  * read a slice, convert it if needed, send it.
  */
@@ -453,6 +519,24 @@ recv_file_splice(struct xfer *x, int *local_err)
 	return 1;
 }
 
+/*
+ * Reads up to n bytes: TLS hands out one 16 KiB record per read, so it
+ * goes on while records already received wait (dc_pending), and the file
+ * gets one write per slice instead of one per record.
+ */
+static ssize_t
+recv_some(struct dataconn *dc, char *p, size_t n)
+{
+	ssize_t got = dc_recv(dc, p, n), more;
+
+	while (got > 0 && (size_t)got < n && dc_pending(dc)) {
+		if ((more = dc_recv(dc, p + got, n - (size_t)got)) <= 0)
+			break;	/* the next call sees the end or the error */
+		got += more;
+	}
+	return got;
+}
+
 /* STOR: socket to file. */
 static int
 recv_file(struct xfer *x, int *local_err)
@@ -469,7 +553,7 @@ recv_file(struct xfer *x, int *local_err)
 
 		if (want == 0)
 			return WAIT_TOKENS;
-		n = dc_recv(x->s->dc, x->iobuf, xfer_recv_size(x, want));
+		n = recv_some(x->s->dc, x->iobuf, xfer_recv_size(x, want));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -523,8 +607,10 @@ xfer_io(void *arg, short what)
 	}
 	switch (x->kind) {
 	case XFER_SEND_FILE:
-		if (x->ascii || !dc_raw(s->dc))
+		if (x->ascii)
 			rc = send_file_buffered(x, &local_err);
+		else if (!dc_raw(s->dc))
+			rc = send_file_tls(x, &local_err);
 		else
 			rc = send_file_binary(x);
 		if (rc == 0 && flush_out(x) == 0)
