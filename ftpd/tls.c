@@ -19,6 +19,58 @@ static SSL_CTX *ctx;
 static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
+ * Control connections are marked (ex_data) so that the ticket callback
+ * below can tell them from data connections.
+ */
+static int ctrl_mark_idx = -1;
+static pthread_once_t ctrl_mark_once = PTHREAD_ONCE_INIT;
+
+static void
+make_ctrl_mark(void)
+{
+	ctrl_mark_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+/*
+ * A ticket was decrypted. On a control connection a valid one is used
+ * whatever FTP session it came from: the connection takes on the
+ * ticket's session-id context, so OpenSSL's context check passes and a
+ * client that reconnects skips the full handshake (its key exchange and
+ * signature), and that FTP session's data connections resume in that
+ * context too (tls_new takes it from the control connection). A data
+ * connection keeps its own context: it resumes only its control
+ * connection's sessions (tls.h). The rest is OpenSSL's default answer.
+ */
+static SSL_TICKET_RETURN
+ticket_decrypted(SSL *ssl, SSL_SESSION *sess, const unsigned char *keyname,
+    size_t keyname_len, SSL_TICKET_STATUS status, void *arg)
+{
+	const unsigned char *sid;
+	unsigned int len;
+
+	(void)keyname;
+	(void)keyname_len;
+	(void)arg;
+	switch (status) {
+	case SSL_TICKET_SUCCESS:
+	case SSL_TICKET_SUCCESS_RENEW:
+		if (ctrl_mark_idx >= 0 &&
+		    SSL_get_ex_data(ssl, ctrl_mark_idx) != NULL &&
+		    (sid = SSL_SESSION_get0_id_context(sess, &len)) != NULL &&
+		    len > 0 &&
+		    SSL_set_session_id_context(ssl, sid, len) != 1)
+			return SSL_TICKET_RETURN_IGNORE_RENEW;
+		return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE :
+		    SSL_TICKET_RETURN_USE_RENEW;
+	case SSL_TICKET_EMPTY:
+	case SSL_TICKET_NO_DECRYPT:
+		return SSL_TICKET_RETURN_IGNORE_RENEW;
+	default:
+		return SSL_TICKET_RETURN_ABORT;
+	}
+}
+
+/*
  * Cipher order, the server's: AES-128-GCM first (with AES-NI the fastest
  * per byte, some 30 % cheaper than AES-256-GCM, which OpenSSL puts
  * first), then the rest of OpenSSL's defaults. A client that puts
@@ -45,7 +97,8 @@ build_ctx(const struct config *cfg, SSL_CTX **out, char *err, size_t errsz)
 	if ((c = *out = SSL_CTX_new(TLS_server_method())) == NULL)
 		goto fail;
 	if (!SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION) ||
-	    prefer_fast_ciphers(c) < 0)
+	    prefer_fast_ciphers(c) < 0 ||
+	    SSL_CTX_set_session_ticket_cb(c, NULL, ticket_decrypted, NULL) != 1)
 		goto fail;
 	SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_IGNORE_UNEXPECTED_EOF |
@@ -116,18 +169,34 @@ tls_new_sid(unsigned char sid[TLS_SID_LEN])
 SSL *
 tls_new(SSL *peer, const unsigned char sid[TLS_SID_LEN])
 {
+	const unsigned char *ctx_id = sid;
+	unsigned int ctx_len = TLS_SID_LEN;
+	SSL_SESSION *ps;
 	SSL *ssl;
 
-	if (peer != NULL)
+	(void)pthread_once(&ctrl_mark_once, make_ctrl_mark);
+	if (peer != NULL) {
 		ssl = SSL_new(SSL_get_SSL_CTX(peer));
-	else {
+		/* A resumed control connection took its ticket's context. */
+		if ((ps = SSL_get0_session(peer)) != NULL &&
+		    (ctx_id = SSL_SESSION_get0_id_context(ps, &ctx_len)) == NULL) {
+			ctx_id = sid;
+			ctx_len = TLS_SID_LEN;
+		}
+	} else {
 		pthread_mutex_lock(&ctx_lock);
 		ssl = ctx != NULL ? SSL_new(ctx) : NULL;
 		pthread_mutex_unlock(&ctx_lock);
+		if (ssl != NULL && (ctrl_mark_idx < 0 ||
+		    SSL_set_ex_data(ssl, ctrl_mark_idx, (void *)1) != 1)) {
+			SSL_free(ssl);
+			return NULL;
+		}
 	}
 	if (ssl == NULL)
 		return NULL;
-	if (SSL_set_session_id_context(ssl, sid, TLS_SID_LEN) != 1) {
+	if (ctx_len == 0 ||
+	    SSL_set_session_id_context(ssl, ctx_id, ctx_len) != 1) {
 		SSL_free(ssl);
 		return NULL;
 	}
