@@ -617,6 +617,31 @@ ctrl_event_cb(struct bufferevent *bev, short what, void *arg)
 		session_free(s);
 }
 
+/*
+ * The 234 has left: TLS takes the socket over from the plain bufferevent,
+ * which goes (one bufferevent instead of a filter over another: an idle
+ * TLS session took 26 KiB that way, 17 KiB this way, as implicit TLS).
+ * NULL when out of memory; the plain bufferevent then still has the fd.
+ */
+static struct bufferevent *
+take_over_socket(struct session *s, struct bufferevent *under, SSL *ssl)
+{
+	evutil_socket_t fd = bufferevent_getfd(under);
+	struct bufferevent *tls;
+
+	bufferevent_disable(under, EV_READ | EV_WRITE);
+	if (bufferevent_setfd(under, -1) < 0)
+		return NULL;
+	tls = bufferevent_openssl_socket_new(worker_base(s->worker), fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (tls == NULL) {
+		(void)bufferevent_setfd(under, fd);
+		return NULL;
+	}
+	bufferevent_free(under);	/* after this callback, if inside one */
+	return tls;
+}
+
 int
 session_start_tls(struct session *s)
 {
@@ -629,15 +654,21 @@ session_start_tls(struct session *s)
 	bufferevent_set_timeouts(under, NULL, NULL);
 	if ((ssl = tls_new(NULL, s->tls_sid)) == NULL)
 		goto fail;
-	tls = bufferevent_openssl_filter_new(worker_base(s->worker), under, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (evbuffer_get_length(bufferevent_get_output(under)) == 0)
+		tls = take_over_socket(s, under, ssl);
+	else {
+		/* The 234 still waits: TLS goes on top, behind it. */
+		tls = bufferevent_openssl_filter_new(worker_base(s->worker),
+		    under, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+		if (tls != NULL)
+			s->under_cb = evbuffer_add_cb(
+			    bufferevent_get_output(under), under_output_cb, s);
+	}
 	if (tls == NULL) {
 		SSL_free(ssl);
 		goto fail;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(tls, 1);
-	s->under_cb = evbuffer_add_cb(bufferevent_get_output(under),
-	    under_output_cb, s);
 	s->ctrl = tls;
 	s->tls_active = 1;
 	bufferevent_setcb(s->ctrl, ctrl_read_cb, ctrl_write_cb, ctrl_event_cb, s);
