@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,37 @@ json_field(struct line *l, const char *name, const char *value)
 }
 
 /*
+ * The process id for log lines, read once: getpid is a system call, and
+ * a small transfer writes two lines. A fork (daemon(), the helpers)
+ * clears it in the child.
+ */
+static pid_t cached_pid;
+
+static void
+forget_pid(void)
+{
+	cached_pid = 0;
+}
+
+static void
+register_forget(void)
+{
+	(void)pthread_atfork(NULL, NULL, forget_pid);
+}
+
+static int
+log_pid(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	if (cached_pid == 0) {
+		(void)pthread_once(&once, register_forget);
+		cached_pid = getpid();
+	}
+	return (int)cached_pid;
+}
+
+/*
  * Formats and writes one line. The text form leads with the time and
  * "ftpd[pid]: " (syslog adds its own); who may be NULL.
  */
@@ -219,7 +251,7 @@ log_line(int fd, const struct log_who *who, const char *field,
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (format == LOG_FORMAT_JSON) {
-		putf(&l, "{\"time\":\"%s\",\"pid\":%d", when, (int)getpid());
+		putf(&l, "{\"time\":\"%s\",\"pid\":%d", when, log_pid());
 		if (who != NULL) {
 			putf(&l, ",\"session\":%llu", who->session);
 			json_field(&l, "client", who->client);
@@ -231,7 +263,7 @@ log_line(int fd, const struct log_who *who, const char *field,
 		put(&l, "}", 1);
 	} else {
 		if (!to_syslog)
-			putf(&l, "%s ftpd[%d]: ", when, (int)getpid());
+			putf(&l, "%s ftpd[%d]: ", when, log_pid());
 		if (who != NULL)
 			putf(&l, "[s%llu] %s %s: ", who->session, who->client,
 			    who->user != NULL ? who->user : "-");

@@ -24,6 +24,9 @@
 #include "vfs.h"
 #include "xfer.h"
 
+/* Files larger than this get POSIX_FADV_SEQUENTIAL (twice the read-ahead). */
+#define FADVISE_MIN (256 * 1024)
+
 void
 cmd_type(struct session *s, char *arg)
 {
@@ -126,7 +129,9 @@ cmd_retr(struct session *s, char *arg)
 		session_reply_errno(s, errno, arg);
 		return;
 	}
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	/* Wider read-ahead pays only past the default window. */
+	if (st.st_size - s->rest > FADVISE_MIN)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	xfer_start(s, x);
 }
 
@@ -200,13 +205,21 @@ open_upload(struct session *s, struct xfer *x, const char *arg,
 		session_reply_errno(s, errno, arg);
 		return -1;
 	}
-	if (fstatat(x->dir_fd, name, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
-		session_reply_errno(s, EISDIR, arg);
-		return -1;
-	}
-	/* A FIFO or device is never a transfer's target (a symlink is
-	 * replaced by STOR, refused by O_NOFOLLOW otherwise). */
+	/*
+	 * A directory, or a link to one, is refused with EISDIR; a FIFO or
+	 * device is never a transfer's target (a symlink is replaced by
+	 * STOR, refused by O_NOFOLLOW otherwise). The name itself is looked
+	 * at first: a new file (the usual case) costs one lookup.
+	 */
 	if (fstatat(x->dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		struct stat to;
+
+		if (S_ISDIR(st.st_mode) || (S_ISLNK(st.st_mode) &&
+		    fstatat(x->dir_fd, name, &to, 0) == 0 &&
+		    S_ISDIR(to.st_mode))) {
+			session_reply_errno(s, EISDIR, arg);
+			return -1;
+		}
 		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
 			session_refuse(s, arg, "Not a plain file");
 			return -1;

@@ -18,6 +18,7 @@
 #include <event2/event.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <stdint.h>
@@ -35,6 +36,9 @@
 #include "session.h"
 #include "tls.h"
 #include "worker.h"
+
+/* A TLS data connection reads up to this much per call (read_ahead). */
+#define TLS_READ_BUFFER (64 * 1024)
 
 enum dc_state {
 	DC_IDLE,		/* no PORT/PASV */
@@ -163,6 +167,47 @@ tls_recv(struct dataconn *dc, void *p, size_t n)
 	if (SSL_get_error(dc->ssl, r) == SSL_ERROR_ZERO_RETURN)
 		return 0;	/* close_notify: a clean end */
 	return tls_io_error(dc, r);
+}
+
+/*
+ * Says once per process which way TLS data leaves: kernel TLS, or
+ * OpenSSL in user space (the kernel has no "tls" ULP, or OpenSSL was
+ * built without it); and once more if the other way turns up later.
+ */
+static void
+log_tls_path(struct dataconn *dc)
+{
+	static _Atomic int said[2];
+	int k = BIO_get_ktls_send(SSL_get_wbio(dc->ssl)) ? 1 : 0;
+
+	if (atomic_exchange(&said[k], 1) == 0)
+		session_log(dc->s, k ? "TLS data connections: kernel TLS "
+		    "(sendfile, %s)" : "TLS data connections: OpenSSL in user "
+		    "space, kernel TLS not available (%s)",
+		    SSL_get_cipher_name(dc->ssl));
+}
+
+int
+dc_pending(const struct dataconn *dc)
+{
+	return dc->ssl != NULL && SSL_has_pending(dc->ssl);
+}
+
+int
+dc_ktls_send(const struct dataconn *dc)
+{
+	return dc->ssl != NULL && BIO_get_ktls_send(SSL_get_wbio(dc->ssl));
+}
+
+ssize_t
+dc_sendfile(struct dataconn *dc, int fd, off_t off, size_t n)
+{
+	ossl_ssize_t r;
+
+	dc->want = 0;
+	ERR_clear_error();
+	r = SSL_sendfile(dc->ssl, fd, off, n, 0);
+	return r > 0 ? (ssize_t)r : tls_io_error(dc, (int)r);
 }
 
 static const struct dc_ops plain_ops = { plain_send, plain_recv };
@@ -354,6 +399,7 @@ handshake_step(struct dataconn *dc)
 	if (r == 1) {
 		dc->want = 0;
 		metrics_inc(M_TLS_DATA_OK);
+		log_tls_path(dc);
 		/* TLS 1.3 tickets are used once: send the next one. */
 		tls_renew_ticket(session_ctrl_ssl(dc->s));
 		if (dc->ev != NULL)
@@ -407,6 +453,15 @@ connected(struct dataconn *dc, int fd)
 	}
 	/* Tickets go on the control connection: see tls_renew_ticket. */
 	SSL_set_num_tickets(dc->ssl, 0);
+	/*
+	 * Kernel TLS where the kernel has it (OpenSSL falls back by itself
+	 * when setting the "tls" ULP fails; log_tls_path says which way).
+	 * Reads take whole records and what follows them in one call
+	 * instead of a header and then a body.
+	 */
+	SSL_set_options(dc->ssl, SSL_OP_ENABLE_KTLS);
+	SSL_set_read_ahead(dc->ssl, 1);
+	SSL_set_default_read_buffer_len(dc->ssl, TLS_READ_BUFFER);
 	SSL_set_accept_state(dc->ssl);
 	dc->ops = &tls_ops;
 	set_state(dc, DC_HANDSHAKING);
@@ -667,6 +722,12 @@ int
 dc_armed(const struct dataconn *dc)
 {
 	return dc->state != DC_IDLE && !dc->opened;
+}
+
+int
+dc_answering(const struct dataconn *dc)
+{
+	return dc->reporting;
 }
 
 int

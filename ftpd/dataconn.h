@@ -87,6 +87,12 @@ int dc_armed(const struct dataconn *dc);
  */
 void dc_open(struct dataconn *dc, int tls, dc_done_fn done, void *arg);
 
+/*
+ * Whether dc_open's answer is already queued (the connection was there):
+ * done runs in this turn of the event loop, before any wait.
+ */
+int dc_answering(const struct dataconn *dc);
+
 /* Whether a transfer waits for its connection (for STAT). */
 int dc_waiting(const struct dataconn *dc);
 
@@ -96,6 +102,19 @@ ssize_t dc_recv(struct dataconn *dc, void *p, size_t n);
 
 /* Whether bytes may go straight to the socket (no TLS): sendfile, splice. */
 int dc_raw(const struct dataconn *dc);
+
+/*
+ * Whether the kernel encrypts this TLS connection's output (kTLS, when
+ * the kernel offers the "tls" ULP and the cipher suits it); then
+ * dc_sendfile moves file bytes without a copy through user space.
+ */
+int dc_ktls_send(const struct dataconn *dc);
+
+/* SSL_sendfile of n bytes of fd at off (dc_ktls_send). As dc_send. */
+ssize_t dc_sendfile(struct dataconn *dc, int fd, off_t off, size_t n);
+
+/* Whether TLS holds received bytes that dc_recv returns without a read. */
+int dc_pending(const struct dataconn *dc);
 
 /* The connected socket (READY). */
 int dc_fd(const struct dataconn *dc);

@@ -65,6 +65,8 @@ struct session {
 	unsigned closing : 1;		/* close once the output is flushed */
 	unsigned paused : 1;		/* no commands read (login delay) */
 	unsigned running : 1;		/* inside session_run */
+	unsigned corked : 1;		/* replies wait in s->cork */
+	struct buf cork;		/* replies held by session_cork */
 	struct event *run_ev;		/* makes session_run run soon */
 	struct evbuffer_cb_entry *under_cb;	/* AUTH TLS: see session.c */
 	unsigned char close_polls;	/* waits for TLS output to drain */
@@ -129,6 +131,18 @@ int session_start_tls(struct session *s);
  * Queues a reply (text may hold '\n' for a multi-line reply). printf-style.
  */
 void session_reply(struct session *s, int code, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/*
+ * Holds the replies that follow in the session until session_uncork,
+ * which sends them in one write. A transfer that starts and ends within
+ * one turn of the event loop (a small file) then costs one write and one
+ * wake-up of the client for "150" and "226" together, instead of two.
+ * Whoever corks must uncork before the session waits on anything the
+ * client may hold back until it has seen the replies (the data
+ * connection, its handshake, its flow control).
+ */
+void session_cork(struct session *s);
+void session_uncork(struct session *s);
 
 /* The control connection's SSL, or NULL while it is plain. */
 struct ssl_st *session_ctrl_ssl(struct session *s);

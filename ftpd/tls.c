@@ -63,6 +63,62 @@ servername_cb(SSL *ssl, int *al, void *arg)
 	return SSL_TLSEXT_ERR_OK;
 }
 
+/*
+ * A ticket was decrypted. On a control connection a valid one is used
+ * whatever FTP session it came from: the connection takes on the
+ * ticket's session-id context, so OpenSSL's context check passes and a
+ * client that reconnects skips the full handshake (its key exchange and
+ * signature), and that FTP session's data connections resume in that
+ * context too (tls_new takes it from the control connection). A data
+ * connection keeps its own context: it resumes only its control
+ * connection's sessions (tls.h). The rest is OpenSSL's default answer.
+ */
+static SSL_TICKET_RETURN
+ticket_decrypted(SSL *ssl, SSL_SESSION *sess, const unsigned char *keyname,
+    size_t keyname_len, SSL_TICKET_STATUS status, void *arg)
+{
+	const unsigned char *sid;
+	unsigned int len;
+
+	(void)keyname;
+	(void)keyname_len;
+	(void)arg;
+	switch (status) {
+	case SSL_TICKET_SUCCESS:
+	case SSL_TICKET_SUCCESS_RENEW:
+		/* Control connections carry their first context. */
+		if (first_ctx_idx >= 0 &&
+		    SSL_get_ex_data(ssl, first_ctx_idx) != NULL &&
+		    (sid = SSL_SESSION_get0_id_context(sess, &len)) != NULL &&
+		    len > 0 &&
+		    SSL_set_session_id_context(ssl, sid, len) != 1)
+			return SSL_TICKET_RETURN_IGNORE_RENEW;
+		return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE :
+		    SSL_TICKET_RETURN_USE_RENEW;
+	case SSL_TICKET_EMPTY:
+	case SSL_TICKET_NO_DECRYPT:
+		return SSL_TICKET_RETURN_IGNORE_RENEW;
+	default:
+		return SSL_TICKET_RETURN_ABORT;
+	}
+}
+
+/*
+ * Cipher order, the server's: AES-128-GCM first (with AES-NI the fastest
+ * per byte, some 30 % cheaper than AES-256-GCM, which OpenSSL puts
+ * first), then the rest of OpenSSL's defaults. A client that puts
+ * ChaCha20 first (a CPU without AES instructions) gets it.
+ */
+static int
+prefer_fast_ciphers(SSL_CTX *c)
+{
+	SSL_CTX_set_options(c, SSL_OP_PRIORITIZE_CHACHA);
+	return SSL_CTX_set_ciphersuites(c, "TLS_AES_128_GCM_SHA256:"
+	    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256") == 1 &&
+	    SSL_CTX_set_cipher_list(c, "ECDHE+AES128+AESGCM:DEFAULT") == 1 ?
+	    0 : -1;
+}
+
 /* Makes a context with cfg's certificate and key into *out. 0 or -1. */
 static int
 build_ctx(const struct config *cfg, SSL_CTX **out, char *err, size_t errsz)
@@ -73,7 +129,9 @@ build_ctx(const struct config *cfg, SSL_CTX **out, char *err, size_t errsz)
 	ERR_clear_error();
 	if ((c = *out = SSL_CTX_new(TLS_server_method())) == NULL)
 		goto fail;
-	if (!SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION))
+	if (!SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION) ||
+	    prefer_fast_ciphers(c) < 0 ||
+	    SSL_CTX_set_session_ticket_cb(c, NULL, ticket_decrypted, NULL) != 1)
 		goto fail;
 	SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_IGNORE_UNEXPECTED_EOF |
@@ -173,12 +231,12 @@ tls_new_sid(unsigned char sid[TLS_SID_LEN])
 		memset(sid, 0, TLS_SID_LEN);	/* still works, just shared */
 }
 
-/* Binds ssl to sid. ssl, or NULL (freed) on error. */
+/* Binds ssl to the session-id context id. ssl, or NULL (freed) on error. */
 static SSL *
-bind_sid(SSL *ssl, const unsigned char sid[TLS_SID_LEN])
+bind_sid(SSL *ssl, const unsigned char *id, unsigned int len)
 {
 	if (ssl != NULL &&
-	    SSL_set_session_id_context(ssl, sid, TLS_SID_LEN) != 1) {
+	    SSL_set_session_id_context(ssl, id, len) != 1) {
 		SSL_free(ssl);
 		return NULL;
 	}
@@ -199,15 +257,24 @@ tls_server_ssl(struct tls_server *t, void *owner,
 		ssl = NULL;
 	}
 	pthread_mutex_unlock(&t->lock);
-	return bind_sid(ssl, sid);
+	return bind_sid(ssl, sid, TLS_SID_LEN);
 }
 
 SSL *
 tls_new(SSL *peer, const unsigned char sid[TLS_SID_LEN])
 {
 	SSL_CTX *now = SSL_get_SSL_CTX(peer), *first;
+	const unsigned char *id = sid;
+	unsigned int len = TLS_SID_LEN;
+	SSL_SESSION *ps;
 	SSL *ssl;
 
+	/* A resumed control connection took its ticket's context. */
+	if ((ps = SSL_get0_session(peer)) != NULL &&
+	    ((id = SSL_SESSION_get0_id_context(ps, &len)) == NULL || len == 0)) {
+		id = sid;
+		len = TLS_SID_LEN;
+	}
 	if ((first = SSL_get_ex_data(peer, first_ctx_idx)) == NULL)
 		first = now;
 	if ((ssl = SSL_new(first)) == NULL)
@@ -217,7 +284,7 @@ tls_new(SSL *peer, const unsigned char sid[TLS_SID_LEN])
 		SSL_free(ssl);
 		return NULL;
 	}
-	return bind_sid(ssl, sid);
+	return bind_sid(ssl, id, len);
 }
 
 void

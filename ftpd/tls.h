@@ -8,6 +8,12 @@
  * resumes a session only within the context it was made in, so a data
  * connection can resume only the session of its own control connection,
  * and with tls_require_reuse one that does not is refused (522).
+ *
+ * A control connection, though, resumes any valid ticket of the server:
+ * it then takes on the ticket's session-id context, and so do its data
+ * connections. A client that reconnects skips the full handshake; data
+ * connections still resume only sessions whose secret their own control
+ * connection holds.
  */
 #ifndef FTPD_TLS_H
 #define FTPD_TLS_H

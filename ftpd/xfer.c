@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdint.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -39,6 +41,10 @@
 #define SENDFILE_CHUNK (1024 * 1024)
 #define PIPE_SIZE (1024 * 1024)
 #define WAIT_TOKENS 2
+/* TLS RETR reads this much at a time: four full records. */
+#define TLS_SLICE (64 * 1024)
+/* Downloads up to this size go out corked (see data_ready). */
+#define CORK_FILE_MAX (64 * 1024)
 
 struct xfer *
 xfer_new(enum xfer_kind kind, const char *verb)
@@ -147,6 +153,7 @@ xfer_end(struct session *s, int code, const char *text, int complete)
 	xfer_free(x);
 	if (text != NULL)
 		session_reply_text(s, code, text);
+	session_uncork(s);
 	session_resume(s);
 }
 
@@ -252,18 +259,27 @@ flush_out(struct xfer *x)
 	return 1;
 }
 
-/* RETR in binary: the kernel copies file pages straight to the socket. */
+/*
+ * RETR in binary: the kernel copies file pages straight to the socket.
+ * The transfer ends at the size the 150 announced (x->end): no call to
+ * learn of the end of the file, which was one in eight of a small
+ * download's system calls.
+ */
 static int
 send_file_binary(struct xfer *x)
 {
 	size_t sent = 0;
 
 	while (sent < SEND_BUDGET) {
-		size_t want = xfer_allow(x, SENDFILE_CHUNK);
+		size_t want;
 		ssize_t n;
 
-		if (want == 0)
+		if (x->offset >= x->end)
+			return 0;
+		if ((want = xfer_allow(x, SENDFILE_CHUNK)) == 0)
 			return WAIT_TOKENS;
+		if ((off_t)want > x->end - x->offset)
+			want = (size_t)(x->end - x->offset);
 		n = sendfile(dc_fd(x->s->dc), x->file_fd, &x->offset, want);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -274,6 +290,70 @@ send_file_binary(struct xfer *x)
 			return 0;	/* end of file */
 		xfer_used(x, (size_t)n);
 		x->bytes += (unsigned long long)n;
+		sent += (size_t)n;
+	}
+	return 1;
+}
+
+/*
+ * Binary RETR over TLS: read a slice of the file into iobuf and encrypt
+ * it from there (the one copy TLS needs; going through x->out cost a
+ * second one, 8 % of the server's CPU). SSL_write cuts full 16 KiB
+ * records. With kernel TLS the kernel encrypts straight from the page
+ * cache (dc_sendfile).
+ */
+static int
+send_file_tls(struct xfer *x, int *local_err)
+{
+	size_t sent = 0;
+
+	while (sent < SEND_BUDGET) {
+		size_t want;
+		ssize_t n;
+
+		if (x->io_off < x->io_len) {
+			n = dc_send(x->s->dc, x->iobuf + x->io_off,
+			    x->io_len - x->io_off);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				return errno == EAGAIN ? 1 : -1;
+			}
+			x->io_off += (size_t)n;
+			x->bytes += (unsigned long long)n;
+			sent += (size_t)n;
+			continue;
+		}
+		if (x->offset >= x->end)
+			return 0;
+		if ((want = xfer_allow(x, TLS_SLICE)) == 0)
+			return WAIT_TOKENS;
+		if ((off_t)want > x->end - x->offset)
+			want = (size_t)(x->end - x->offset);
+		if (dc_ktls_send(x->s->dc)) {
+			n = dc_sendfile(x->s->dc, x->file_fd, x->offset, want);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				return errno == EAGAIN ? 1 : -1;
+			}
+			x->offset += n;
+			x->bytes += (unsigned long long)n;
+		} else {
+			n = pread(x->file_fd, x->iobuf, want, x->offset);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				*local_err = 1;
+				return -1;
+			}
+			x->offset += n;
+			x->io_off = 0;
+			x->io_len = (size_t)n;
+		}
+		if (n == 0)
+			return 0;	/* the file shrank */
+		xfer_used(x, (size_t)n);
 		sent += (size_t)n;
 	}
 	return 1;
@@ -439,6 +519,24 @@ recv_file_splice(struct xfer *x, int *local_err)
 	return 1;
 }
 
+/*
+ * Reads up to n bytes: TLS hands out one 16 KiB record per read, so it
+ * goes on while records already received wait (dc_pending), and the file
+ * gets one write per slice instead of one per record.
+ */
+static ssize_t
+recv_some(struct dataconn *dc, char *p, size_t n)
+{
+	ssize_t got = dc_recv(dc, p, n), more;
+
+	while (got > 0 && (size_t)got < n && dc_pending(dc)) {
+		if ((more = dc_recv(dc, p + got, n - (size_t)got)) <= 0)
+			break;	/* the next call sees the end or the error */
+		got += more;
+	}
+	return got;
+}
+
 /* STOR: socket to file. */
 static int
 recv_file(struct xfer *x, int *local_err)
@@ -455,7 +553,7 @@ recv_file(struct xfer *x, int *local_err)
 
 		if (want == 0)
 			return WAIT_TOKENS;
-		n = dc_recv(x->s->dc, x->iobuf, xfer_recv_size(x, want));
+		n = recv_some(x->s->dc, x->iobuf, xfer_recv_size(x, want));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -509,8 +607,10 @@ xfer_io(void *arg, short what)
 	}
 	switch (x->kind) {
 	case XFER_SEND_FILE:
-		if (x->ascii || !dc_raw(s->dc))
+		if (x->ascii)
 			rc = send_file_buffered(x, &local_err);
+		else if (!dc_raw(s->dc))
+			rc = send_file_tls(x, &local_err);
 		else
 			rc = send_file_binary(x);
 		if (rc == 0 && flush_out(x) == 0)
@@ -536,6 +636,7 @@ xfer_io(void *arg, short what)
 		tv.tv_usec = (suseconds_t)(x->wait_ns % 1000000000ULL / 1000);
 		if (tv.tv_sec == 0 && tv.tv_usec < 1000)
 			tv.tv_usec = 1000;
+		session_uncork(s);
 		if (dc_pause(s->dc, &tv, natural_direction(x), xfer_io, s) < 0)
 			fail_local(s, ENOMEM);
 		return;
@@ -543,6 +644,8 @@ xfer_io(void *arg, short what)
 	if (rc > 0) {
 		short want = dc_want(s->dc);
 
+		/* The client may wait for the 150 before it reads on. */
+		session_uncork(s);
 		if (dc_wait(s->dc, want ? want : natural_direction(x), xfer_io,
 		    s) < 0)
 			fail_local(s, ENOMEM);
@@ -591,6 +694,18 @@ data_ready(void *arg, enum dc_status status, const char *why)
 		fail_local(s, ENOMEM);
 		return;
 	}
+	/*
+	 * A small binary download ends within this turn: with the socket
+	 * corked its last bytes wait for the close and leave with the FIN,
+	 * one segment (and one wake-up of the client) instead of two.
+	 */
+	if (x->kind == XFER_SEND_FILE && !x->ascii && dc_raw(s->dc) &&
+	    x->end - x->offset <= CORK_FILE_MAX) {
+		int one = 1;
+
+		(void)setsockopt(dc_fd(s->dc), IPPROTO_TCP, TCP_CORK, &one,
+		    sizeof(one));
+	}
 	xferlimits_setup(s, x);
 	/*
 	 * A fresh data connection is almost always ready: move bytes now
@@ -626,8 +741,20 @@ xfer_start(struct session *s, struct xfer *x)
 		snprintf(text, sizeof(text), "Ok to send data.");
 	if (strcmp(x->verb, "STOU") == 0)
 		snprintf(text, sizeof(text), "FILE: %s", x->target_name);
+	/*
+	 * A download's 150 waits for the 226 when the connection is there
+	 * and the transfer ends at once (a small file): one write, one
+	 * wake-up of the client. Any wait sends it first (xfer_io), as does
+	 * a connection still to come: the client may make it only once it
+	 * has seen the 150 (active mode, a TLS handshake after the 150).
+	 * An upload's 150 leaves at once: clients send only after it.
+	 */
+	if (x->kind != XFER_RECV_FILE)
+		session_cork(s);
 	session_reply_text(s, R_150_OPENING_DATA, text);
 	dc_open(s->dc, s->prot_private, data_ready, s);
+	if (!dc_answering(s->dc))
+		session_uncork(s);
 }
 
 void

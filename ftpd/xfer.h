@@ -46,6 +46,7 @@ struct xfer {
 	size_t list_truncated;	/* entries the listing cap left out */
 	struct buf out;		/* wire bytes not yet sent */
 	char *iobuf;
+	size_t io_off, io_len;	/* TLS RETR: iobuf[io_off, io_len) not yet sent */
 	/* Safe upload: write temp_name, then rename it to target_name. */
 	int dir_fd;
 	char *temp_name;

@@ -45,6 +45,21 @@ def client_context():
 ReusingFTP_TLS = H.ReusingFTP_TLS
 
 
+class ResumingFTP_TLS(ReusingFTP_TLS):
+    """ReusingFTP_TLS whose control connection offers a saved session."""
+
+    def __init__(self, *args, resume=None, **kw):
+        super().__init__(*args, **kw)
+        self.resume = resume
+
+    def auth(self):
+        resp = self.voidcmd('AUTH TLS')
+        self.sock = self.context.wrap_socket(self.sock, server_hostname=self.host,
+                                             session=self.resume)
+        self.file = self.sock.makefile(mode='r', encoding=self.encoding)
+        return resp
+
+
 def ftps(srv, cls=ftplib.FTP_TLS, prot_p=True):
     f = cls(context=client_context())
     f.connect('127.0.0.1', srv.port, timeout=20)
@@ -163,6 +178,35 @@ class Optional(unittest.TestCase):
         self.assertTrue(str(cm.exception).startswith('522'), cm.exception)
         a.close()
         b.close()
+
+    def test_control_connection_resumes_on_reconnect(self):
+        # A client that comes back with its session (ticket) skips the
+        # full handshake, and its data connections resume in turn.
+        for version in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
+            ctx = make_context()
+            ctx.maximum_version = version
+            first = ResumingFTP_TLS(context=ctx)
+            first.connect('127.0.0.1', self.srv.port, timeout=20)
+            first.login('alice', H.PASSWORD)
+            self.assertFalse(first.sock.session_reused)
+            first.prot_p()
+            got = bytearray()
+            first.retrbinary('RETR blob.bin', got.extend)
+            self.assertEqual(H.sha256(bytes(got)), H.sha256(self.data))
+            saved = first.sock.session
+            first.quit()
+            again = ResumingFTP_TLS(context=ctx, resume=saved)
+            again.connect('127.0.0.1', self.srv.port, timeout=20)
+            again.login('alice', H.PASSWORD)
+            self.assertTrue(again.sock.session_reused, version)
+            again.prot_p()
+            got = bytearray()
+            again.retrbinary('RETR blob.bin', got.extend)
+            self.assertEqual(H.sha256(bytes(got)), H.sha256(self.data), version)
+            again.storbinary('STOR resumed.bin', io.BytesIO(self.data))
+            self.assertEqual(H.sha256(self.srv.read('alice/resumed.bin')),
+                             H.sha256(self.data), version)
+            again.quit()
 
     def test_data_handshake_completed_before_the_command(self):
         # Some clients finish the data TLS handshake, then send RETR.
