@@ -224,6 +224,41 @@ class HostCommand(Base):
         self.assertEqual(self.retr(f, 'who.txt'), b'host other.example\n')
         f.quit()
 
+    def test_sni_after_login_keeps_the_sessions_host(self):
+        # alice logged in on the default host in the clear; AUTH TLS
+        # naming another host by SNI must not move her session there (its
+        # settings: foreign data, rates, TLS reuse...), as HOST may not.
+        f = self.ftps()
+        f.login('alice', H.PASSWORD, secure=False)
+        f.host = 'localhost'
+        f.auth()
+        self.assertEqual(der_fingerprint(f.sock.getpeercert(True)),
+                         self.srv.fingerprint('default'))
+        f.prot_p()
+        self.assertEqual(self.retr(f, 'who.txt'), b'default host\n')
+        # REIN keeps the host: still the default one, whose users these are.
+        f.sendcmd('REIN')
+        with self.assertRaises(ftplib.error_perm):
+            f.login('carol', H.PASSWORD)
+        f.login('alice', H.PASSWORD)
+        f.quit()
+        self.assertNotIn('host localhost (TLS server name)',
+                         self.srv.log_text())
+
+    def test_sni_after_user_keeps_the_sessions_host(self):
+        # USER named a user of the default host: the password is checked
+        # there, not on the host SNI names afterwards.
+        f = self.ftps()
+        f.sendcmd('USER alice')
+        f.host = 'localhost'
+        f.auth()
+        self.assertEqual(der_fingerprint(f.sock.getpeercert(True)),
+                         self.srv.fingerprint('default'))
+        self.assertTrue(f.sendcmd('PASS ' + H.PASSWORD).startswith('230'))
+        f.prot_p()
+        self.assertEqual(self.retr(f, 'who.txt'), b'default host\n')
+        f.quit()
+
     def test_host_names_match_without_case(self):
         f = self.ftps()
         self.assertTrue(f.sendcmd('HOST LocalHost.').startswith('220'))
