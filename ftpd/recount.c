@@ -192,9 +192,9 @@ collect_used(void *arg, const char *key)
 {
 	struct todo *t = arg;
 	const char *slash = strchr(key, '/');
-	const char *host = t->host->host_name;
+	const char *host = usage_realm(t->host);
 
-	if (host == NULL)
+	if (host[0] == '\0')
 		return slash == NULL ? collect_name(t, key) : 0;
 	if (slash == NULL || (size_t)(slash - key) != strlen(host) ||
 	    strncmp(key, host, strlen(host)) != 0)

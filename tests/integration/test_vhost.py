@@ -69,6 +69,16 @@ def users_line(name, home):
     return '%s:%s:%s:rw\n' % (name, h, home)
 
 
+def login_on(srv, host, user):
+    """A plain session of user, on host (None: no HOST)."""
+    f = ftplib.FTP()
+    f.connect('127.0.0.1', srv.port, timeout=20)
+    if host:
+        f.sendcmd('HOST ' + host)
+    f.login(user, H.PASSWORD)
+    return f
+
+
 class VhostServer(H.Server):
     """A Server with [host] sections written into a config file."""
 
@@ -424,12 +434,7 @@ class SameNameOnTwoHosts(unittest.TestCase):
         self.srv.cleanup()
 
     def login(self, host):
-        f = ftplib.FTP()
-        f.connect('127.0.0.1', self.srv.port, timeout=20)
-        if host:
-            f.sendcmd('HOST ' + host)
-        f.login('alice', H.PASSWORD)
-        return f
+        return login_on(self.srv, host, 'alice')
 
     def test_quota_usage_is_per_host(self):
         H.wait_for(lambda: 'quota: usage of localhost/alice counted: 15 '
@@ -449,6 +454,47 @@ class SameNameOnTwoHosts(unittest.TestCase):
         self.assertIn('who.txt', f.nlst())
         f.quit()
         self.assertTrue(os.path.exists(self.srv.path('alice/f2.txt')))
+
+
+class SectionSharingTheAccounts(unittest.TestCase):
+    """[host localhost] sets only a banner: it inherits the global root and
+    users, so alice through it is the same account, in the same home, as
+    the default host's alice, and must not get a second quota."""
+
+    def setUp(self):
+        self.srv = VhostServer(tls=False, hosts=())
+        self.srv.write_config([], more='[host localhost]\nbanner = "B"\n')
+        with open(self.srv.users, 'w') as f:
+            f.write(users_line('alice', '/alice').rstrip('\n') +
+                    ':quota_files=2\n')
+        self.srv.start()
+
+    def tearDown(self):
+        self.srv.cleanup()
+
+    def login(self, host):
+        return login_on(self.srv, host, 'alice')
+
+    def stor(self, f, name):
+        import io
+        try:
+            return f.storbinary('STOR ' + name, io.BytesIO(b'x'))
+        except ftplib.error_perm as e:
+            return str(e)
+
+    def test_one_quota_whichever_host_name_is_used(self):
+        H.wait_for(lambda: 'quota: usage of alice counted' in
+                   self.srv.log_text(), what='the count')
+        f = self.login(None)
+        self.assertTrue(self.stor(f, 'a.txt').startswith('226'))  # 2 files
+        self.assertTrue(self.stor(f, 'b.txt').startswith('552'))
+        f.quit()
+        f = self.login('localhost')
+        self.assertEqual(sorted(f.nlst()), ['a.txt', 'who.txt'])
+        self.assertTrue(self.stor(f, 'c.txt').startswith('552'))
+        f.quit()
+        self.assertFalse(os.path.exists(self.srv.path('alice/c.txt')))
+        self.assertNotIn('usage of localhost/alice', self.srv.log_text())
 
 
 @unittest.skipIf(cluster.available(), 'missing: %s' % cluster.available())
@@ -475,12 +521,7 @@ class DatabaseHost(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def login(self, host, user):
-        f = ftplib.FTP()
-        f.connect('127.0.0.1', self.srv.port, timeout=20)
-        if host:
-            f.sendcmd('HOST ' + host)
-        f.login(user, H.PASSWORD)
-        return f
+        return login_on(self.srv, host, user)
 
     def test_each_host_asks_its_own_backend(self):
         f = self.login('other.example', 'erin')
