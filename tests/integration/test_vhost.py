@@ -463,10 +463,16 @@ class SectionSharingTheAccounts(unittest.TestCase):
 
     def setUp(self):
         self.srv = VhostServer(tls=False, hosts=())
-        self.srv.write_config([], more='[host localhost]\nbanner = "B"\n')
+        # other.example (its own root and users) is counted last.
+        self.srv.write_config([], more='[host localhost]\nbanner = "B"\n' +
+                              self.srv.section('other.example'))
         with open(self.srv.users, 'w') as f:
             f.write(users_line('alice', '/alice').rstrip('\n') +
                     ':quota_files=2\n')
+        _, users = self.srv.host_dirs['other.example']
+        with open(users, 'w') as f:
+            f.write(users_line('dave', '/dave').rstrip('\n') +
+                    ':quota_files=5\n')
         self.srv.start()
 
     def tearDown(self):
@@ -495,6 +501,15 @@ class SectionSharingTheAccounts(unittest.TestCase):
         f.quit()
         self.assertFalse(os.path.exists(self.srv.path('alice/c.txt')))
         self.assertNotIn('usage of localhost/alice', self.srv.log_text())
+
+    def test_shared_accounts_are_counted_once(self):
+        # Hosts are counted in order: once other.example's dave is done,
+        # every host before it is; alice's home was walked once, not once
+        # per host name.
+        H.wait_for(lambda: 'quota: usage of other.example/dave counted' in
+                   self.srv.log_text(), what="the last host's count")
+        self.assertEqual(self.srv.log_text().count(
+            'quota: usage of alice counted'), 1)
 
 
 @unittest.skipIf(cluster.available(), 'missing: %s' % cluster.available())
