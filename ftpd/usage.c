@@ -356,6 +356,8 @@ usage_name(const struct config *host, const char *user, char *out,
 	const char *realm = usage_realm(host);
 	int n;
 
+	if (strchr(user, '/') != NULL)	/* "REALM/NAME" is another's */
+		return -1;
 	if (realm[0] == '\0')
 		n = snprintf(out, outsz, "%s", user);
 	else
