@@ -149,6 +149,15 @@ login_ok(struct session *s, struct auth_result *r)
 {
 	char why[VPATH_MAX + 64], key[USAGE_NAME_MAX];
 
+	/*
+	 * Users of the same name on two hosts are two users; a name with
+	 * '/' (a database without the schema's check) would be another
+	 * host's user's entry.
+	 */
+	if (usage_name(s->cfg, s->user, key, sizeof(key)) < 0) {
+		login_failed(s, "a user name with '/' cannot log in");
+		return;
+	}
 	if (enter_home(s, r->info.home) < 0) {
 		snprintf(why, sizeof(why), "home %s: %s", r->info.home,
 		    strerror(errno));
@@ -156,9 +165,7 @@ login_ok(struct session *s, struct auth_result *r)
 		return;
 	}
 	s->limits = r->info.limits;
-	/* Users of the same name on two hosts are two users. */
-	if (usage_name(s->cfg, s->user, key, sizeof(key)) < 0 ||
-	    (s->usage = usage_user(key, &s->limits, s->cfg)) == NULL) {
+	if ((s->usage = usage_user(key, &s->limits, s->cfg)) == NULL) {
 		login_failed(s, "out of memory");
 		return;
 	}

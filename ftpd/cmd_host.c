@@ -17,7 +17,11 @@
  * the implicit-TLS port the name the client sends by SNI chooses the host
  * (an unknown name keeps the default host's certificate). Once the
  * control connection is encrypted, HOST may only confirm the host its
- * certificate belongs to (503 otherwise).
+ * certificate belongs to (503 otherwise). SNI follows HOST's rule: once
+ * USER has named a user (or one is logged in), the session's host is
+ * fixed, and AUTH TLS presents its certificate whatever name the client
+ * sends; else a user of one host, logged in in the clear, would move to
+ * another host's settings (foreign data, rates, TLS reuse) by SNI.
  */
 #include <stdio.h>
 
@@ -28,6 +32,13 @@
 #include "session.h"
 #include "tls.h"
 #include "vhost.h"
+
+/* Whether the session may still choose its host (RFC 7151: before USER). */
+static int
+host_open(const struct session *s)
+{
+	return s->login == LOGIN_NEED_USER;
+}
 
 /* The host arg names in base's table (see above); NULL: 504. */
 static const struct config *
@@ -45,7 +56,7 @@ cmd_host(struct session *s, char *arg)
 	const struct config *h;
 	enum hostarg_kind kind;
 
-	if (s->login != LOGIN_NEED_USER) {
+	if (!host_open(s)) {
 		session_reply(s, R_503_BAD_SEQUENCE, "HOST must come before "
 		    "USER and login (RFC 7151).");
 		return;
@@ -82,8 +93,11 @@ cmd_host_sni(void *owner, const char *servername)
 	struct session *s = owner;
 	const struct config *h;
 
-	/* HOST chose already: AUTH presents that host's certificate. */
-	if (s->host_given ||
+	/*
+	 * HOST chose already, or USER came: AUTH presents the session's
+	 * host's certificate.
+	 */
+	if (s->host_given || !host_open(s) ||
 	    hostarg_parse(servername, name, sizeof(name)) != HOSTARG_NAME ||
 	    (h = config_host(s->base, name)) == NULL ||
 	    vhost_tls(h->vhost) == NULL)

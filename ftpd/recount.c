@@ -192,9 +192,9 @@ collect_used(void *arg, const char *key)
 {
 	struct todo *t = arg;
 	const char *slash = strchr(key, '/');
-	const char *host = t->host->host_name;
+	const char *host = usage_realm(t->host);
 
-	if (host == NULL)
+	if (host[0] == '\0')
 		return slash == NULL ? collect_name(t, key) : 0;
 	if (slash == NULL || (size_t)(slash - key) != strlen(host) ||
 	    strncmp(key, host, strlen(host)) != 0)
@@ -202,10 +202,32 @@ collect_used(void *arg, const char *key)
 	return collect_name(t, slash + 1);
 }
 
+/* cfg's i-th host: the default one, then each [host] section's. */
+static const struct config *
+nth_host(const struct config *cfg, size_t i)
+{
+	return i == 0 ? cfg : cfg->hosts[i - 1];
+}
+
+/* Whether a host before the i-th has the i-th's realm (counted already). */
+static int
+realm_listed(const struct config *cfg, size_t i)
+{
+	const char *realm = usage_realm(nth_host(cfg, i));
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (nth_host(cfg, j)->vhost != NULL &&
+		    strcmp(usage_realm(nth_host(cfg, j)), realm) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * Lists the users of every host of cfg into t. A database cannot list its
- * users: those that have logged in (have a usage entry) are counted, the
- * others at their first login.
+ * Lists the users of every host of cfg into t, once per realm (hosts that
+ * share a root and users share their accounts: one walk of each home). A
+ * database cannot list its users: those that have logged in (have a usage
+ * entry) are counted, the others at their first login.
  */
 static void
 collect_all(const struct config *cfg, struct todo *t)
@@ -216,8 +238,8 @@ collect_all(const struct config *cfg, struct todo *t)
 		struct userdb *db;
 		int rc;
 
-		t->host = i == 0 ? cfg : cfg->hosts[i - 1];
-		if (t->host->vhost == NULL)
+		t->host = nth_host(cfg, i);
+		if (t->host->vhost == NULL || realm_listed(cfg, i))
 			continue;
 		db = vhost_userdb(t->host->vhost);
 		rc = userdb_can_list(db) ? userdb_each(db, collect, t) :

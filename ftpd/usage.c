@@ -9,6 +9,7 @@
 #include "config.h"
 #include "usage.h"
 #include "users.h"
+#include "vhost.h"
 
 struct user_usage {
 	char name[USAGE_NAME_MAX];	/* usage_name */
@@ -338,15 +339,28 @@ usage_shutdown(void)
 	pthread_mutex_unlock(&registry_lock);
 }
 
+const char *
+usage_realm(const struct config *host)
+{
+	const char *realm = vhost_realm(host->vhost);
+
+	if (realm == NULL)	/* objects not made (a tool, a check) */
+		realm = host->host_name != NULL ? host->host_name : "";
+	return realm;
+}
+
 int
 usage_name(const struct config *host, const char *user, char *out,
     size_t outsz)
 {
+	const char *realm = usage_realm(host);
 	int n;
 
-	if (host->host_name == NULL)
+	if (strchr(user, '/') != NULL)	/* "REALM/NAME" is another's */
+		return -1;
+	if (realm[0] == '\0')
 		n = snprintf(out, outsz, "%s", user);
 	else
-		n = snprintf(out, outsz, "%s/%s", host->host_name, user);
+		n = snprintf(out, outsz, "%s/%s", realm, user);
 	return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }

@@ -40,10 +40,19 @@ struct user_usage;
 #define USAGE_NAME_MAX 320
 
 /*
- * The name a user's entry goes by: the user's name on the default host,
- * "HOST/NAME" on a virtual host (vhost.h), so that users of the same name
- * on two hosts share nothing ('/' is in no user or host name). 0, or -1
- * when out is too small.
+ * The realm host's users are counted in (vhost_realm): "" for the default
+ * host and the hosts that share its root and users, else a host name.
+ */
+const char *usage_realm(const struct config *host);
+
+/*
+ * The name a user's entry goes by: the user's name in the default host's
+ * realm, "REALM/NAME" in another (usage_realm), so that users of the same
+ * name on two hosts share nothing unless the hosts share their root and
+ * users, where they are one account. -1 when user holds a '/' (no users
+ * file allows one, nor the database schema, but a table without its check
+ * could: "b.example/alice" of the default host would be alice of
+ * b.example) or out is too small; else 0.
  */
 int usage_name(const struct config *host, const char *user, char *out,
     size_t outsz) WARN_UNUSED;

@@ -16,6 +16,7 @@
 struct vhost {
 	struct vhost *next;
 	char *name;		/* "": the default host */
+	char *realm;		/* whose accounts: see vhost_realm */
 	char *root;		/* as opened: changing it takes a restart */
 	char *users;		/* as opened, or NULL */
 	char *cert, *key;	/* as last loaded, or NULL */
@@ -69,6 +70,7 @@ vhost_free(struct vhost *v)
 	userdb_free(v->db);
 	homes_free(v->homes);
 	free(v->name);
+	free(v->realm);
 	free(v->root);
 	free(v->users);
 	free(v->cert);
@@ -101,14 +103,46 @@ set_copy(char **dst, const char *src)
 	return 0;
 }
 
+static int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The first host of list whose root and users are v's, or NULL. */
+static const struct vhost *
+same_accounts(const struct vhost *list, const struct vhost *v)
+{
+	for (; list != NULL; list = list->next)
+		if (strcmp(list->root, v->root) == 0 &&
+		    same_str(list->users, v->users))
+			return list;
+	return NULL;
+}
+
 /*
- * Makes h's objects. Problems go to r; returns the host, or NULL when its
- * root cannot be opened (nothing else can be checked) or, unless
- * checking, at the first problem.
+ * The realm of v (its root and users as opened, which never change): the
+ * realm of a host made before it with the same ones, in all or in fresh
+ * (a reload's hosts not yet in all), else its own name. 0 or -1.
+ */
+static int
+set_realm(struct vhost *v, const struct vhost *fresh)
+{
+	const struct vhost *same = same_accounts(all, v);
+
+	if (same == NULL)
+		same = same_accounts(fresh, v);
+	return set_copy(&v->realm, same != NULL ? same->realm : v->name);
+}
+
+/*
+ * Makes h's objects (fresh: see set_realm). Problems go to r; returns the
+ * host, or NULL when its root cannot be opened (nothing else can be
+ * checked) or, unless checking, at the first problem.
  */
 static struct vhost *
-make(const struct config *h, int check_only, struct host_report *r,
-    unsigned *problems)
+make(const struct config *h, const struct vhost *fresh, int check_only,
+    struct host_report *r, unsigned *problems)
 {
 	struct vhost *v = calloc(1, sizeof(*v));
 	char err[512];
@@ -116,7 +150,8 @@ make(const struct config *h, int check_only, struct host_report *r,
 
 	if (v == NULL || set_copy(&v->name, h->host_name != NULL ?
 	    h->host_name : "") < 0 || set_copy(&v->root, h->root) < 0 ||
-	    set_copy(&v->users, h->users_file) < 0) {
+	    set_copy(&v->users, h->users_file) < 0 ||
+	    set_realm(v, fresh) < 0) {
 		say(r, "out of memory");
 		goto fail;
 	}
@@ -178,7 +213,7 @@ vhost_setup(struct config *cfg, int check_only, preflight_report_fn *report,
 	for (i = 0; (h = nth_host(cfg, i)) != NULL; i++) {
 		struct host_report r = { h, report, arg };
 
-		v = make(h, check_only, &r, &problems);
+		v = make(h, NULL, check_only, &r, &problems);
 		if (v == NULL) {
 			if (!check_only)
 				return problems;
@@ -309,7 +344,7 @@ vhost_reload(struct config *cfg, int *partial)
 
 		if (find(h) != NULL)
 			continue;
-		if ((v = make(h, 0, &r, &problems)) == NULL)
+		if ((v = make(h, fresh, 0, &r, &problems)) == NULL)
 			break;
 		h->vhost = v;
 		v->next = fresh;
@@ -374,6 +409,12 @@ struct tls_server *
 vhost_tls(const struct vhost *v)
 {
 	return v != NULL ? v->tls : NULL;
+}
+
+const char *
+vhost_realm(const struct vhost *v)
+{
+	return v != NULL ? v->realm : NULL;
 }
 
 void

@@ -70,6 +70,16 @@ struct userdb *vhost_userdb(const struct vhost *v);
 struct homes *vhost_homes(const struct vhost *v);
 struct tls_server *vhost_tls(const struct vhost *v);	/* NULL: TLS off */
 
+/*
+ * Whose accounts the host's users are: hosts with the same root and users
+ * (a section that only sets a banner or a certificate, say) share them:
+ * alice through either name is one user in one home, with one quota and
+ * one rate. The realm is the name of the first such host made ("" for the
+ * default host), fixed for the life of the process as the root and users
+ * are. NULL for NULL.
+ */
+const char *vhost_realm(const struct vhost *v);
+
 /* Frees every host's objects (at exit, after the sessions). */
 void vhost_shutdown(void);
 

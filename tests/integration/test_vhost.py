@@ -69,6 +69,16 @@ def users_line(name, home):
     return '%s:%s:%s:rw\n' % (name, h, home)
 
 
+def login_on(srv, host, user):
+    """A plain session of user, on host (None: no HOST)."""
+    f = ftplib.FTP()
+    f.connect('127.0.0.1', srv.port, timeout=20)
+    if host:
+        f.sendcmd('HOST ' + host)
+    f.login(user, H.PASSWORD)
+    return f
+
+
 class VhostServer(H.Server):
     """A Server with [host] sections written into a config file."""
 
@@ -222,6 +232,41 @@ class HostCommand(Base):
         f.login('dave', H.PASSWORD)
         f.prot_p()
         self.assertEqual(self.retr(f, 'who.txt'), b'host other.example\n')
+        f.quit()
+
+    def test_sni_after_login_keeps_the_sessions_host(self):
+        # alice logged in on the default host in the clear; AUTH TLS
+        # naming another host by SNI must not move her session there (its
+        # settings: foreign data, rates, TLS reuse...), as HOST may not.
+        f = self.ftps()
+        f.login('alice', H.PASSWORD, secure=False)
+        f.host = 'localhost'
+        f.auth()
+        self.assertEqual(der_fingerprint(f.sock.getpeercert(True)),
+                         self.srv.fingerprint('default'))
+        f.prot_p()
+        self.assertEqual(self.retr(f, 'who.txt'), b'default host\n')
+        # REIN keeps the host: still the default one, whose users these are.
+        f.sendcmd('REIN')
+        with self.assertRaises(ftplib.error_perm):
+            f.login('carol', H.PASSWORD)
+        f.login('alice', H.PASSWORD)
+        f.quit()
+        self.assertNotIn('host localhost (TLS server name)',
+                         self.srv.log_text())
+
+    def test_sni_after_user_keeps_the_sessions_host(self):
+        # USER named a user of the default host: the password is checked
+        # there, not on the host SNI names afterwards.
+        f = self.ftps()
+        f.sendcmd('USER alice')
+        f.host = 'localhost'
+        f.auth()
+        self.assertEqual(der_fingerprint(f.sock.getpeercert(True)),
+                         self.srv.fingerprint('default'))
+        self.assertTrue(f.sendcmd('PASS ' + H.PASSWORD).startswith('230'))
+        f.prot_p()
+        self.assertEqual(self.retr(f, 'who.txt'), b'default host\n')
         f.quit()
 
     def test_host_names_match_without_case(self):
@@ -389,12 +434,7 @@ class SameNameOnTwoHosts(unittest.TestCase):
         self.srv.cleanup()
 
     def login(self, host):
-        f = ftplib.FTP()
-        f.connect('127.0.0.1', self.srv.port, timeout=20)
-        if host:
-            f.sendcmd('HOST ' + host)
-        f.login('alice', H.PASSWORD)
-        return f
+        return login_on(self.srv, host, 'alice')
 
     def test_quota_usage_is_per_host(self):
         H.wait_for(lambda: 'quota: usage of localhost/alice counted: 15 '
@@ -414,6 +454,62 @@ class SameNameOnTwoHosts(unittest.TestCase):
         self.assertIn('who.txt', f.nlst())
         f.quit()
         self.assertTrue(os.path.exists(self.srv.path('alice/f2.txt')))
+
+
+class SectionSharingTheAccounts(unittest.TestCase):
+    """[host localhost] sets only a banner: it inherits the global root and
+    users, so alice through it is the same account, in the same home, as
+    the default host's alice, and must not get a second quota."""
+
+    def setUp(self):
+        self.srv = VhostServer(tls=False, hosts=())
+        # other.example (its own root and users) is counted last.
+        self.srv.write_config([], more='[host localhost]\nbanner = "B"\n' +
+                              self.srv.section('other.example'))
+        with open(self.srv.users, 'w') as f:
+            f.write(users_line('alice', '/alice').rstrip('\n') +
+                    ':quota_files=2\n')
+        _, users = self.srv.host_dirs['other.example']
+        with open(users, 'w') as f:
+            f.write(users_line('dave', '/dave').rstrip('\n') +
+                    ':quota_files=5\n')
+        self.srv.start()
+
+    def tearDown(self):
+        self.srv.cleanup()
+
+    def login(self, host):
+        return login_on(self.srv, host, 'alice')
+
+    def stor(self, f, name):
+        import io
+        try:
+            return f.storbinary('STOR ' + name, io.BytesIO(b'x'))
+        except ftplib.error_perm as e:
+            return str(e)
+
+    def test_one_quota_whichever_host_name_is_used(self):
+        H.wait_for(lambda: 'quota: usage of alice counted' in
+                   self.srv.log_text(), what='the count')
+        f = self.login(None)
+        self.assertTrue(self.stor(f, 'a.txt').startswith('226'))  # 2 files
+        self.assertTrue(self.stor(f, 'b.txt').startswith('552'))
+        f.quit()
+        f = self.login('localhost')
+        self.assertEqual(sorted(f.nlst()), ['a.txt', 'who.txt'])
+        self.assertTrue(self.stor(f, 'c.txt').startswith('552'))
+        f.quit()
+        self.assertFalse(os.path.exists(self.srv.path('alice/c.txt')))
+        self.assertNotIn('usage of localhost/alice', self.srv.log_text())
+
+    def test_shared_accounts_are_counted_once(self):
+        # Hosts are counted in order: once other.example's dave is done,
+        # every host before it is; alice's home was walked once, not once
+        # per host name.
+        H.wait_for(lambda: 'quota: usage of other.example/dave counted' in
+                   self.srv.log_text(), what="the last host's count")
+        self.assertEqual(self.srv.log_text().count(
+            'quota: usage of alice counted'), 1)
 
 
 @unittest.skipIf(cluster.available(), 'missing: %s' % cluster.available())
@@ -440,12 +536,7 @@ class DatabaseHost(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def login(self, host, user):
-        f = ftplib.FTP()
-        f.connect('127.0.0.1', self.srv.port, timeout=20)
-        if host:
-            f.sendcmd('HOST ' + host)
-        f.login(user, H.PASSWORD)
-        return f
+        return login_on(self.srv, host, user)
 
     def test_each_host_asks_its_own_backend(self):
         f = self.login('other.example', 'erin')

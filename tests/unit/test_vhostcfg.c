@@ -11,6 +11,7 @@
 #include "config.h"
 #include "hostarg.h"
 #include "testutil.h"
+#include "usage.h"
 
 static char dir[] = "/tmp/test_vhostcfg.XXXXXX";
 static char path[sizeof(dir) + 32];
@@ -280,6 +281,28 @@ test_no_sections_no_hosts(void)
 	CU_ASSERT_PTR_NULL(config_host(&cfg, "localhost"));
 }
 
+/*
+ * The default host's user "b.example/alice" (a database without the
+ * schema's name check can hold one) must not get the usage entry, quota
+ * and rate, of alice on [host b.example].
+ */
+static void
+test_usage_names_never_collide(void)
+{
+	const struct config *h;
+	char key[USAGE_NAME_MAX];
+
+	CU_ASSERT_EQUAL(load("[host b.example]\n"), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h = config_host(&cfg, "b.example"));
+	CU_ASSERT_EQUAL(usage_name(h, "alice", key, sizeof(key)), 0);
+	CU_ASSERT_STRING_EQUAL(key, "b.example/alice");
+	CU_ASSERT_EQUAL(usage_name(&cfg, "alice", key, sizeof(key)), 0);
+	CU_ASSERT_STRING_EQUAL(key, "alice");
+	CU_ASSERT_EQUAL(usage_name(&cfg, "b.example/alice", key, sizeof(key)),
+	    -1);
+	CU_ASSERT_EQUAL(usage_name(h, "x/alice", key, sizeof(key)), -1);
+}
+
 void
 suite_register(void)
 {
@@ -293,5 +316,6 @@ suite_register(void)
 	    TEST(test_process_wide_keys_refused_in_sections),
 	    TEST(test_section_errors_name_file_and_line),
 	    TEST(test_validate_checks_each_host),
-	    TEST(test_no_sections_no_hosts));
+	    TEST(test_no_sections_no_hosts),
+	    TEST(test_usage_names_never_collide));
 }
