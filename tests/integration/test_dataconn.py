@@ -624,58 +624,5 @@ class SmallTransfers(unittest.TestCase):
         c.close()
 
 
-def pss_kib(pid):
-    with open('/proc/%d/smaps_rollup' % pid) as f:
-        for line in f:
-            if line.startswith('Pss:'):
-                return int(line.split()[1])
-    raise AssertionError('no Pss')
-
-
-def asan_build():
-    with open(H.FTPD, 'rb') as f:
-        return b'__asan_init' in f.read()
-
-
-@unittest.skipIf(asan_build(), 'ASan changes what memory holds')
-class IdleTLSMemory(unittest.TestCase):
-    """Idle sessions whose control connection went through AUTH TLS stay
-    small (issue 13: at most 24 KiB each): TLS takes the socket over
-    rather than sitting as a filter on top of the plain bufferevent
-    (26 KiB a session that way, 17 KiB now)."""
-
-    N = 300
-
-    def test_idle_auth_tls_sessions_stay_under_22_kib_each(self):
-        srv = H.start_ftpd(extra=tls_args('--set', 'max_sessions_per_ip=1000'))
-        try:
-            warm = Control(srv.port)
-            warm.auth_tls()
-            warm.login()
-            time.sleep(0.3)
-            before = pss_kib(srv.proc.pid)
-            held = []
-            for _ in range(self.N):
-                c = Control(srv.port)
-                c.auth_tls()
-                c.login()
-                held.append(c)
-            c.cmd('NOOP', '200')
-            time.sleep(0.5)
-            per = (pss_kib(srv.proc.pid) - before) / self.N
-            self.assertLess(per, 22, '%.1f KiB per idle TLS session' % per)
-            # And they still work.
-            for c in held[:5] + held[-5:]:
-                c.cmd('NOOP', '200')
-            for c in held:
-                c.close()
-            warm.close()
-        except BaseException:
-            srv.dump_log()
-            raise
-        finally:
-            srv.cleanup()
-
-
 if __name__ == '__main__':
     H.run_suite('test_dataconn')
