@@ -18,7 +18,9 @@
 
 #include "admin.h"
 #include "buf.h"
+#include "config.h"
 #include "exitunlink.h"
+#include "hostarg.h"
 #include "json.h"
 #include "log.h"
 #include "session.h"
@@ -34,6 +36,7 @@
 struct who_entry {
 	unsigned long long id;
 	char user[USER_NAME_MAX + 1];	/* empty before login */
+	char host[HOSTARG_NAME_MAX + 1]; /* empty: the default host */
 	char address[64];
 	time_t since;
 	char command[96];		/* as session.h's cmd */
@@ -109,6 +112,9 @@ copy_session(const struct session *s, struct who_entry *e)
 	e->id = s->id;
 	if (s->login == LOGIN_DONE && s->user != NULL)
 		snprintf(e->user, sizeof(e->user), "%s", s->user);
+	/* A section's name passed hostarg_parse: it fits, whole. */
+	if (s->cfg->host_name != NULL)
+		snprintf(e->host, sizeof(e->host), "%s", s->cfg->host_name);
 	snprintf(e->address, sizeof(e->address), "%s", s->peer_str);
 	snprintf(e->command, sizeof(e->command), "%s", s->cmd);
 	e->since = s->since;
@@ -196,17 +202,21 @@ render_json(struct evbuffer *out, const struct who_entry *e, size_t n)
 {
 	/* An escaped byte takes 6 at most: nothing is cut. */
 	char user[(USER_NAME_MAX + 1) * 6], cmd[96 * 6], when[32];
+	char host[(HOSTARG_NAME_MAX + 1) * 6];
 	size_t i;
 
 	evbuffer_add_printf(out, "{\"sessions\":[");
 	for (i = 0; i < n; i++) {
 		json_escape(user, sizeof(user), e[i].user);
+		json_escape(host, sizeof(host), e[i].host);
 		json_escape(cmd, sizeof(cmd), e[i].command);
 		iso_time(e[i].since, when, sizeof(when));
 		evbuffer_add_printf(out, "%s{\"id\":%llu,\"user\":%s%s%s,"
+		    "\"host\":%s%s%s,"
 		    "\"address\":\"%s\",\"since\":\"%s\",\"command\":\"%s\","
 		    "\"bytes\":%llu,\"rate\":%llu}", i ? "," : "", e[i].id,
 		    *user ? "\"" : "", *user ? user : "null", *user ? "\"" : "",
+		    *host ? "\"" : "", *host ? host : "null", *host ? "\"" : "",
 		    e[i].address, when, cmd, e[i].bytes, e[i].rate);
 	}
 	evbuffer_add_printf(out, "]}\n");
@@ -238,8 +248,9 @@ render_text(struct evbuffer *out, struct who_entry *e, size_t n)
 	char when[32], rate[32];
 	size_t i;
 
-	evbuffer_add_printf(out, "%-8s %-16s %-15s %-20s %12s %11s  %s\n",
-	    "ID", "USER", "ADDRESS", "SINCE", "BYTES", "RATE", "COMMAND");
+	evbuffer_add_printf(out, "%-8s %-16s %-16s %-15s %-20s %12s %11s  %s\n",
+	    "ID", "USER", "HOST", "ADDRESS", "SINCE", "BYTES", "RATE",
+	    "COMMAND");
 	for (i = 0; i < n; i++) {
 		iso_time(e[i].since, when, sizeof(when));
 		if (e[i].rate > 0)
@@ -250,8 +261,10 @@ render_text(struct evbuffer *out, struct who_entry *e, size_t n)
 		for (char *p = e[i].command; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
-		evbuffer_add_printf(out, "s%-7llu %-16s %-15s %-20s %12llu %11s  %s\n",
-		    e[i].id, *e[i].user ? e[i].user : "-", e[i].address, when,
+		evbuffer_add_printf(out,
+		    "s%-7llu %-16s %-16s %-15s %-20s %12llu %11s  %s\n",
+		    e[i].id, *e[i].user ? e[i].user : "-",
+		    *e[i].host ? e[i].host : "-", e[i].address, when,
 		    e[i].bytes, rate, e[i].command);
 	}
 }

@@ -17,6 +17,7 @@ host may take its users from PostgreSQL while another reads a file.
 import crypt
 import ftplib
 import hashlib
+import json
 import os
 import pwd
 import re
@@ -337,6 +338,50 @@ class HostCommand(Base):
         self.expect(f, 'HOST localhost', '503')
         self.assertTrue(f.sendcmd('HOST [127.0.0.1]').startswith('220'))
         f.close()
+
+
+class Who(Base):
+    """`ftpd who` names each session's host: the one HOST or SNI chose,
+    `-` (JSON null) for the default host."""
+
+    def who(self, *args):
+        r = subprocess.run([H.FTPD, 'who', '--admin-socket',
+                            os.path.join(self.srv.dir, 'admin.sock')] +
+                           list(args), capture_output=True, text=True,
+                           timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_who_shows_each_sessions_host(self):
+        # Each session's last command tells it apart from any other.
+        by_host = login_on(self.srv, 'localhost', 'carol')
+        by_host.sendcmd('SIZE who.txt')
+        default = login_on(self.srv, None, 'alice')
+        default.sendcmd('MDTM who.txt')
+        by_sni = self.ftps()
+        by_sni.host = 'localhost'       # SNI only, no HOST
+        by_sni.auth()
+        by_sni.login('carol', H.PASSWORD)
+        by_sni.sendcmd('TYPE A')
+        try:
+            got = {e['command']: e for e in
+                   json.loads(self.who('--json'))['sessions']}
+            self.assertEqual(got['SIZE who.txt']['host'], 'localhost')
+            self.assertEqual(got['SIZE who.txt']['user'], 'carol')
+            self.assertIsNone(got['MDTM who.txt']['host'])
+            self.assertEqual(got['MDTM who.txt']['user'], 'alice')
+            self.assertEqual(got['TYPE A']['host'], 'localhost')
+            rows = self.who().splitlines()
+            self.assertEqual(rows[0].split()[:3], ['ID', 'USER', 'HOST'])
+            text = {r.split(None, 7)[-1]: r.split()[:3] for r in rows[1:]}
+            for cmd in ('SIZE who.txt', 'MDTM who.txt', 'TYPE A'):
+                self.assertEqual(text[cmd][0], 's%d' % got[cmd]['id'])
+            self.assertEqual(text['SIZE who.txt'][1:], ['carol', 'localhost'])
+            self.assertEqual(text['MDTM who.txt'][1:], ['alice', '-'])
+            self.assertEqual(text['TYPE A'][1:], ['carol', 'localhost'])
+        finally:
+            for f in (by_host, default, by_sni):
+                f.quit()
 
 
 class Sni(Base):

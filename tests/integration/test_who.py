@@ -1,4 +1,4 @@
-"""`ftpd who` and `ftpd who --json`: the live sessions (id, user,
+"""`ftpd who` and `ftpd who --json`: the live sessions (id, user, host,
 address, since, command, bytes, rate) asked of the running server over
 its admin socket, which is root's (mode 0600) and refuses anyone else."""
 import ftplib
@@ -82,6 +82,7 @@ class Who(unittest.TestCase):
             self.assertEqual(b['bytes'], 0)
             self.assertEqual(b['rate'], 0)
             for e in s:
+                self.assertIsNone(e['host'])    # the default host
                 self.assertEqual(e['address'], '127.0.0.1')
                 self.assertRegex(e['since'],
                                  r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
@@ -90,13 +91,13 @@ class Who(unittest.TestCase):
             text = self.who()
             self.assertEqual(text.returncode, 0, text.stderr)
             rows = text.stdout.splitlines()
-            self.assertEqual(rows[0].split(), ['ID', 'USER', 'ADDRESS',
-                             'SINCE', 'BYTES', 'RATE', 'COMMAND'])
+            self.assertEqual(rows[0].split(), ['ID', 'USER', 'HOST',
+                             'ADDRESS', 'SINCE', 'BYTES', 'RATE', 'COMMAND'])
             self.assertEqual(len(rows), 3, rows)
-            self.assertRegex(rows[1], r'^s%d +alice +127\.0\.0\.1 .* '
+            self.assertRegex(rows[1], r'^s%d +alice +- +127\.0\.0\.1 .* '
                              r'[\d.]+ [KMG]?B/s +RETR big\.bin$' % a['id'])
-            self.assertRegex(rows[2], r'^s%d +bob +127\.0\.0\.1 .* 0 +- +PWD$'
-                             % b['id'])
+            self.assertRegex(rows[2], r'^s%d +bob +- +127\.0\.0\.1 .* 0 +- '
+                             r'+PWD$' % b['id'])
         finally:
             data.close()
             alice.close()
