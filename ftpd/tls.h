@@ -74,11 +74,12 @@ int tls_enabled(void);
 
 /*
  * A new server-side SSL for a data connection of the control connection
- * peer, bound to the session-id context sid: on peer's contexts (the one
- * its handshake started on and the one SNI may have switched it to), so
- * that it can resume peer's session: only that context's cache and
- * ticket keys can, even after a reload replaced the current one. NULL on
- * error.
+ * peer, bound to the session-id context sid (or, when peer resumed a
+ * ticket, the context it took on from that ticket), made on peer's
+ * contexts (the one its handshake started on and the one SNI may have
+ * switched it to), so that it can resume peer's session: only that
+ * context's cache and ticket keys can, even after a reload replaced the
+ * current one. NULL on error.
  */
 SSL *tls_new(SSL *peer, const unsigned char sid[TLS_SID_LEN]) WARN_UNUSED;
 
