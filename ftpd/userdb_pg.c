@@ -15,6 +15,7 @@
  * user timeout, so a vanished host blocks a hashing thread for seconds,
  * never an event loop.
  */
+#include <crypt.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "log.h"
 #include "userdb.h"
 #include "userrow.h"
@@ -45,6 +47,7 @@ struct pg_db {
 	int down;		/* the last attempt to connect failed */
 	unsigned backoff_ms;
 	struct timespec retry_at;
+	char decoy[CRYPT_OUTPUT_SIZE];	/* the last user found's hash */
 };
 
 static long long
@@ -225,6 +228,13 @@ pg_lookup(void *impl, const char *user, struct user_info *info, char *why,
 		if (userrow_parse(val, info, why, whysz) < 0)
 			st = USERDB_REFUSED;
 	}
+	/* The decoy takes on the method and cost of the table's users. */
+	if (st == USERDB_FOUND && info->hash[0] == '$') {
+		pthread_mutex_lock(&db->lock);
+		if (xstrlcpy(db->decoy, info->hash, sizeof(db->decoy)) < 0)
+			db->decoy[0] = '\0';
+		pthread_mutex_unlock(&db->lock);
+	}
 	/* The row held the hash: wipe libpq's copy before letting it go. */
 	if (PQntuples(r) > 0 && !PQgetisnull(r, 0, USERROW_HASH))
 		users_wipe(PQgetvalue(r, 0, USERROW_HASH),
@@ -252,10 +262,11 @@ pg_open(const char *spec, char *err, size_t errsz)
 	}
 	PQconninfoFree(opts);
 	/*
-	 * No table here to take the decoy's method from: unknown users are
-	 * checked against the default (yescrypt, as --hash-password makes),
-	 * made now rather than inside the first unknown user's login, which
-	 * would then take two hashes' time.
+	 * No table here to take the decoy's method from: until a user is
+	 * found (pg_password_ok), unknown users are checked against the
+	 * default (yescrypt, as --hash-password makes), made now rather than
+	 * inside the first unknown user's login, which would then take two
+	 * hashes' time.
 	 */
 	(void)users_check_password_in(NULL, NO_SUCH_USER_HASH, "");
 	if ((db = calloc(1, sizeof(*db))) == NULL ||
@@ -335,12 +346,30 @@ pg_foreach(void *impl, userdb_foreach_fn *fn, void *arg)
 	return 0;
 }
 
-/* No table here: unknown users are checked against the default decoy. */
+/*
+ * An unknown user or a locked account ("*", "!") is hashed against the
+ * hash of the last user found: the table's users may use another method
+ * or cost than the default decoy (yescrypt), and a 530 that came sooner
+ * for unknown names would tell which names exist. The answer is no,
+ * whatever that hash says. Before any user was found: the default decoy.
+ */
 static int
 pg_password_ok(void *impl, const char *hash, const char *password)
 {
-	(void)impl;
-	return users_check_password_in(NULL, hash, password);
+	struct pg_db *db = impl;
+	char decoy[CRYPT_OUTPUT_SIZE];
+
+	if (hash[0] == '$' || db == NULL)
+		return users_check_password_in(NULL, hash, password);
+	pthread_mutex_lock(&db->lock);
+	memcpy(decoy, db->decoy, sizeof(decoy));
+	pthread_mutex_unlock(&db->lock);
+	if (decoy[0] == '$')
+		(void)users_check_password_in(NULL, decoy, password);
+	else
+		(void)users_check_password_in(NULL, hash, password);
+	users_wipe(decoy, sizeof(decoy));
+	return 0;
 }
 
 static void
@@ -353,6 +382,7 @@ pg_close(void *impl)
 	while (db->nidle > 0)
 		PQfinish(db->idle[--db->nidle]);
 	free(db->conninfo);
+	users_wipe(db->decoy, sizeof(db->decoy));
 	pthread_mutex_destroy(&db->lock);
 	free(db);
 }
