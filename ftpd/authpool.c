@@ -102,12 +102,6 @@ hasher_main(void *unused)
 #define NO_SUCH_USER_HASH "*"
 
 void
-authpool_check(const char *user, const char *password, struct auth_result *r)
-{
-	authpool_check_in(userdb_process(), user, password, r);
-}
-
-void
 authpool_check_in(struct userdb *db, const char *user, const char *password,
     struct auth_result *r)
 {

@@ -39,21 +39,18 @@ struct auth_result {
 };
 
 /*
- * Looks user up and checks password, on the calling thread (it blocks).
+ * Looks user up in db and checks password, on the calling thread (it
+ * blocks).
  * Unknown users, locked accounts and refused entries are hashed against
  * the decoy (users_check_password), so that all cost what a real user
  * costs; an unavailable backend is not (every user gets the same answer
  * then). Fills *r; the caller frees r->info with users_info_free.
  */
-void authpool_check(const char *user, const char *password,
-    struct auth_result *r);
-
-/* The same against db's users (a host's; authpool_check: the process's). */
 void authpool_check_in(struct userdb *db, const char *user,
     const char *password, struct auth_result *r);
 
 /*
- * Queues authpool_check(user, password) (both copied; the caller may wipe
+ * Queues authpool_check_in(db, user, password) (both copied; the caller may wipe
  * its own) after delay_ms milliseconds (the tarpit, see connlimit.h;
  * 0: at once), timed on worker w's event loop, so no hashing thread waits.
  * done(arg, result) runs later on w's thread, unless the job was

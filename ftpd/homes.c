@@ -33,9 +33,6 @@ struct homes {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct home *homes;
 
-/* The instance behind homes_init and homes_open (tools, tests). */
-static struct homes *legacy;
-
 struct homes *
 homes_new(const char *root, char *err, size_t errsz)
 {
@@ -85,24 +82,6 @@ homes_root(const struct homes *h)
 	return h != NULL ? h->startup_root_fd : -1;
 }
 
-int
-homes_init(const char *root, char *err, size_t errsz)
-{
-	struct homes *h = homes_new(root, err, errsz);
-
-	if (h == NULL)
-		return -1;
-	homes_free(legacy);
-	legacy = h;
-	return 0;
-}
-
-int
-homes_root_fd(void)
-{
-	return homes_root(legacy);
-}
-
 /* Opens home beneath the root as the root's path names it right now. */
 static int
 open_fresh(struct homes *h, const char *home)
@@ -134,12 +113,6 @@ open_fresh(struct homes *h, const char *home)
 	close(rootfd);
 	errno = err;
 	return fd;
-}
-
-int
-homes_open(const char *path)
-{
-	return homes_enter(legacy, path);
 }
 
 int
@@ -200,11 +173,4 @@ homes_release(int fd)
 		break;
 	}
 	pthread_mutex_unlock(&lock);
-}
-
-void
-homes_shutdown(void)
-{
-	homes_free(legacy);
-	legacy = NULL;
 }

@@ -29,8 +29,9 @@
 struct homes;
 
 /*
- * Remembers root (see homes_init) in a new instance. NULL with the reason
- * in err.
+ * Remembers root for later logins (made absolute against the current
+ * folder, since a daemon changes to /) and opens it now, for the fallback
+ * above. NULL with the reason in err.
  */
 struct homes *homes_new(const char *root, char *err, size_t errsz);
 
@@ -40,36 +41,14 @@ void homes_free(struct homes *h);
 /* h's root as opened by homes_new; owned by h. -1 for NULL. */
 int homes_root(const struct homes *h);
 
-/* homes_open beneath h's root. */
-int homes_enter(struct homes *h, const char *home) WARN_UNUSED;
-
 /*
- * The functions below work on one process-wide instance (the command-line
- * tools and tests); the server uses its hosts' own.
- *
- * Remembers root for later logins (made absolute against the current
- * folder, since a daemon changes to /) and opens it now, for the fallback
- * above. Returns 0, or -1 with the reason in err.
- */
-int homes_init(const char *root, char *err, size_t errsz) WARN_UNUSED;
-
-/*
- * The root as opened by homes_init (startup checks); owned by homes,
- * -1 before homes_init.
- */
-int homes_root_fd(void);
-
-/*
- * Resolves the root, then home beneath it (RESOLVE_BENEATH), now. Returns
+ * Resolves h's root, then home beneath it (RESOLVE_BENEATH), now. Returns
  * a descriptor of that folder, shared with the sessions that have the same
  * folder open. -1 with errno on failure.
  */
-int homes_open(const char *home) WARN_UNUSED;
+int homes_enter(struct homes *h, const char *home) WARN_UNUSED;
 
-/* Gives back a descriptor from homes_open; the last user closes it. */
+/* Gives back a descriptor from homes_enter; the last user closes it. */
 void homes_release(int fd);
-
-/* Forgets the root (at exit). */
-void homes_shutdown(void);
 
 #endif

@@ -90,15 +90,14 @@ recount_dir(int dirfd, long long *bytes, long long *files)
 }
 
 /*
- * Counts home (relative to h's root; NULL h: the process-wide root of
- * `ftpd user recount`), skipping the uploads of u in progress (u NULL:
- * none). 0, or -1 with errno.
+ * Counts home (relative to h's root), skipping the uploads of u in
+ * progress (u NULL: none). 0, or -1 with errno.
  */
 static int
 count_home(struct homes *h, const char *home, struct user_usage *u,
     long long *bytes, long long *files)
 {
-	int pfd = h != NULL ? homes_enter(h, home) : homes_open(home), fd;
+	int pfd = homes_enter(h, home), fd;
 
 	if (pfd < 0)
 		return -1;
@@ -360,28 +359,29 @@ recount_stop(void)
 	nqueued = 0;
 }
 
-/* Prints name's usage and quotas. The exit code. */
+/* Prints name's usage and quotas, from db and h. The exit code. */
 static int
-print_usage(const struct config *cfg, const char *name)
+print_usage(const struct config *cfg, struct userdb *db, struct homes *h,
+    const char *name)
 {
 	struct user_info info;
 	struct user_limits lim;
 	long long bytes, files;
 	char fmt[128], why[256];
 
-	switch (userdb_lookup(name, &info, why, sizeof(why))) {
+	switch (userdb_find(db, name, &info, why, sizeof(why))) {
 	case USERDB_FOUND:
 		break;
 	case USERDB_NO_SUCH_USER:
 		fprintf(stderr, "ftpd: no user '%s' in %s%s\n", name,
-		    userdb_listable() ? "" : "the ",
-		    userdb_listable() ? cfg->users_file : userdb_name());
+		    userdb_can_list(db) ? "" : "the ",
+		    userdb_can_list(db) ? cfg->users_file : userdb_kind(db));
 		return 1;
 	default:
 		fprintf(stderr, "ftpd: %s: %s\n", name, why);
 		return 1;
 	}
-	if (count_home(NULL, info.home, NULL, &bytes, &files) < 0) {
+	if (count_home(h, info.home, NULL, &bytes, &files) < 0) {
 		fprintf(stderr, "ftpd: cannot count the home %s of %s: %s\n",
 		    info.home, name, strerror(errno));
 		users_info_free(&info);
@@ -403,6 +403,8 @@ int
 recount_main(int argc, char **argv, struct config *cfg)
 {
 	const char *name = NULL;
+	struct userdb *db;
+	struct homes *h;
 	char err[512];
 	int i;
 
@@ -442,14 +444,15 @@ recount_main(int argc, char **argv, struct config *cfg)
 		goto usage;
 	}
 	/* Through the backend: a users file or a database's table. */
-	if (homes_init(cfg->root, err, sizeof(err)) < 0 ||
-	    userdb_open(cfg->users_file, err, sizeof(err)) < 0) {
+	if ((h = homes_new(cfg->root, err, sizeof(err))) == NULL ||
+	    (db = userdb_new(cfg->users_file, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "ftpd: %s\n", err);
+		homes_free(h);
 		return 1;
 	}
-	i = print_usage(cfg, name);
-	userdb_close();
-	homes_shutdown();
+	i = print_usage(cfg, db, h, name);
+	userdb_free(db);
+	homes_free(h);
 	return i;
 usage:
 	fprintf(stderr, "usage: ftpd user recount NAME [--config FILE] "

@@ -37,8 +37,8 @@ int recount_dir(int dirfd, long long *bytes, long long *files) WARN_UNUSED;
 
 /*
  * Starts (or, when one runs, queues once more) the background count of
- * every user with a quota (userdb_foreach; for a database, the users with
- * a usage entry; userdb_lookup). cfg must outlive
+ * every user with a quota (userdb_each; for a database, the users with
+ * a usage entry; userdb_find). cfg must outlive
  * the thread (recount_stop). 0, or -1 when no thread can start (logged).
  */
 int recount_start(const struct config *cfg);

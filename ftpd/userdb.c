@@ -13,9 +13,6 @@ struct userdb {
 	void *impl;		/* the backend's state */
 };
 
-/* The instance of the process-wide functions (tools, tests). */
-static struct userdb *current;
-
 const struct userdb_ops *
 userdb_backend_for(const char *spec)
 {
@@ -108,72 +105,4 @@ int
 userdb_each(struct userdb *db, userdb_foreach_fn *fn, void *arg)
 {
 	return db != NULL ? db->ops->foreach(db->impl, fn, arg) : 0;
-}
-
-int
-userdb_open(const char *spec, char *err, size_t errsz)
-{
-	struct userdb *db = userdb_new(spec, err, errsz);
-
-	if (db == NULL)
-		return -1;
-	userdb_close();
-	current = db;
-	return 0;
-}
-
-const char *
-userdb_name(void)
-{
-	return userdb_kind(current);
-}
-
-enum userdb_status
-userdb_lookup(const char *user, struct user_info *info, char *why,
-    size_t whysz)
-{
-	return userdb_find(current, user, info, why, whysz);
-}
-
-int
-userdb_reload(char *err, size_t errsz)
-{
-	return userdb_reread(current, err, errsz);
-}
-
-int
-userdb_revert(void)
-{
-	return userdb_undo(current);
-}
-
-int
-userdb_check(char *err, size_t errsz)
-{
-	return userdb_verify(current, err, errsz);
-}
-
-int
-userdb_listable(void)
-{
-	return userdb_can_list(current);
-}
-
-int
-userdb_foreach(userdb_foreach_fn *fn, void *arg)
-{
-	return userdb_each(current, fn, arg);
-}
-
-void
-userdb_close(void)
-{
-	userdb_free(current);
-	current = NULL;
-}
-
-struct userdb *
-userdb_process(void)
-{
-	return current;
 }

@@ -8,7 +8,7 @@
  * module, so it does not know which backend is in use.
  *
  * Lookups may block (a database round trip, a reconnect): call
- * userdb_lookup from the hashing threads (authpool.h), never from an
+ * userdb_find from the hashing threads (authpool.h), never from an
  * event loop. The other functions run on the main thread.
  */
 #ifndef FTPD_USERDB_H
@@ -92,13 +92,16 @@ enum userdb_status userdb_find(struct userdb *db, const char *user,
 int userdb_password_ok(struct userdb *db, const char *hash,
     const char *password);
 
-/* SIGHUP for db: see userdb_reload. */
+/*
+ * SIGHUP for db: a users file is read again (0, or -1 with err and the
+ * old table kept); a database needs nothing, each lookup reads the table.
+ */
 int userdb_reread(struct userdb *db, char *err, size_t errsz) WARN_UNUSED;
 
 /* Undoes db's last reread; -1 when there is nothing to undo. */
 int userdb_undo(struct userdb *db) WARN_UNUSED;
 
-/* userdb_check for db (NULL: 0). */
+/* 0, or -1 with a reason: db's database unreachable or its table wrong (NULL: 0). */
 int userdb_verify(struct userdb *db, char *err, size_t errsz) WARN_UNUSED;
 
 /* Whether userdb_each sees every user of db (NULL: yes, none). */
@@ -106,51 +109,5 @@ int userdb_can_list(struct userdb *db);
 
 /* Calls fn for each user db can list (see users_foreach). */
 int userdb_each(struct userdb *db, userdb_foreach_fn *fn, void *arg);
-
-/*
- * The functions below work on one process-wide instance: the command-line
- * tools and the unit tests use them; the server uses its hosts' own.
- */
-
-/*
- * Opens the backend spec names and makes it current (closing any other).
- * A users file is loaded now; a database is not contacted (see
- * userdb_check). Returns 0, or -1 with a reason in err.
- */
-int userdb_open(const char *spec, char *err, size_t errsz) WARN_UNUSED;
-
-/* The current backend's name ("users file", "users database"); "none". */
-const char *userdb_name(void);
-
-/*
- * Looks user up. Without a backend (anonymous-only server): no such
- * user. USERDB_REFUSED and USERDB_UNAVAILABLE put a reason in why.
- */
-enum userdb_status userdb_lookup(const char *user, struct user_info *info,
-    char *why, size_t whysz);
-
-/*
- * SIGHUP: the users file is read again (0, or -1 with err and the old
- * table kept); a database needs nothing, each lookup reads the table.
- */
-int userdb_reload(char *err, size_t errsz) WARN_UNUSED;
-
-/* Undoes the last reload (users_revert); -1 when there is nothing to undo. */
-int userdb_revert(void) WARN_UNUSED;
-
-/* 0, or -1 with a reason: the database unreachable or its table wrong. */
-int userdb_check(char *err, size_t errsz) WARN_UNUSED;
-
-/* Whether userdb_foreach sees every user (a file; a database: no). */
-int userdb_listable(void);
-
-/* Calls fn for each user the backend can list (see users_foreach). */
-int userdb_foreach(userdb_foreach_fn *fn, void *arg);
-
-/* Closes the current backend (at exit). */
-void userdb_close(void);
-
-/* The process-wide instance (NULL: none open). */
-struct userdb *userdb_process(void);
 
 #endif

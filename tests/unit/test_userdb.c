@@ -2,7 +2,7 @@
  * test_userdb.c: the users backends behind one interface: which backend a
  * `users` value picks, the users file through it, the rules for a row of
  * the users table (userrow), the lookup-and-check job the hashing threads
- * run (authpool_check), and the PostgreSQL backend's answers while its
+ * run (authpool_check_in), and the PostgreSQL backend's answers while its
  * server cannot be reached (a closed loopback port: no database needed).
  * The database itself is tested in tests/integration/test_pgusers.py.
  */
@@ -25,13 +25,6 @@ fixture(const char *name)
 
 	snprintf(path, sizeof(path), "%s/users/%s", dir ? dir : "fixtures", name);
 	return path;
-}
-
-static int
-teardown(void)
-{
-	userdb_close();
-	return 0;
 }
 
 static void
@@ -57,11 +50,10 @@ test_no_backend_knows_no_user(void)
 {
 	struct user_info info;
 
-	userdb_close();
-	CU_ASSERT_EQUAL(userdb_lookup("alice", &info, err, sizeof(err)),
+	CU_ASSERT_EQUAL(userdb_find(NULL, "alice", &info, err, sizeof(err)),
 	    USERDB_NO_SUCH_USER);
-	CU_ASSERT_STRING_EQUAL(userdb_name(), "none");
-	CU_ASSERT_TRUE(userdb_listable());
+	CU_ASSERT_STRING_EQUAL(userdb_kind(NULL), "none");
+	CU_ASSERT_TRUE(userdb_can_list(NULL));
 }
 
 static int
@@ -80,26 +72,28 @@ static void
 test_file_backend_through_the_interface(void)
 {
 	struct user_info info;
+	struct userdb *db;
 	int n = 0;
 
-	CU_ASSERT_EQUAL_FATAL(userdb_open(fixture("good.users"), err,
-	    sizeof(err)), 0);
-	CU_ASSERT_STRING_EQUAL(userdb_name(), "users file");
-	CU_ASSERT_EQUAL_FATAL(userdb_lookup("alice", &info, err, sizeof(err)),
+	db = userdb_new(fixture("good.users"), err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+	CU_ASSERT_STRING_EQUAL(userdb_kind(db), "users file");
+	CU_ASSERT_EQUAL_FATAL(userdb_find(db, "alice", &info, err, sizeof(err)),
 	    USERDB_FOUND);
 	CU_ASSERT_STRING_EQUAL(info.home, "/alice");
 	CU_ASSERT_TRUE(info.writable);
 	users_info_free(&info);
-	CU_ASSERT_EQUAL(userdb_lookup("mallory", &info, err, sizeof(err)),
+	CU_ASSERT_EQUAL(userdb_find(db, "mallory", &info, err, sizeof(err)),
 	    USERDB_NO_SUCH_USER);
-	CU_ASSERT_TRUE(userdb_listable());
-	CU_ASSERT_EQUAL(userdb_foreach(count_user, &n), 0);
+	CU_ASSERT_TRUE(userdb_can_list(db));
+	CU_ASSERT_EQUAL(userdb_each(db, count_user, &n), 0);
 	CU_ASSERT_EQUAL(n, 5);
-	CU_ASSERT_EQUAL(userdb_reload(err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(userdb_revert(), 0);
-	CU_ASSERT_EQUAL(userdb_check(err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(userdb_open(fixture("no-such-file.users"), err,
-	    sizeof(err)), -1);
+	CU_ASSERT_EQUAL(userdb_reread(db, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(userdb_undo(db), 0);
+	CU_ASSERT_EQUAL(userdb_verify(db, err, sizeof(err)), 0);
+	userdb_free(db);
+	CU_ASSERT_PTR_NULL(userdb_new(fixture("no-such-file.users"), err,
+	    sizeof(err)));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no-such-file.users"));
 }
 
@@ -202,29 +196,29 @@ static void
 test_check_job_outcomes(void)
 {
 	struct auth_result r;
+	struct userdb *db = userdb_new(fixture("good.users"), err, sizeof(err));
 
-	CU_ASSERT_EQUAL_FATAL(userdb_open(fixture("good.users"), err,
-	    sizeof(err)), 0);
-	authpool_check("alice", "secret", &r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+	authpool_check_in(db, "alice", "secret", &r);
 	CU_ASSERT_EQUAL(r.outcome, AUTH_OK);
 	CU_ASSERT_STRING_EQUAL(r.info.home, "/alice");
 	users_info_free(&r.info);
-	authpool_check("alice", "Secret", &r);
+	authpool_check_in(db, "alice", "Secret", &r);
 	CU_ASSERT_EQUAL(r.outcome, AUTH_WRONG_PASSWORD);
 	CU_ASSERT_PTR_NULL(r.info.hash);
-	authpool_check("mallory", "secret", &r);
+	authpool_check_in(db, "mallory", "secret", &r);
 	CU_ASSERT_EQUAL(r.outcome, AUTH_NO_SUCH_USER);
-	authpool_check("carol.smith-2@example", "secret", &r);
+	authpool_check_in(db, "carol.smith-2@example", "secret", &r);
 	CU_ASSERT_EQUAL(r.outcome, AUTH_LOCKED);
-	authpool_check("erin", "", &r);
+	authpool_check_in(db, "erin", "", &r);
 	CU_ASSERT_EQUAL(r.outcome, AUTH_LOCKED);
 	CU_ASSERT_PTR_NULL(r.info.home);
+	userdb_free(db);
 }
 
 /*
  * Two instances (two virtual hosts' users) never see each other's users,
- * each reloads and reverts on its own, and neither touches the
- * process-wide one.
+ * and each reloads and reverts on its own.
  */
 static void
 test_instances_are_separate(void)
@@ -234,7 +228,6 @@ test_instances_are_separate(void)
 	struct auth_result r;
 	int n = 0;
 
-	userdb_close();
 	a = userdb_new(fixture("good.users"), err, sizeof(err));
 	b = userdb_new(fixture("crlf.users"), err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -250,8 +243,6 @@ test_instances_are_separate(void)
 	users_info_free(&info);
 	CU_ASSERT_EQUAL(userdb_find(a, "frank", &info, err, sizeof(err)),
 	    USERDB_NO_SUCH_USER);
-	CU_ASSERT_EQUAL(userdb_lookup("alice", &info, err, sizeof(err)),
-	    USERDB_NO_SUCH_USER);	/* the process-wide one is empty */
 	CU_ASSERT_EQUAL(userdb_each(b, count_user, &n), 0);
 	CU_ASSERT_EQUAL(n, 1);
 	/* Passwords are checked against the instance's own users. */
@@ -281,41 +272,43 @@ test_database_down_is_unavailable_then_backs_off(void)
 {
 	struct user_info info;
 	struct auth_result r;
+	struct userdb *db = userdb_new(DOWN_URI, err, sizeof(err));
 
-	CU_ASSERT_EQUAL_FATAL(userdb_open(DOWN_URI, err, sizeof(err)), 0);
-	CU_ASSERT_STRING_EQUAL(userdb_name(), "users database");
-	CU_ASSERT_FALSE(userdb_listable());
-	CU_ASSERT_EQUAL(userdb_check(err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+	CU_ASSERT_STRING_EQUAL(userdb_kind(db), "users database");
+	CU_ASSERT_FALSE(userdb_can_list(db));
+	CU_ASSERT_EQUAL(userdb_verify(db, err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot connect"));
 	err[0] = '\0';
-	CU_ASSERT_EQUAL(userdb_lookup("alice", &info, err, sizeof(err)),
+	CU_ASSERT_EQUAL(userdb_find(db, "alice", &info, err, sizeof(err)),
 	    USERDB_UNAVAILABLE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unreachable"));
 	/* Within the backoff: no new attempt, the same answer. */
-	CU_ASSERT_EQUAL(userdb_lookup("alice", &info, err, sizeof(err)),
+	CU_ASSERT_EQUAL(userdb_find(db, "alice", &info, err, sizeof(err)),
 	    USERDB_UNAVAILABLE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "next try in"));
-	authpool_check("alice", "secret", &r);
+	authpool_check_in(db, "alice", "secret", &r);
 	CU_ASSERT_EQUAL(r.outcome, AUTH_UNAVAILABLE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.why, "users database"));
 	/* SIGHUP has nothing to reload. */
-	CU_ASSERT_EQUAL(userdb_reload(err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(userdb_revert(), -1);
+	CU_ASSERT_EQUAL(userdb_reread(db, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(userdb_undo(db), -1);
+	userdb_free(db);
 }
 
 static void
 test_bad_uri_refused_at_open(void)
 {
-	CU_ASSERT_EQUAL(userdb_open("postgresql://[::1", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NULL(userdb_new("postgresql://[::1", err, sizeof(err)));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad PostgreSQL URI"));
-	CU_ASSERT_EQUAL(userdb_open("postgresql://h/db?nosuchoption=1", err,
-	    sizeof(err)), -1);
+	CU_ASSERT_PTR_NULL(userdb_new("postgresql://h/db?nosuchoption=1", err,
+	    sizeof(err)));
 }
 
 void
 suite_register(void)
 {
-	ADD_SUITE("userdb", NULL, teardown,
+	ADD_SUITE("userdb", NULL, NULL,
 	    TEST(test_users_value_picks_the_backend),
 	    TEST(test_no_backend_knows_no_user),
 	    TEST(test_file_backend_through_the_interface),
