@@ -11,6 +11,7 @@ import ftplib
 import hashlib
 import os
 import pwd
+import select
 import shutil
 import signal
 import statistics
@@ -215,6 +216,33 @@ def failed_login_medians(conns, users, samples=20):
             if i > 0:
                 times[kind].append(took)
     return {k: statistics.median(v) * 1000 for k, v in times.items()}
+
+
+class PtyReader:
+    """What a child wrote to a pseudo-terminal, read from its master side
+    with a deadline (no fixed sleeps)."""
+
+    def __init__(self, master):
+        self.master = master
+        self.seen = b''
+
+    def until(self, marker=None, timeout=10):
+        """Reads until marker has come (None: until the terminal closes,
+        the child having exited) or timeout seconds pass; whether it came."""
+        deadline = time.monotonic() + timeout
+        while marker is None or marker not in self.seen:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.master], [], [],
+                                              left)[0]:
+                break
+            try:
+                chunk = os.read(self.master, 1024)
+            except OSError:     # EIO: the child side has closed
+                break
+            if not chunk:
+                break
+            self.seen += chunk
+        return marker is None or marker in self.seen
 
 
 def start_ftpd(host='127.0.0.1', extra=()):

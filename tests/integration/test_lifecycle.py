@@ -5,7 +5,6 @@ program itself."""
 import ftplib
 import io
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -470,48 +469,22 @@ class HashPasswordTerminal(unittest.TestCase):
                                 stdout=subprocess.PIPE, stderr=slave,
                                 close_fds=True)
         os.close(slave)
-        seen = b''
-
-        def read_until(marker):
-            nonlocal seen
-            deadline = time.monotonic() + 10
-            while marker not in seen:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([master], [], [], left)[0]:
-                    break
-                try:
-                    chunk = os.read(master, 1024)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-            return marker in seen
+        term = H.PtyReader(master)
         try:
-            self.assertTrue(read_until(b'Password: '), seen)
+            self.assertTrue(term.until(b'Password: '), term.seen)
             os.write(master, first.encode() + b'\n')
-            self.assertTrue(read_until(b'Again: '), seen)
+            self.assertTrue(term.until(b'Again: '), term.seen)
             os.write(master, second.encode() + b'\n')
             out = proc.stdout.read()
             rc = proc.wait(timeout=30)
-            # Whatever else reached the terminal, up to its close.
-            deadline_end = time.monotonic() + 5
-            while time.monotonic() < deadline_end and \
-                    select.select([master], [], [], 0.2)[0]:
-                try:
-                    chunk = os.read(master, 1024)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                seen += chunk
+            term.until(None, timeout=5)    # the rest, up to its close
         finally:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
             proc.stdout.close()
             os.close(master)
-        return rc, out.decode(), seen.decode(errors='replace')
+        return rc, out.decode(), term.seen.decode(errors='replace')
 
     def test_prompts_twice_without_echo(self):
         rc, out, term = self.run_on_pty('tty-secret-1', 'tty-secret-1')

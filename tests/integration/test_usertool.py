@@ -8,12 +8,10 @@ import ftplib
 import os
 import pty
 import pwd
-import select
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -232,36 +230,20 @@ class Terminal(unittest.TestCase):
                                 stdin=slave, stdout=slave, stderr=slave,
                                 close_fds=True)
         os.close(slave)
-        seen = b''
-
-        def read_until(marker, timeout=10):
-            nonlocal seen
-            deadline = time.monotonic() + timeout
-            while marker is None or marker not in seen:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([master], [], [], left)[0]:
-                    break
-                try:
-                    chunk = os.read(master, 1024)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-            return marker is None or marker in seen
+        term = H.PtyReader(master)
         try:
-            self.assertTrue(read_until(b'Password: '), seen)
+            self.assertTrue(term.until(b'Password: '), term.seen)
             os.write(master, first.encode() + b'\n')
-            self.assertTrue(read_until(b'Again: '), seen)
+            self.assertTrue(term.until(b'Again: '), term.seen)
             os.write(master, second.encode() + b'\n')
             rc = proc.wait(timeout=30)
-            read_until(None, timeout=2)
+            term.until(None, timeout=2)
         finally:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
             os.close(master)
-        return rc, seen.decode(errors='replace')
+        return rc, term.seen.decode(errors='replace')
 
     def test_prompts_twice_without_echo(self):
         rc, term = self.run_on_pty('tty-secret-9', 'tty-secret-9')
