@@ -55,6 +55,27 @@ def listen_pair():
     raise RuntimeError('no port free on both addresses')
 
 
+def accept_data(listener):
+    """The one data connection a listener takes (then closed)."""
+    listener.settimeout(10)
+    c, _ = listener.accept()
+    listener.close()
+    return c
+
+
+def receive_all(listener):
+    """Accepts the data connection of an upload and reads it to its end."""
+    c = accept_data(listener)
+    got = bytearray()
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        got += b
+    c.close()
+    return bytes(got)
+
+
 class HostileServer:
     """Answers one session at a time; see the module docstring."""
 
@@ -110,10 +131,7 @@ class HostileServer:
             c.close()
 
     def data(self, listener):
-        listener.settimeout(10)
-        c, _ = listener.accept()
-        listener.close()
-        return c
+        return accept_data(listener)
 
     def start_tls(self, conn):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -177,16 +195,8 @@ class HostileServer:
                 send(b'226 done\r\n')
             elif verb == 'STOR' and listener is not None:
                 send(b'150 send it\r\n')
-                c = self.data(listener)
-                got = bytearray()
-                while True:
-                    b = c.recv(65536)
-                    if not b:
-                        break
-                    got += b
-                c.close()
+                self.stored[arg] = receive_all(listener)
                 listener = None
-                self.stored[arg] = bytes(got)
                 send(b'226 stored\r\n')
             elif verb == 'QUIT':
                 send(b'221 bye\r\n')
@@ -549,18 +559,8 @@ class VsftpdLike:
                     send(b'553 Could not create file.\r\n')
                     continue
                 send(b'150 Ok to send data.\r\n')
-                listener.settimeout(10)
-                c, _ = listener.accept()
-                listener.close()
+                self.stored[path] = receive_all(listener)
                 listener = None
-                got = bytearray()
-                while True:
-                    b = c.recv(65536)
-                    if not b:
-                        break
-                    got += b
-                c.close()
-                self.stored[path] = bytes(got)
                 send(b'226 Transfer complete.\r\n')
             elif verb == 'QUIT':
                 send(b'221 Goodbye.\r\n')

@@ -24,7 +24,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ftpharness as H  # noqa: E402
 from ftpc_cases import ftpc, blob, sha, sha_file, EXIT_XFER  # noqa: E402
-from test_ftpc_hostile import HostileServer  # noqa: E402
+from test_ftpc_hostile import HostileServer, receive_all  # noqa: E402
 from test_ftpc_pyftpdlib import PyftpdlibBase  # noqa: E402
 
 PART = '.ftpc-part'
@@ -281,8 +281,7 @@ class ChangingServer(HostileServer):
                     send(b'550 no such file\r\n')
                     continue
                 send(b'150 here it comes\r\n')
-                c, _ = listener.accept()
-                listener.close()
+                c = self.data(listener)
                 listener = None
                 c.sendall(self.files[arg])
                 c.close()
@@ -290,17 +289,8 @@ class ChangingServer(HostileServer):
                 self.files[arg] = self.changed(self.files[arg])
             elif verb == 'STOR' and listener is not None:
                 send(b'150 send it\r\n')
-                c, _ = listener.accept()
-                listener.close()
+                self.files[arg] = self.changed(receive_all(listener))
                 listener = None
-                got = bytearray()
-                while True:
-                    b = c.recv(65536)
-                    if not b:
-                        break
-                    got += b
-                c.close()
-                self.files[arg] = self.changed(bytes(got))
                 send(b'226 stored\r\n')
             elif verb == 'HASH' and arg in self.files:
                 d = self.files[arg]
