@@ -5,6 +5,7 @@
 #define FTP_TESTUTIL_H
 
 #include <CUnit/CUnit.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* Defined by each suite file: adds its suites and tests to the registry. */
@@ -24,5 +25,20 @@ void suite_register(void);
 				abort();                                    \
 	} while (0)
 #define TEST(fn) { #fn, fn }
+
+/*
+ * The path of the fixture sub/name, below $FIXTURES (else ./fixtures), in
+ * a buffer of the calling file's that the next call reuses.
+ */
+static inline const char *
+fixture_path(const char *sub, const char *name)
+{
+	static char path[1024];
+	const char *dir = getenv("FIXTURES");
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir ? dir : "fixtures", sub,
+	    name);
+	return path;
+}
 
 #endif

@@ -78,12 +78,7 @@ expect_bad_each(const char *key, const char *const *values)
 static const char *
 fixture(const char *name)
 {
-	static char path[1024];
-	const char *dir = getenv("FIXTURES");
-
-	snprintf(path, sizeof(path), "%s/config/%s", dir ? dir : "fixtures",
-	    name);
-	return path;
+	return fixture_path("config", name);
 }
 
 static void

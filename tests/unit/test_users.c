@@ -23,11 +23,7 @@ static char err[2048];
 static const char *
 fixture(const char *name)
 {
-	static char path[1024];
-	const char *dir = getenv("FIXTURES");
-
-	snprintf(path, sizeof(path), "%s/users/%s", dir ? dir : "fixtures", name);
-	return path;
+	return fixture_path("users", name);
 }
 
 static int
