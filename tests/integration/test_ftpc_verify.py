@@ -26,6 +26,7 @@ import ftpharness as H  # noqa: E402
 from ftpc_cases import ftpc, blob, sha, sha_file, EXIT_XFER  # noqa: E402
 from test_ftpc_hostile import HostileServer, receive_all  # noqa: E402
 from test_ftpc_pyftpdlib import PyftpdlibBase  # noqa: E402
+from test_security import ServerCase  # noqa: E402
 
 PART = '.ftpc-part'
 
@@ -34,25 +35,10 @@ def exists(path):
     return os.path.lexists(path)
 
 
-class FtpdBase(unittest.TestCase):
-    extra = ()
-
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = H.start_ftpd(extra=list(cls.extra))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.cleanup()
-
+class FtpdBase(ServerCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix='local.', dir=self.srv.dir)
         H.give(self.tmp)
-
-    def tearDown(self):
-        outcome = getattr(self, '_outcome', None)
-        if outcome is not None and not getattr(outcome, 'success', True):
-            self.srv.dump_log()
 
     def url(self, path=''):
         return self.srv.url(path=path)

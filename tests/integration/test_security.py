@@ -110,7 +110,9 @@ class ServerCase(unittest.TestCase):
         return r
 
     def tearDown(self):
-        if any(e for e in (self._outcome.errors if hasattr(self._outcome, 'errors') else [])):
+        # Python 3.11's outcome has success, no longer a list of errors.
+        outcome = getattr(self, '_outcome', None)
+        if outcome is not None and not getattr(outcome, 'success', True):
             self.srv.dump_log()
 
 
