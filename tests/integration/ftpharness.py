@@ -218,6 +218,18 @@ def failed_login_medians(conns, users, samples=20):
     return {k: statistics.median(v) * 1000 for k, v in times.items()}
 
 
+def replace_config(path, text):
+    """Writes text over the config file path at once (a reload never reads
+    half of it), root's and readable by the run_as group as installed."""
+    tmp = path + '.new'
+    with open(tmp, 'w') as f:
+        f.write(text)
+    if os.geteuid() == 0:
+        os.chown(tmp, 0, pwd.getpwnam(RUN_AS).pw_gid)
+        os.chmod(tmp, 0o640)
+    os.rename(tmp, path)
+
+
 class PtyReader:
     """What a child wrote to a pseudo-terminal, read from its master side
     with a deadline (no fixed sleeps)."""

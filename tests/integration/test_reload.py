@@ -41,14 +41,8 @@ class ReloadServer(H.Server):
         self.write_config(settings)
 
     def write_config(self, settings):
-        tmp = self.config + '.new'
-        with open(tmp, 'w') as f:
-            for k, v in settings.items():
-                f.write('%s = %s\n' % (k, v))
-        if os.geteuid() == 0:
-            os.chown(tmp, 0, pwd.getpwnam(H.RUN_AS).pw_gid)
-            os.chmod(tmp, 0o640)
-        os.rename(tmp, self.config)
+        H.replace_config(self.config, ''.join(
+            '%s = %s\n' % kv for kv in settings.items()))
 
     def log_text(self):
         with open(self.log, errors='replace') as f:

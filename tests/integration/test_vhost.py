@@ -133,14 +133,7 @@ class VhostServer(H.Server):
                      'implicit_tls_port = 0\n' % (cert, key))
         for name in hosts:
             text += self.section(name)
-        text += more
-        tmp = self.config + '.new'
-        with open(tmp, 'w') as f:
-            f.write(text)
-        if os.geteuid() == 0:
-            os.chown(tmp, 0, pwd.getpwnam(H.RUN_AS).pw_gid)
-            os.chmod(tmp, 0o640)
-        os.rename(tmp, self.config)
+        H.replace_config(self.config, text + more)
 
     def implicit_port(self):
         with open(self.log, errors='replace') as f:
